@@ -1,0 +1,2 @@
+// The in-memory graph view arrives with the graph issue.
+namespace dg {}
