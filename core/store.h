@@ -5,13 +5,25 @@
 //  - a missing file is created with the current schema;
 //  - a dirgraph database of an older schema version is migrated in one transaction;
 //  - one of a newer version fails with kUnsupported ("written by a newer dirgraph");
-//  - a file that is not a dirgraph database fails with kCorrupt and is not modified.
+//  - a file that is not a dirgraph database fails with kCorrupt and is not modified;
+//    an empty (0-byte) file, or an SQLite database with no schema at all, is initialised.
+// A dirgraph database carries PRAGMA application_id 0x44475246 ("DGRF") and its schema
+// version in PRAGMA user_version; the migrations applied are listed in schema_migrations.
+//
+// Documents are merged by their canonical key (DocumentKey::ToString()): the first
+// non-empty issuer, jurisdiction, date and title stored wins, and a later article fills
+// the ones still empty; a non-empty value is never overwritten. When an article is
+// replaced, documents that no remaining article names are deleted. Units (from meetings)
+// are kept once inserted: one per gazetteer code, or per (name, province) without one.
+//
+// Thread-compatible: one Store (and its Batch) is used from one thread at a time.
 #pragma once
 
 #include <cstdint>
 #include <map>
 #include <memory>
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "core/extraction.h"
@@ -21,7 +33,10 @@ namespace dg {
 
 class Store {
  public:
-  // Opens or creates the database at `path`. `read_only` opens without writing anything.
+  // Opens or creates the database at `path`. `read_only` opens with SQLITE_OPEN_READONLY
+  // and writes nothing: a missing or empty file is then kNotFound, and an older schema
+  // version kUnsupported (it must be migrated by a writable open first). Errors name
+  // `path`; SQLite failures carry SQLite's message.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, bool read_only = false);
   ~Store();
   Store(const Store&) = delete;
@@ -30,12 +45,16 @@ class Store {
   static constexpr int kSchemaVersion = 1;
   int schema_version() const;
   const std::string& path() const;
+  bool read_only() const;
 
   // What PutArticle did with one article.
   enum class PutOutcome { kAdded, kUnchanged, kReplaced };
 
   // One transaction: all puts between Begin and Commit land together or not at all.
-  // A Batch destroyed without Commit rolls back.
+  // A Batch destroyed without Commit rolls back. Begin takes the write lock at once
+  // (BEGIN IMMEDIATE), waiting up to the busy timeout for another writer; one Batch at a
+  // time per Store, and the Store must outlive it. Writes through a read-only Store fail
+  // with kIoError.
   class Batch {
    public:
     ~Batch();
@@ -44,7 +63,13 @@ class Store {
     // content hash is stored already is kUnchanged; one with a stored url but new text
     // replaces that article's mentions, meetings and edges (kReplaced). Documents are
     // merged by their canonical key across articles.
+    // An empty `e.article.content_hash` is computed (Sha256Hex of the text); an empty url
+    // never replaces anything. Keys in relations and meetings must be keys of
+    // `e.documents`, else kInvalidArgument. On any error nothing of `e` is stored and the
+    // batch stays usable for the next article.
     Result<PutOutcome> PutArticle(const Extraction& e);
+    // Commits the transaction; afterwards the Batch accepts nothing more. On error the
+    // transaction stays open and is rolled back when the Batch is destroyed.
     Status Commit();
 
    private:
@@ -63,11 +88,13 @@ class Store {
     std::map<std::string, int64_t> documents_by_family;  // "party" -> 40
     int64_t units = 0;
     int64_t meetings = 0;
-    std::map<std::string, int64_t> edges_by_relation;    // "implements" -> 3
+    std::map<std::string, int64_t> edges_by_relation;  // "implements" -> 3
   };
   Result<Stats> GetStats() const;
 
   // The stored extraction of an article, looked up by content hash; kNotFound if absent.
+  // Documents come in the order they were put, each with its mentions in this article and
+  // its merged stored fields; relations, meetings and unresolved spans in the order put.
   Result<Extraction> GetArticleByHash(const std::string& content_hash) const;
 
   struct Impl;

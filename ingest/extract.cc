@@ -1,25 +1,1480 @@
+// Extraction, top to bottom (Extractor::Extract at the end reads as the table of contents):
+//   1. check and fold the text (ingest/text.h);
+//   2. article metadata: title, publication date, site, author;
+//   3. references: full codes, state codes, plenum names, short forms, with their tails
+//      (date, issuer, title);
+//   4. documents: references merged per code, short forms resolved, catalogue data added;
+//   5. the meeting(s): holder unit, kind, date, documents reviewed and launched, awards;
+//   6. jurisdictions of local documents, from the issuer, the meeting's unit, the text;
+//   7. relations the text states.
 #include "ingest/extract.h"
 
+#include <algorithm>
+#include <cstring>
+#include <map>
+#include <optional>
+#include <set>
+
+#include "ingest/catalogue.h"
+#include "ingest/gazetteer.h"
+#include "ingest/patterns.h"
+#include "ingest/text.h"
+
 namespace dg {
+
+namespace {
+
+constexpr size_t kNone = std::string::npos;
+
+// ---------------------------------------------------------------------------------------
+// Small helpers over the folded text.
+
+struct Span {
+  size_t s = kNone, e = kNone;
+  bool ok() const { return s != kNone; }
+};
+
+// Runs `re` on text[from, to) unanchored; returns the whole match and groups as spans in
+// `text` coordinates. `re` may use ^ and $ for the ends of that window.
+bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vector<Span>* g) {
+  if (from > to || to > text.size()) return false;
+  re2::StringPiece window(text.data() + from, to - from);
+  int n = re.NumberOfCapturingGroups() + 1;
+  std::vector<re2::StringPiece> sp(n);
+  if (!re.Match(window, 0, window.size(), RE2::UNANCHORED, sp.data(), n)) return false;
+  g->assign(n, Span{});
+  for (int i = 0; i < n; ++i) {
+    if (sp[i].data() == nullptr) continue;
+    (*g)[i].s = static_cast<size_t>(sp[i].data() - text.data());
+    (*g)[i].e = (*g)[i].s + sp[i].size();
+  }
+  return true;
+}
+
+std::string Str(std::string_view text, Span s) {
+  return s.ok() ? std::string(text.substr(s.s, s.e - s.s)) : std::string();
+}
+
+std::string Upper(std::string s) {
+  for (char& c : s)
+    if (c >= 'a' && c <= 'z') c = static_cast<char>(c - 'a' + 'A');
+  return s;
+}
+
+std::string Lower(std::string s) {
+  for (char& c : s)
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+  return s;
+}
+
+bool IsDigit(char c) { return c >= '0' && c <= '9'; }
+bool IsUpper(char c) { return c >= 'A' && c <= 'Z'; }
+bool IsAlnum(char c) {
+  return IsDigit(c) || IsUpper(c) || (c >= 'a' && c <= 'z') || c == '\x7f';
+}
+
+// True when the folded text at `pos` starts with the lower-case word sequence `w`
+// (case-insensitive, whole words).
+bool StartsWithWords(std::string_view t, size_t pos, std::string_view w) {
+  size_t i = pos;
+  for (size_t k = 0; k < w.size(); ++k) {
+    if (w[k] == ' ') {
+      if (i >= t.size() || t[i] != ' ') return false;
+      while (i < t.size() && t[i] == ' ') ++i;
+      continue;
+    }
+    if (i >= t.size()) return false;
+    char c = t[i];
+    if (IsUpper(c)) c = static_cast<char>(c - 'A' + 'a');
+    if (c != w[k]) return false;
+    ++i;
+  }
+  return i >= t.size() || !IsAlnum(t[i]);
+}
+
+// The position of the next word after `pos` (skipping spaces), or t.size().
+size_t SkipSpaces(std::string_view t, size_t pos) {
+  while (pos < t.size() && t[pos] == ' ') ++pos;
+  return pos;
+}
+
+// Finds the whole-word phrase `w` (lower-case folded) in t[from, to), or kNone.
+size_t FindWords(std::string_view t, size_t from, size_t to, std::string_view w) {
+  for (size_t i = from; i < to && i < t.size(); ++i) {
+    if ((i == 0 || !IsAlnum(t[i - 1])) && StartsWithWords(t, i, w)) return i;
+  }
+  return kNone;
+}
+
+int ToInt(std::string_view s) {
+  int v = 0;
+  for (char c : s) {
+    if (!IsDigit(c)) break;
+    v = v * 10 + (c - '0');
+    if (v > 100000000) break;
+  }
+  return v;
+}
+
+std::string Iso(int y, int m, int d) {
+  char buf[32];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
+  return buf;
+}
+
+bool ValidDate(int y, int m, int d) {
+  if (y < 1930 || y > 2100 || m < 1 || m > 12 || d < 1) return false;
+  static const int kDays[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  if (d > kDays[m - 1]) return false;
+  if (m == 2 && d == 29 && !((y % 4 == 0 && y % 100 != 0) || y % 400 == 0)) return false;
+  return true;
+}
+
+// A year with its first digit mistyped ("22/10/1018") is read as the year of the same
+// last three digits in 19xx/20xx that is not after `limit_year` (0: no limit).
+int SaneYear(int y, int limit_year) {
+  if (y >= 1930 && y <= 2100) return y;
+  int cand = 2000 + y % 1000;
+  if (y % 1000 >= 100) cand = 1000 + y;  // 1018 -> 2018
+  if (cand >= 1930 && cand <= 2100 && (limit_year == 0 || cand <= limit_year)) return cand;
+  return 0;
+}
+
+// ---------------------------------------------------------------------------------------
+// References.
+
+struct Ref {
+  Span span;              // the mention, document word included
+  Span code;              // the code or number part
+  size_t tail_end = 0;    // end of the date / issuer that follow
+  MentionKind kind = MentionKind::kFullCode;
+  Family family = Family::kParty;
+  std::string type, number, suffix, year, plenum, term;
+  std::string date;       // ISO issue date read after it
+  Span issuer;            // "Ban Thường vụ Tỉnh ủy Trà Vinh"
+  std::string issuer_suffix;  // the suffix the issuer implies: "TW", "TU", "QU", …
+  Span issuer_committee;  // "Tinh uy"
+  Span issuer_name;       // "Tra Vinh"
+  Span title;             // "về …" or a quoted title
+  bool title_quoted = false;
+  int doc = -1;
+  std::string unresolved;  // reason, when it could not be tied to a document
+};
+
+bool Overlaps(const std::vector<Span>& covered, Span s) {
+  for (const auto& c : covered)
+    if (s.s < c.e && c.s < s.e) return true;
+  return false;
+}
+
+// The suffix an issuer phrase implies ("Bộ Chính trị" -> TW, "Ban Thường vụ Huyện ủy" -> HU).
+std::string SuffixOfIssuer(std::string_view t, Span issuer, Span* committee) {
+  std::string s = Lower(Str(t, issuer));
+  auto has = [&](const char* w) { return s.find(w) != std::string::npos; };
+  if (has("trung uong") || has("bo chinh tri") || has("ban bi thu") || has("bch tw") ||
+      has("bchtw"))
+    return "TW";
+  struct {
+    const char* word;
+    const char* suffix;
+  } const kWords[] = {{"tinh uy", "TU"}, {"thanh uy", "TU"}, {"huyen uy", "HU"},
+                      {"quan uy", "QU"}, {"thi uy", "TX"},   {"dang uy", "ĐU"}};
+  for (const auto& w : kWords) {
+    size_t at = FindWords(t, issuer.s, issuer.e, w.word);
+    if (at != kNone) {
+      *committee = {at, at + std::strlen(w.word)};
+      return w.suffix;
+    }
+  }
+  if (has("chinh phu")) return "CP";
+  return "";
+}
+
+// Reads the date, issuer and title that may follow a reference at folded position `pos`.
+void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& published) {
+  const Patterns& p = Patterns::Get();
+  std::vector<Span> g;
+  size_t pos = r->span.e;
+  size_t window = std::min(t.size(), pos + 240);
+  for (int round = 0; round < 2; ++round) {
+    if (r->date.empty() && Find(p.date_after, t, pos, window, &g)) {
+      int base = g[1].ok() ? 1 : 4;
+      int d = ToInt(Str(t, g[base])), m = ToInt(Str(t, g[base + 1]));
+      int y = SaneYear(ToInt(Str(t, g[base + 2])), limit_year);
+      if (ValidDate(y, m, d)) {
+        std::string iso = Iso(y, m, d);
+        if (published.empty() || iso <= published) r->date = iso;
+      }
+      pos = g[0].e;
+    }
+    if (!r->issuer.ok() && Find(p.issuer_after, t, pos, window, &g)) {
+      r->issuer = g[1];
+      Span committee;
+      r->issuer_suffix = SuffixOfIssuer(t, r->issuer, &committee);
+      r->issuer_committee = committee;
+      if (committee.ok()) {
+        size_t n = SkipSpaces(t, committee.e + 3 > r->issuer.e ? r->issuer.e : committee.e);
+        // the name after the committee word ("uy" is 2 letters after the level word)
+        size_t after = committee.e;
+        n = SkipSpaces(t, after);
+        if (n < r->issuer.e) r->issuer_name = {n, r->issuer.e};
+      }
+      pos = g[0].e;
+    }
+  }
+  r->tail_end = pos;
+  // A title: "về …" (to the end of the clause) or a quoted one.
+  size_t q = SkipSpaces(t, pos);
+  if (q < t.size() && t[q] == ',') q = SkipSpaces(t, q + 1);
+  if (q < t.size() && t[q] == '"') {
+    size_t close = t.find('"', q + 1);
+    size_t nl = t.find('\n', q + 1);
+    size_t end = std::min(close == kNone ? t.size() : close, nl == kNone ? t.size() : nl);
+    size_t s = SkipSpaces(t, q + 1);
+    if (end > s + 3) {
+      r->title = {s, end};
+      r->title_quoted = true;
+    }
+  } else if (StartsWithWords(t, q, "ve")) {
+    size_t end = q;
+    while (end < t.size()) {
+      char c = t[end];
+      if (c == '\n' || c == ';' || c == '"' || c == '(') break;
+      if ((c == '.' || c == '!' || c == '?') &&
+          (end + 1 >= t.size() || t[end + 1] == ' ' || t[end + 1] == '\n'))
+        break;
+      // " và 3 năm thực hiện …": the next clause of a meeting sentence
+      if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size() &&
+          IsDigit(t[SkipSpaces(t, end + 3)]))
+        break;
+      ++end;
+    }
+    while (end > q && (t[end - 1] == ' ' || t[end - 1] == ',')) --end;
+    if (end > q + 4) r->title = {q, end};
+  }
+}
+
+std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolved_codes,
+                          const FoldedText& ft, std::string_view orig) {
+  const Patterns& p = Patterns::Get();
+  std::vector<Ref> refs;
+  std::vector<Span> covered;
+  std::vector<Span> g;
+  auto word_before = [&](size_t start) -> size_t {
+    size_t from = start > 48 ? start - 48 : 0;
+    std::vector<Span> w;
+    if (Find(p.word_before, t, from, start, &w)) return w[1].s;
+    return start;
+  };
+
+  // Party codes: "35-NQ/TW".
+  for (size_t pos = 0; Find(p.party_code, t, pos, t.size(), &g); pos = g[0].e) {
+    std::string type = PartyType(Upper(Str(t, g[2])));
+    std::string suffix_folded = Upper(Str(t, g[3]));
+    std::string suffix = PartySuffix(suffix_folded);
+    if (type.empty()) continue;
+    if (suffix.empty()) {
+      if (suffix_folded.size() <= 2) {  // a truncated code: "29-NQ/T"
+        Unresolved u;
+        u.start = ft.Orig(g[0].s);
+        u.end = ft.Orig(g[0].e);
+        u.text = std::string(orig.substr(u.start, u.end - u.start));
+        u.reason = "incomplete issuer code '" + Str(t, g[3]) + "'";
+        unresolved_codes->push_back(std::move(u));
+      }
+      continue;
+    }
+    // "TƯ" (Trung ương) written for TW folds to TU: the original tells them apart.
+    if (suffix == "TU") {
+      std::string_view o = orig.substr(ft.Orig(g[3].s), ft.Orig(g[3].e) - ft.Orig(g[3].s));
+      if (o.find("\xc6\xaf") != std::string_view::npos ||   // Ư
+          o.find("\xc6\xb0") != std::string_view::npos ||   // ư
+          o.find("U\xcc\x9b") != std::string_view::npos)    // U + combining horn
+        suffix = "TW";
+    }
+    Ref r;
+    r.kind = MentionKind::kFullCode;
+    r.code = g[0];
+    r.span = {word_before(g[0].s), g[0].e};
+    r.type = type;
+    r.number = StripLeadingZeros(Str(t, g[1]));
+    r.suffix = suffix;
+    covered.push_back(r.span);
+    refs.push_back(std::move(r));
+  }
+  // State codes, and the inverted Party form "35/NQ-TW".
+  for (size_t pos = 0; Find(p.state_code, t, pos, t.size(), &g); pos = g[0].e) {
+    if (Overlaps(covered, g[0])) continue;
+    std::string type_f = Upper(Str(t, g[3]));
+    std::string suffix_f = Str(t, g[4]);
+    std::string party_suffix = PartySuffix(Upper(suffix_f));
+    Ref r;
+    r.code = g[0];
+    r.span = {word_before(g[0].s), g[0].e};
+    r.number = StripLeadingZeros(Str(t, g[1]));
+    if (!party_suffix.empty() && !PartyType(type_f).empty() && !g[2].ok() &&
+        Upper(suffix_f) == suffix_f) {
+      r.kind = MentionKind::kFullCode;
+      r.family = Family::kParty;
+      r.type = PartyType(type_f);
+      r.suffix = party_suffix;
+    } else {
+      std::string type = StateType(type_f);
+      if (type.empty()) continue;
+      if (g[2].ok()) {
+        int y = ToInt(Str(t, g[2]));
+        if (y < 1945 || y > 2100) continue;
+        r.year = Str(t, g[2]);
+      }
+      r.kind = MentionKind::kStateCode;
+      r.family = Family::kState;
+      r.type = type;
+      // The issuer code keeps its letters as written: "HĐND", "TTg", "UBND".
+      uint32_t os = ft.Orig(g[4].s), oe = ft.Orig(g[4].e);
+      r.suffix = CleanNfc(orig.substr(os, oe - os));
+    }
+    covered.push_back(r.span);
+    refs.push_back(std::move(r));
+  }
+  // Plenum resolutions: "Nghị quyết Trung ương 4 khóa XI, khóa XII" is two documents.
+  for (size_t pos = 0; Find(p.plenum, t, pos, t.size(), &g); pos = g[0].e) {
+    if (Overlaps(covered, g[0])) continue;
+    std::string plenum = StripLeadingZeros(Str(t, g[1]));
+    size_t at = g[0].e;
+    std::vector<Span> tg;
+    bool first = true;
+    while (Find(p.term_after, t, at, std::min(t.size(), at + 40), &tg)) {
+      Ref r;
+      r.kind = MentionKind::kPlenum;
+      r.type = "NQ";
+      r.suffix = "TW";
+      r.plenum = plenum;
+      r.term = Upper(Str(t, tg[1]));
+      r.span = first ? Span{g[0].s, tg[0].e} : Span{tg[1].s - 5 < tg[0].s ? tg[0].s : tg[1].s - 5, tg[0].e};
+      if (!first) {
+        // the later term alone: "khóa XII"
+        size_t k = t.rfind("khoa", tg[1].s);
+        if (k == kNone) k = t.rfind("Khoa", tg[1].s);
+        if (k != kNone && k >= tg[0].s) r.span.s = k;
+      }
+      while (r.span.e > r.span.s && t[r.span.e - 1] == ' ') --r.span.e;
+      r.code = r.span;
+      covered.push_back(r.span);
+      refs.push_back(std::move(r));
+      at = tg[0].e;
+      first = false;
+    }
+    if (first) {
+      Unresolved u;
+      u.start = ft.Orig(g[0].s);
+      u.end = ft.Orig(g[0].e);
+      u.text = std::string(orig.substr(u.start, u.end - u.start));
+      u.reason = "plenum resolution without its term (khóa)";
+      unresolved_codes->push_back(std::move(u));
+      covered.push_back(g[0]);
+    }
+  }
+  // Short forms: "Nghị quyết 35", "Đề án số 02", and abbreviations "NQ35", "NQ 35".
+  auto add_short = [&](Span whole, Span word, Span num, std::string type) {
+    if (type.empty() || Overlaps(covered, whole)) return;
+    // Not a number of something else: "35%", "1.234", "2/3", "35-NQ" handled above.
+    size_t after = num.e;
+    if (after < t.size()) {
+      char c = t[after];
+      if (c == '%' || c == '/' || c == '-' || c == '_') return;
+      if ((c == '.' || c == ',') && after + 1 < t.size() && IsDigit(t[after + 1])) return;
+    }
+    int n = ToInt(Str(t, num));
+    if (n >= 1945 && n <= 2100) return;  // a year: "Kế hoạch 2024", "Chương trình 2030"
+    if (n == 0) return;
+    Ref r;
+    r.kind = MentionKind::kShortForm;
+    r.span = {word.s, num.e};
+    r.code = num;
+    r.type = std::move(type);
+    r.number = StripLeadingZeros(Str(t, num));
+    covered.push_back(r.span);
+    refs.push_back(std::move(r));
+  };
+  for (size_t pos = 0; Find(p.word_number, t, pos, t.size(), &g); pos = g[0].e)
+    add_short(g[0], g[1], g[2], TypeOfWord(Str(t, g[1])));
+  for (size_t pos = 0; Find(p.abbrev_number, t, pos, t.size(), &g); pos = g[0].e)
+    add_short(g[0], g[1], g[2], TypeOfWord(Lower(Str(t, g[1]))));
+
+  std::sort(refs.begin(), refs.end(),
+            [](const Ref& a, const Ref& b) { return a.span.s < b.span.s; });
+  return refs;
+}
+
+// ---------------------------------------------------------------------------------------
+// Article metadata.
+
+struct Line {
+  size_t s, e;  // folded span, without the newline
+  size_t words;
+};
+
+std::vector<Line> Lines(std::string_view t) {
+  std::vector<Line> lines;
+  size_t s = 0;
+  while (s <= t.size()) {
+    size_t e = t.find('\n', s);
+    if (e == kNone) e = t.size();
+    size_t words = 0;
+    bool in = false;
+    for (size_t i = s; i < e; ++i) {
+      bool w = IsAlnum(t[i]);
+      if (w && !in) ++words;
+      in = w;
+    }
+    lines.push_back({s, e, words});
+    if (e == t.size()) break;
+    s = e + 1;
+  }
+  return lines;
+}
+
+struct Meta {
+  std::string title, published, site, author;
+  size_t body_start = 0;  // folded offset of the first body line
+};
+
+// Dates of the page header: "Thứ 6, Ngày 20/11/2020, 17:03", "Chủ Nhật, ngày 26 tháng 1
+// năm 2020". The site's "today" banner comes before the title; the article's own date
+// after it, so a date after the title wins over one before it.
+Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
+              const ArticleHints& hints) {
+  const Patterns& p = Patterns::Get();
+  Meta m;
+  std::vector<Line> lines = Lines(t);
+  auto orig_line = [&](const Line& l) {
+    return CleanNfc(orig.substr(ft.Orig(l.s), ft.Orig(l.e) - ft.Orig(l.s)));
+  };
+  size_t title_line = kNone;
+  std::string before_title, after_title;
+  std::vector<Span> g;
+  for (size_t i = 0; i < lines.size() && i < 25; ++i) {
+    const Line& l = lines[i];
+    size_t len = l.e - l.s;
+    if (len >= 300) {
+      m.body_start = l.s;
+      break;
+    }
+    bool dated = false;
+    if (len <= 90 && Find(p.full_date, t, l.s, l.e, &g)) {
+      int base = g[1].ok() ? 1 : 4;
+      int d = ToInt(Str(t, g[base])), mo = ToInt(Str(t, g[base + 1])), y = ToInt(Str(t, g[base + 2]));
+      if (ValidDate(y, mo, d)) {
+        dated = true;
+        if (title_line == kNone) {
+          if (before_title.empty()) before_title = Iso(y, mo, d);
+        } else if (after_title.empty()) {
+          after_title = Iso(y, mo, d);
+        }
+      }
+    }
+    if (!dated && title_line == kNone && l.words >= 7 && len < 300) {
+      std::string low = Lower(std::string(t.substr(l.s, std::min<size_t>(len, 40))));
+      bool banner = low.rfind("trang thong tin", 0) == 0 || low.rfind("cong thong tin", 0) == 0 ||
+                    low.rfind("chao mung", 0) == 0;
+      if (!banner) {
+        title_line = i;
+        m.title = orig_line(l);
+      }
+    }
+  }
+  m.published = !after_title.empty() ? after_title : before_title;
+  if (!hints.published.empty()) m.published = hints.published;
+  if (!hints.title.empty()) m.title = hints.title;
+
+  // Site: "(Thanhuytphcm.vn)", "Nguồn: …", or the portal's own name in the header.
+  static const RE2 kDomain(R"(\(([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org))\))");
+  static const RE2 kSource(R"((?i:nguon)\s*:\s*([^\n]{3,120}))");
+  if (Find(kDomain, t, 0, std::min(t.size(), size_t{4000}), &g)) {
+    m.site = std::string(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
+  } else if (Find(kSource, t, 0, t.size(), &g)) {
+    std::string s = CleanNfc(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
+    if (s.size() > 3 && s.substr(s.size() - 3) == " ()") s.resize(s.size() - 3);
+    m.site = s;
+  } else if (!lines.empty()) {
+    std::string low = Lower(std::string(t.substr(lines[0].s, lines[0].e - lines[0].s)));
+    if (low.rfind("trang thong tin", 0) == 0 || low.rfind("cong thong tin", 0) == 0)
+      m.site = orig_line(lines[0]);
+  }
+  if (!hints.site.empty()) m.site = hints.site;
+
+  // Author: the first short line of capitalized words after the last body paragraph.
+  size_t last_long = kNone;
+  for (size_t i = 0; i < lines.size(); ++i)
+    if (lines[i].e - lines[i].s >= 100) last_long = i;
+  if (last_long != kNone) {
+    for (size_t i = last_long + 1; i < lines.size() && i < last_long + 6; ++i) {
+      std::string line = std::string(t.substr(lines[i].s, lines[i].e - lines[i].s));
+      size_t colon = line.find(':');
+      size_t start = 0;
+      if (colon != kNone) {
+        std::string head = Lower(line.substr(0, colon));
+        if (head.find("tin") == kNone && head.find("bai") == kNone && head.find("anh") == kNone)
+          continue;
+        start = colon + 1;
+      }
+      std::string_view name = std::string_view(line).substr(start);
+      while (!name.empty() && name.front() == ' ') name.remove_prefix(1);
+      while (!name.empty() && name.back() == ' ') name.remove_suffix(1);
+      if (name.empty() || name.size() > 40 || !IsUpper(name[0])) continue;
+      size_t words = 1;
+      bool digits = false;
+      for (char c : name) {
+        if (c == ' ') ++words;
+        if (IsDigit(c)) digits = true;
+      }
+      if (words > 5 || digits) continue;
+      size_t fs = lines[i].s + static_cast<size_t>(name.data() - line.data());
+      m.author = CleanNfc(orig.substr(ft.Orig(fs), ft.Orig(fs + name.size()) - ft.Orig(fs)));
+      break;
+    }
+  }
+  return m;
+}
+
+// ---------------------------------------------------------------------------------------
+// Sentences: split at line ends and at '.', '!', '?' followed by a space and a capital
+// (so "TP. Hồ Chí Minh" and "30.850" stay whole).
+
+std::vector<Span> Sentences(std::string_view t) {
+  std::vector<Span> out;
+  size_t s = 0;
+  for (size_t i = 0; i < t.size(); ++i) {
+    char c = t[i];
+    bool end = c == '\n';
+    if ((c == '.' || c == '!' || c == '?') && i + 2 < t.size() && t[i + 1] == ' ') {
+      size_t n = SkipSpaces(t, i + 1);
+      if (n < t.size() && (IsUpper(t[n]) || t[n] == '"')) {
+        // "TP. Hồ", "Q. 1": an abbreviation of one or two capitals is no sentence end
+        size_t w = i;
+        while (w > s && IsAlnum(t[w - 1])) --w;
+        end = !(i - w <= 2 && w < i && IsUpper(t[w]));
+      }
+    }
+    if (end) {
+      if (i > s) out.push_back({s, i + (c == '\n' ? 0 : 1)});
+      s = i + 1;
+    }
+  }
+  if (s < t.size()) out.push_back({s, t.size()});
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Documents.
+
+struct Doc {
+  Document d;
+  std::vector<int> refs;
+  size_t first = 0;  // folded position of the first mention
+  std::string issuer_suffix_hint;
+  std::string plenum_date;  // set when a plenum name resolved through the catalogue
+  Span issuer_committee, issuer_name;  // from the first reference that names its issuer
+};
+
+std::string KeyOf(const Ref& r) {
+  return r.family == Family::kState ? r.number + "/" + r.year + "/" + r.type + "-" + r.suffix
+                                    : r.number + "-" + r.type + "/" + r.suffix;
+}
+
+}  // namespace
+
+// ---------------------------------------------------------------------------------------
 
 struct Extractor::Impl {
   const Gazetteer* gazetteer;
   const Catalogue* catalogue;
+
+  // The working state of one article.
+  struct Work {
+    std::string_view orig;
+    FoldedText ft;
+    std::string_view t;  // ft.folded
+    Meta meta;
+    std::vector<Ref> refs;
+    std::vector<Doc> docs;
+    std::vector<Span> sentences;
+    Extraction out;
+    const Unit* holder = nullptr;  // the unit that held the meeting
+    Gazetteer::Committee holder_committee = Gazetteer::Committee::kAny;
+    std::set<std::pair<int, int>> relation_pairs;  // (from doc, to doc) stated
+  };
+
+  std::string Nfc(const Work& w, Span s) const {
+    if (!s.ok()) return "";
+    uint32_t a = w.ft.Orig(s.s), b = w.ft.Orig(s.e);
+    return CleanNfc(w.orig.substr(a, b - a));
+  }
+  Mention MentionOf(const Work& w, Span s, MentionKind k) const {
+    Mention m;
+    m.start = w.ft.Orig(s.s);
+    m.end = w.ft.Orig(s.e);
+    m.text = std::string(w.orig.substr(m.start, m.end - m.start));
+    m.kind = k;
+    return m;
+  }
+
+  void BuildDocuments(Work& w) const;
+  void ResolveShortForms(Work& w) const;
+  void AddCatalogueData(Work& w) const;
+  void FindMeetings(Work& w) const;
+  void ResolveJurisdictions(Work& w) const;
+  void FindRelations(Work& w) const;
+  void Assemble(Work& w) const;
+  const Unit* ResolveUnit(const Work& w, Gazetteer::Committee c, std::string_view name_folded,
+                          Span name_span) const;
+  const Unit* UnnamedUnit(const Work& w, Gazetteer::Committee c) const;
+  bool AfterReform(const Work& w) const { return !w.meta.published.empty() && w.meta.published >= "2025-07-01"; }
 };
+
+namespace {
+
+std::optional<Gazetteer::Committee> CommitteeOfFolded(std::string_view level) {
+  std::string l = Lower(std::string(level));
+  if (l == "tinh") return Gazetteer::Committee::kTinhUy;
+  if (l == "thanh") return Gazetteer::Committee::kThanhUy;
+  if (l == "huyen") return Gazetteer::Committee::kHuyenUy;
+  if (l == "quan") return Gazetteer::Committee::kQuanUy;
+  if (l == "thi") return Gazetteer::Committee::kThiUy;
+  if (l == "dang") return Gazetteer::Committee::kDangUy;
+  return std::nullopt;
+}
+
+// The place word that names a unit of a committee's level in running text.
+const char* PlaceWordOf(Gazetteer::Committee c) {
+  switch (c) {
+    case Gazetteer::Committee::kTinhUy: return "tinh";
+    case Gazetteer::Committee::kThanhUy: return "thanh pho";
+    case Gazetteer::Committee::kQuanUy: return "quan";
+    case Gazetteer::Committee::kHuyenUy: return "huyen";
+    case Gazetteer::Committee::kThiUy: return "thi xa";
+    default: return nullptr;
+  }
+}
+
+}  // namespace
+
+const Unit* Extractor::Impl::ResolveUnit(const Work& w, Gazetteer::Committee c,
+                                         std::string_view, Span name_span) const {
+  if (gazetteer == nullptr || !name_span.ok()) return nullptr;
+  // Try the longest run of name words that names a unit: "Bình Tân Lê Văn" -> "Bình Tân".
+  std::vector<size_t> ends;
+  for (size_t i = name_span.s; i <= name_span.e; ++i)
+    if (i == name_span.e || w.t[i] == ' ') {
+      if (i > name_span.s && w.t[i - 1] != ' ') ends.push_back(i);
+    }
+  std::vector<std::pair<const Unit*, size_t>> provinces;
+  bool provinces_read = false;
+  for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
+    std::string name = Nfc(w, {name_span.s, *it});
+    auto found = gazetteer->Find(name, c, AfterReform(w));
+    if (found.empty()) continue;
+    if (found.size() == 1) return found[0];
+    // Several places of that name: the provinces the article names decide.
+    if (!provinces_read) {
+      provinces = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
+      provinces_read = true;
+    }
+    for (const auto& [prov, off] : provinces) {
+      const Unit* only = nullptr;
+      int n = 0;
+      for (const Unit* u : found) {
+        const Unit* pu = gazetteer->ProvinceOf(*u);
+        if (pu != nullptr && pu->code == prov->code) {
+          only = u;
+          ++n;
+        }
+      }
+      if (n == 1) return only;
+    }
+    return nullptr;  // ambiguous: say nothing rather than guess
+  }
+  return nullptr;
+}
+
+// A committee named without its place ("Ban Thường vụ Thành ủy tổ chức …"): the place
+// of that level the page names most ("Trang thông tin điện tử thành phố Tam Điệp").
+const Unit* Extractor::Impl::UnnamedUnit(const Work& w, Gazetteer::Committee c) const {
+  if (gazetteer == nullptr) return nullptr;
+  const char* word = PlaceWordOf(c);
+  std::map<std::string, std::pair<int, const Unit*>> votes;
+  if (word != nullptr) {
+    for (size_t pos = 0; (pos = FindWords(w.t, pos, w.t.size(), word)) != kNone;) {
+      size_t n = SkipSpaces(w.t, pos + std::strlen(word));
+      size_t e = n;
+      int words = 0;
+      while (e < w.t.size() && words < 4 && (IsUpper(w.t[e]) || IsDigit(w.t[e]))) {
+        while (e < w.t.size() && IsAlnum(w.t[e])) ++e;
+        ++words;
+        size_t nx = SkipSpaces(w.t, e);
+        if (nx < w.t.size() && nx > e && (IsUpper(w.t[nx]) || IsDigit(w.t[nx]))) e = nx;
+        else break;
+      }
+      if (e > n) {
+        const Unit* u = ResolveUnit(w, c, "", {n, e});
+        if (u != nullptr) {
+          auto& v = votes[u->code];
+          ++v.first;
+          v.second = u;
+        }
+      }
+      pos = e > pos ? e : pos + 1;
+    }
+  }
+  if (c == Gazetteer::Committee::kTinhUy || c == Gazetteer::Committee::kThanhUy) {
+    for (const auto& [u, off] : gazetteer->ProvincesNamedIn(w.orig, AfterReform(w))) {
+      if (c == Gazetteer::Committee::kThanhUy && gazetteer->CommitteeOf(*u) != c) continue;
+      if (c == Gazetteer::Committee::kTinhUy && gazetteer->CommitteeOf(*u) != c) continue;
+      auto& v = votes[u->code];
+      ++v.first;
+      v.second = u;
+    }
+  }
+  const Unit* best = nullptr;
+  int best_n = 0;
+  bool tie = false;
+  for (const auto& [code, v] : votes) {
+    if (v.first > best_n) {
+      best = v.second;
+      best_n = v.first;
+      tie = false;
+    } else if (v.first == best_n) {
+      tie = true;
+    }
+  }
+  return tie ? nullptr : best;
+}
+
+void Extractor::Impl::BuildDocuments(Work& w) const {
+  std::map<std::string, int> by_code;
+  for (size_t i = 0; i < w.refs.size(); ++i) {
+    Ref& r = w.refs[i];
+    if (r.kind == MentionKind::kShortForm) continue;
+    std::string code;
+    if (r.kind == MentionKind::kPlenum) {
+      const Catalogue::Entry* e =
+          catalogue != nullptr ? catalogue->ByPlenum(r.plenum, r.term) : nullptr;
+      if (e != nullptr) {
+        code = e->key.number + "-" + e->key.type + "/TW#" + e->key.term;
+        r.number = e->key.number;
+        r.date = e->date;
+      } else {
+        code = "TW" + r.plenum + "-NQ/TW#" + r.term;
+      }
+    } else {
+      code = KeyOf(r);
+    }
+    auto it = by_code.find(code);
+    if (it == by_code.end()) {
+      Doc d;
+      d.d.key.family = r.family;
+      d.d.key.type = r.type;
+      d.d.key.number = r.number;
+      d.d.key.suffix = r.suffix;
+      d.d.key.year = r.year;
+      d.first = r.span.s;
+      it = by_code.emplace(code, static_cast<int>(w.docs.size())).first;
+      w.docs.push_back(std::move(d));
+    }
+    Doc& d = w.docs[it->second];
+    if (r.kind == MentionKind::kPlenum) {
+      d.d.key.plenum = r.plenum;
+      d.d.key.term = r.term;
+      d.plenum_date = r.date;  // the catalogue's date of that plenum's resolution
+    }
+    r.doc = it->second;
+    d.refs.push_back(static_cast<int>(i));
+  }
+}
+
+void Extractor::Impl::ResolveShortForms(Work& w) const {
+  // Lists sharing one issuer: "Đề án 02, Kế hoạch 290, Chỉ thị 22 của Ban Thường vụ Thành
+  // ủy": walking back from a short form that names its issuer, every short form joined to
+  // it by ',' or 'và' alone shares that issuer.
+  for (size_t i = w.refs.size(); i-- > 1;) {
+    Ref& last = w.refs[i];
+    if (last.kind != MentionKind::kShortForm || !last.issuer.ok()) continue;
+    for (size_t j = i; j-- > 0;) {
+      Ref& prev = w.refs[j];
+      if (prev.kind != MentionKind::kShortForm || prev.issuer.ok() || prev.date.size()) break;
+      std::string between = Lower(std::string(w.t.substr(prev.span.e, w.refs[j + 1].span.s - prev.span.e)));
+      std::string stripped;
+      for (char c : between)
+        if (c != ' ') stripped.push_back(c);
+      if (stripped != "," && stripped != "va" && stripped != ",va") break;
+      prev.issuer = last.issuer;
+      prev.issuer_suffix = last.issuer_suffix;
+      prev.issuer_committee = last.issuer_committee;
+      prev.issuer_name = last.issuer_name;
+      prev.kind = MentionKind::kListMember;
+    }
+  }
+  std::map<std::string, int> created;
+  for (size_t i = 0; i < w.refs.size(); ++i) {
+    Ref& r = w.refs[i];
+    if (r.kind != MentionKind::kShortForm && r.kind != MentionKind::kListMember) continue;
+    std::vector<int> cands;
+    for (size_t k = 0; k < w.docs.size(); ++k) {
+      const DocumentKey& key = w.docs[k].d.key;
+      if (key.family != Family::kParty || key.type != r.type || key.number != r.number) continue;
+      if (!r.issuer_suffix.empty() && key.suffix != r.issuer_suffix) continue;
+      cands.push_back(static_cast<int>(k));
+    }
+    if (cands.size() == 1) {
+      r.doc = cands[0];
+      w.docs[cands[0]].refs.push_back(static_cast<int>(i));
+      continue;
+    }
+    if (cands.size() > 1) {
+      r.unresolved = "ambiguous: " + std::to_string(cands.size()) + " documents of this number";
+      continue;
+    }
+    // No full code in the article: the stated issuer gives the suffix.
+    if (!r.issuer_suffix.empty() && r.issuer_suffix != "CP" && r.type != "NĐ" && r.type != "TT") {
+      std::string code = r.number + "-" + r.type + "/" + r.issuer_suffix;
+      auto it = created.find(code);
+      if (it == created.end()) {
+        Doc d;
+        d.d.key.family = Family::kParty;
+        d.d.key.type = r.type;
+        d.d.key.number = r.number;
+        d.d.key.suffix = r.issuer_suffix;
+        d.first = r.span.s;
+        it = created.emplace(code, static_cast<int>(w.docs.size())).first;
+        w.docs.push_back(std::move(d));
+      }
+      r.doc = it->second;
+      r.suffix = r.issuer_suffix;
+      w.docs[it->second].refs.push_back(static_cast<int>(i));
+      continue;
+    }
+    r.unresolved = "no full code for this short form";
+  }
+  // Fold each document's facts from its references: first stated wins.
+  for (auto& d : w.docs) {
+    std::sort(d.refs.begin(), d.refs.end());
+    d.first = w.refs[d.refs.front()].span.s;
+    for (int ri : d.refs) {
+      const Ref& r = w.refs[ri];
+      if (d.d.date.empty() && !r.date.empty()) d.d.date = r.date;
+      if (d.d.issuer.empty() && r.issuer.ok()) {
+        d.d.issuer = Nfc(w, r.issuer);
+        d.issuer_committee = r.issuer_committee;
+        d.issuer_name = r.issuer_name;
+      }
+      if (d.d.title.empty() && r.title.ok()) d.d.title = Nfc(w, r.title);
+      d.d.mentions.push_back(MentionOf(w, r.span, r.kind));
+    }
+  }
+}
+
+void Extractor::Impl::AddCatalogueData(Work& w) const {
+  for (auto& d : w.docs) {
+    DocumentKey& k = d.d.key;
+    if (!k.IsCentral()) continue;
+    const Catalogue::Entry* e = nullptr;
+    if (catalogue != nullptr && !k.number.empty()) {
+      // A plenum name fixes the term; a date fixes the document; else the article's date
+      // bounds it (a 2019 article cannot cite a 2024 directive).
+      std::string bound = !d.plenum_date.empty() ? d.plenum_date
+                          : !d.d.date.empty()    ? d.d.date
+                                                 : w.meta.published;
+      if (!bound.empty()) {
+        e = catalogue->ByCodeAt(k.type, k.number, bound);
+        // A stated date that is not the catalogue's: another document of that code.
+        if (e != nullptr && !d.d.date.empty() && e->date != d.d.date) e = nullptr;
+      } else {
+        auto all = catalogue->ByCode(k.type, k.number);
+        if (all.size() == 1) e = all[0];
+      }
+    }
+    if (e != nullptr) {
+      if (d.d.date.empty()) d.d.date = e->date;
+      if (d.d.issuer.empty()) d.d.issuer = e->issuer;
+      if (d.d.title.empty()) d.d.title = e->title;
+      k.term = e->key.term;
+      if (k.plenum.empty()) k.plenum = e->plenum;
+    } else if (!d.d.date.empty() && k.term.empty()) {
+      k.term = Catalogue::TermOf(d.d.date);
+    }
+    k.scope = "TW";
+    if (d.d.issuer.empty() && k.number.empty()) d.d.issuer = "Ban Chấp hành Trung ương";
+  }
+}
+
+void Extractor::Impl::FindMeetings(Work& w) const {
+  const Patterns& p = Patterns::Get();
+  const std::string_view t = w.t;
+  struct Holder {
+    Span whole, level, name;
+    Gazetteer::Committee committee;
+  };
+  auto holders_in = [&](Span s) {
+    std::vector<Holder> hs;
+    std::vector<Span> g;
+    for (size_t pos = s.s; Find(p.committee, t, pos, s.e, &g); pos = g[0].e) {
+      // "của Tỉnh ủy", "do BTV Tỉnh ủy": an issuer, not the meeting's holder
+      size_t b = g[0].s;
+      while (b > 0 && t[b - 1] == ' ') --b;
+      bool issuer = (b >= 3 && (Lower(std::string(t.substr(b - 3, 3))) == "cua")) ||
+                    (b >= 2 && Lower(std::string(t.substr(b - 2, 2))) == "do");
+      if (issuer) continue;
+      auto c = CommitteeOfFolded(Str(t, g[2]));
+      if (!c) continue;
+      // Quân ủy (the army's) folds like Quận ủy: the original has "Quân" with â.
+      if (*c == Gazetteer::Committee::kQuanUy) {
+        std::string word = Nfc(w, g[2]);
+        if (word.find("\xc3\xa2") != std::string::npos || word.find("\xc3\x82") != std::string::npos)
+          continue;
+      }
+      hs.push_back({g[0], g[3], g[4], *c});
+    }
+    return hs;
+  };
+  struct KindWord {
+    const char* folded;
+    const char* kind;
+    bool review;
+  };
+  static const KindWord kKinds[] = {
+      {"so ket", "sơ kết", true},        {"tong ket", "tổng kết", true},
+      {"trien khai", "triển khai", false}, {"quan triet", "quán triệt", false},
+      {"hoc tap", "quán triệt", false},   {"pho bien", "quán triệt", false},
+  };
+  auto first_kind = [&](size_t from, size_t to, const KindWord** kw) -> size_t {
+    size_t best = kNone;
+    for (const auto& k : kKinds) {
+      size_t at = FindWords(t, from, to, k.folded);
+      if (at != kNone && (best == kNone || at < best)) {
+        best = at;
+        *kw = &k;
+      }
+    }
+    return best;
+  };
+
+  // 1. The meeting sentence: a holder committee before a meeting word, best with a date.
+  int best_score = 0;
+  size_t best_sent = kNone;
+  Holder best_holder{};
+  size_t limit = w.sentences.size();
+  for (size_t si = 0; si < limit; ++si) {
+    Span s = w.sentences[si];
+    auto hs = holders_in(s);
+    if (hs.empty()) continue;
+    const KindWord* kw = nullptr;
+    size_t kind_at = first_kind(hs[0].whole.e, s.e, &kw);
+    size_t meeting_at = FindWords(t, hs[0].whole.e, s.e, "hoi nghi");
+    if (kind_at == kNone && meeting_at == kNone) continue;
+    int score = 3;
+    if (FindWords(t, s.s, s.e, "to chuc") != kNone || FindWords(t, s.s, s.e, "chu tri") != kNone)
+      score += 2;
+    if (kind_at != kNone) score += 2;
+    std::vector<Span> g;
+    if (Find(p.day_month, t, s.s, std::min(s.e, s.s + 40), &g)) score += 2;
+    bool has_doc = false;
+    for (const auto& r : w.refs)
+      if (r.doc >= 0 && r.span.s >= s.s && r.span.e <= s.e) has_doc = true;
+    if (has_doc) score += 2;
+    if (score > best_score) {
+      best_score = score;
+      best_sent = si;
+      best_holder = hs[0];
+    }
+  }
+  if (best_sent == kNone) return;
+  Span s = w.sentences[best_sent];
+
+  Meeting base;
+  // 2. The holder unit.
+  const Unit* unit = nullptr;
+  std::string level_word = Str(t, best_holder.level);
+  if (best_holder.name.ok()) {
+    Span name = best_holder.name;
+    if (best_holder.level.ok()) {
+      // "Quận ủy Quận 1": the place word belongs to the name when it is capitalized or the
+      // name is a number.
+      std::string nm = Str(t, best_holder.name);
+      if (IsUpper(t[best_holder.level.s]) || (!nm.empty() && IsDigit(nm[0]))) name.s = best_holder.level.s;
+    }
+    unit = ResolveUnit(w, best_holder.committee, "", name);
+    if (unit == nullptr && best_holder.level.ok() && name.s != best_holder.level.s)
+      unit = ResolveUnit(w, best_holder.committee, "", {best_holder.level.s, best_holder.name.e});
+  } else if (!best_holder.level.ok()) {
+    unit = UnnamedUnit(w, best_holder.committee);
+  }
+  std::string committee_word = Gazetteer::CommitteeWord(best_holder.committee);
+  if (unit != nullptr) {
+    std::string name = unit->name;
+    // "Quận Bình Tân" -> "Bình Tân"; "Quận 1" stays.
+    static const char* kTypeWords[] = {"Tỉnh ", "Thành phố ", "Quận ", "Huyện ", "Thị xã ",
+                                       "Xã ", "Phường ", "Thị trấn ", "Đặc khu "};
+    for (const char* tw : kTypeWords) {
+      size_t n = std::strlen(tw);
+      if (name.compare(0, n, tw) == 0 && name.size() > n && !IsDigit(name[n])) {
+        name = name.substr(n);
+        break;
+      }
+    }
+    base.unit = committee_word + " " + name;
+    if (best_holder.committee == Gazetteer::Committee::kDangUy) {
+      std::string low = unit->name;
+      base.unit = committee_word + " " + (low.empty() ? name : std::string(1, static_cast<char>(std::tolower(low[0]))) + low.substr(1));
+    }
+    base.unit_level = UnitLevelName(unit->level);
+    base.unit_code = unit->code;
+    const Unit* prov = gazetteer->ProvinceOf(*unit);
+    if (prov != nullptr) base.province = prov->name;
+    w.holder = unit;
+    w.holder_committee = best_holder.committee;
+  } else {
+    Span name_span = best_holder.name.ok() ? best_holder.name : best_holder.whole;
+    base.unit = best_holder.name.ok()
+                    ? committee_word + " " + Nfc(w, {best_holder.level.ok() ? best_holder.level.s : best_holder.name.s, best_holder.name.e})
+                    : Nfc(w, best_holder.whole);
+    (void)name_span;
+    w.holder_committee = best_holder.committee;
+  }
+
+  // 3. Kind.
+  const KindWord* kw = nullptr;
+  size_t kind_at = first_kind(best_holder.whole.e, s.e, &kw);
+  base.kind = kw != nullptr ? kw->kind : "other";
+
+  // 4. Date: the first day/month of the sentence that is not a document's date.
+  auto in_tail = [&](size_t pos) {
+    for (const auto& r : w.refs)
+      if (pos >= r.span.s && pos < std::max(r.tail_end, r.span.e)) return true;
+    return false;
+  };
+  int day = 0, month = 0, year = 0;
+  {
+    std::vector<Span> g;
+    for (size_t pos = s.s; Find(p.day_month, t, pos, s.e, &g); pos = g[0].e) {
+      if (in_tail(g[0].s)) continue;
+      if (g[0].e < t.size() && t[g[0].e] == '/') continue;
+      int d = ToInt(Str(t, g[1])), m = ToInt(Str(t, g[2]));
+      if (d < 1 || d > 31 || m < 1 || m > 12) continue;
+      day = d;
+      month = m;
+      if (g[3].ok()) year = SaneYear(ToInt(Str(t, g[3])), 0);
+      break;
+    }
+  }
+
+  // 5. Documents: reviewed after "sơ kết/tổng kết/N năm thực hiện", launched after
+  // "triển khai/quán triệt"; each "N năm" opens a review period of its own.
+  struct Segment {
+    std::optional<int> years;
+    std::vector<int> reviewed, launched;
+  };
+  std::vector<Segment> segs(1);
+  std::vector<int> held_under;
+  bool review = kw != nullptr ? kw->review : true;
+  size_t cursor = kind_at != kNone ? kind_at : best_holder.whole.e;
+  // Documents before the holder, after "Thực hiện": the plan it was held under.
+  for (const auto& r : w.refs) {
+    if (r.doc < 0 || r.span.s < s.s || r.span.e > best_holder.whole.s) continue;
+    size_t th = FindWords(t, s.s, r.span.s, "thuc hien");
+    if (th != kNone) held_under.push_back(r.doc);
+  }
+  std::vector<size_t> title_ends;
+  size_t last = cursor;
+  auto inside_title = [&](const Ref& r) {
+    for (const auto& o : w.refs)
+      if (o.title.ok() && r.span.s >= o.title.s && r.span.e <= o.title.e) return true;
+    return false;
+  };
+  for (size_t ri = 0; ri < w.refs.size(); ++ri) {
+    const Ref& r = w.refs[ri];
+    if (r.span.s < cursor || r.span.e > s.e || r.doc < 0) continue;
+    if (inside_title(r)) continue;
+    // Mode switches between the previous document and this one.
+    std::string_view gap = t.substr(last, r.span.s - last);
+    (void)gap;
+    size_t best = kNone;
+    const KindWord* sw = nullptr;
+    for (const auto& k : kKinds) {
+      size_t at = FindWords(t, last, r.span.s, k.folded);
+      if (at != kNone && (best == kNone || at > best)) {
+        best = at;
+        sw = &k;
+      }
+    }
+    std::vector<Span> yg;
+    std::optional<int> years;
+    size_t years_at = kNone;
+    for (size_t pos = last; Find(p.years, t, pos, r.span.s, &yg); pos = yg[0].e) {
+      years = ToInt(Str(t, yg[1]));
+      years_at = yg[0].s;
+    }
+    if (sw != nullptr && (years_at == kNone || best > years_at)) review = sw->review;
+    if (years_at != kNone && (sw == nullptr || years_at > best)) review = true;
+    if (years) {
+      if (!segs.back().reviewed.empty() || !segs.back().launched.empty()) segs.emplace_back();
+      segs.back().years = years;
+    }
+    // A document that another one of the sentence implements is not itself reviewed.
+    bool object = false;
+    for (const auto& rp : w.relation_pairs)
+      if (rp.second == r.doc) object = true;
+    if (!object) {
+      auto& list = review ? segs.back().reviewed : segs.back().launched;
+      if (std::find(list.begin(), list.end(), r.doc) == list.end()) list.push_back(r.doc);
+    }
+    last = std::max(r.tail_end, r.span.e);
+    if (r.title.ok()) last = std::max(last, r.title.e);
+  }
+  // Launched elsewhere: "Tại hội nghị, … triển khai / quán triệt … <document>".
+  std::set<int> seen;
+  for (const auto& sg : segs) {
+    seen.insert(sg.reviewed.begin(), sg.reviewed.end());
+    seen.insert(sg.launched.begin(), sg.launched.end());
+  }
+  for (size_t si = 0; si < w.sentences.size(); ++si) {
+    if (si == best_sent) continue;
+    Span o = w.sentences[si];
+    if (FindWords(t, o.s, o.e, "tai hoi nghi") == kNone && FindWords(t, o.s, o.e, "hoi nghi da") == kNone)
+      continue;
+    for (const auto& r : w.refs) {
+      if (r.doc < 0 || r.span.s < o.s || r.span.e > o.e || seen.count(r.doc)) continue;
+      size_t from = r.span.s > 60 ? r.span.s - 60 : o.s;
+      from = std::max(from, o.s);
+      bool launch = FindWords(t, from, r.span.s, "trien khai") != kNone ||
+                    FindWords(t, from, r.span.s, "quan triet") != kNone ||
+                    FindWords(t, from, r.span.s, "pho bien") != kNone;
+      if (launch && !inside_title(r)) {
+        segs.front().launched.push_back(r.doc);
+        seen.insert(r.doc);
+      }
+    }
+  }
+  // Review period stated elsewhere: "sau 5 năm thực hiện Nghị quyết 35".
+  if (!segs.front().years && !segs.front().reviewed.empty()) {
+    int target = segs.front().reviewed.front();
+    std::vector<Span> yg;
+    for (const auto& r : w.refs) {
+      if (r.doc != target || r.span.s < 20) continue;
+      size_t from = r.span.s - 20;
+      if (Find(p.years, t, from, r.span.s, &yg) && FindWords(t, yg[0].e, r.span.s, "thuc hien") != kNone) {
+        segs.front().years = ToInt(Str(t, yg[1]));
+        break;
+      }
+    }
+  }
+
+  // 6. Year of the date: stated, or inferred from "N năm thực hiện" a dated document and
+  // from the publication date (a meeting is not after its article).
+  if (day > 0) {
+    bool inferred = year == 0;
+    if (year == 0) {
+      int from_doc = 0;
+      for (const auto& sg : segs) {
+        if (!sg.years || sg.reviewed.empty()) continue;
+        const std::string& dd = w.docs[sg.reviewed.front()].d.date;
+        if (dd.size() == 10) {
+          from_doc = ToInt(dd.substr(0, 4)) + *sg.years;
+          break;
+        }
+      }
+      const std::string& pub = w.meta.published;
+      int from_pub = 0;
+      if (pub.size() == 10) {
+        from_pub = ToInt(pub.substr(0, 4));
+        if (Iso(from_pub, month, day) > pub) --from_pub;
+      }
+      if (from_doc != 0 && (from_pub == 0 || Iso(from_doc, month, day) <= pub)) year = from_doc;
+      else year = from_pub;
+    }
+    if (year != 0 && ValidDate(year, month, day)) {
+      base.date = Iso(year, month, day);
+      base.date_inferred = inferred;
+    }
+  }
+
+  // 7. Chair: "Đồng chí X, <title> chủ trì", "… chủ trì hội nghị có đồng chí X".
+  {
+    static const RE2 kChairBefore(
+        R"((?i:dong\s+chi)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3})\s*,[^.\n]{0,160}?(?i:chu\s+tri))");
+    static const RE2 kChairAfter(
+        R"((?i:chu\s+tri)(?:\s+(?i:hoi\s+nghi))?\s+(?i:co|la)\s+(?:(?i:dong\s+chi)\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3}))");
+    std::vector<Span> g;
+    if (Find(kChairBefore, t, s.s, t.size(), &g) || Find(kChairAfter, t, s.s, t.size(), &g) ||
+        Find(kChairBefore, t, 0, t.size(), &g))
+      base.chair = Nfc(w, g[1]);
+  }
+
+  // 8. Awards: "tặng giấy khen 30 tập thể, 12 cá nhân".
+  std::optional<int> coll, indiv;
+  {
+    std::vector<Span> g;
+    if (Find(p.awards, t, s.s, t.size(), &g)) {
+      coll = ToInt(Str(t, g[1]));
+      indiv = ToInt(Str(t, g[2]));
+    }
+  }
+
+  bool first = true;
+  for (const auto& sg : segs) {
+    if (!first && sg.reviewed.empty() && sg.launched.empty()) continue;
+    Meeting m = base;
+    m.years = sg.years;
+    // Document indices until Assemble turns them into keys (scopes are not final yet).
+    for (int d : sg.reviewed) m.reviewed.push_back(std::to_string(d));
+    for (int d : sg.launched) m.launched.push_back(std::to_string(d));
+    if (first) {
+      m.award_collectives = coll;
+      m.award_individuals = indiv;
+      if (!held_under.empty()) m.held_under = std::to_string(held_under.front());
+    }
+    w.out.meetings.push_back(std::move(m));
+    first = false;
+  }
+}
+
+void Extractor::Impl::ResolveJurisdictions(Work& w) const {
+  bool after = AfterReform(w);
+  const Unit* holder_province = (w.holder != nullptr && gazetteer != nullptr) ? gazetteer->ProvinceOf(*w.holder) : nullptr;
+  const Unit* named_province = nullptr;
+  if (gazetteer != nullptr && holder_province == nullptr) {
+    auto named = gazetteer->ProvincesNamedIn(w.orig, after);
+    if (named.size() == 1) named_province = named[0].first;
+  }
+  for (auto& d : w.docs) {
+    DocumentKey& k = d.d.key;
+    if (k.family == Family::kState) {
+      k.scope = (k.suffix == "CP" || k.suffix == "TTg" || k.suffix.find("QH") == 0) ? "VN" : "?";
+      continue;
+    }
+    if (k.IsCentral() || k.scope == "TW") continue;
+    const Unit* u = nullptr;
+    std::optional<Gazetteer::Committee> c;
+    if (k.suffix == "TU") c = Gazetteer::Committee::kTinhUy;
+    if (k.suffix == "QU") c = Gazetteer::Committee::kQuanUy;
+    if (k.suffix == "HU") c = Gazetteer::Committee::kHuyenUy;
+    if (k.suffix == "TX" || k.suffix == "ThU") c = Gazetteer::Committee::kThiUy;
+    if (k.suffix == "ĐU") c = Gazetteer::Committee::kDangUy;
+    // The issuer's own words: "của Tỉnh ủy Trà Vinh", "của Thành ủy".
+    std::optional<Gazetteer::Committee> issuer_c;
+    if (d.issuer_committee.ok()) {
+      size_t sp = w.t.find(' ', d.issuer_committee.s);
+      issuer_c = CommitteeOfFolded(w.t.substr(d.issuer_committee.s, sp - d.issuer_committee.s));
+    }
+    if (d.issuer_name.ok() && gazetteer != nullptr) {
+      u = ResolveUnit(w, issuer_c.value_or(c.value_or(Gazetteer::Committee::kAny)), "", d.issuer_name);
+    }
+    if (u == nullptr && c && gazetteer != nullptr) {
+      if (k.suffix == "TU") {
+        // "Thành ủy" of the city that held the meeting, else the province.
+        if (w.holder != nullptr && issuer_c == Gazetteer::Committee::kThanhUy &&
+            w.holder_committee == Gazetteer::Committee::kThanhUy)
+          u = w.holder;
+        else
+          u = holder_province != nullptr ? holder_province : named_province;
+      } else if (w.holder != nullptr && w.holder_committee == *c) {
+        u = w.holder;
+      }
+    }
+    if (u != nullptr) {
+      d.d.jurisdiction = gazetteer->JurisdictionOf(*u);
+      k.scope = u->slug;
+    } else {
+      k.scope = "?";
+    }
+  }
+}
+
+void Extractor::Impl::FindRelations(Work& w) const {
+  const std::string_view t = w.t;
+  auto ref_at = [&](size_t pos, size_t max_gap_words) -> int {
+    // the first reference starting within `max_gap_words` words after pos
+    size_t words = 0;
+    size_t i = SkipSpaces(t, pos);
+    while (i < t.size()) {
+      for (size_t k = 0; k < w.refs.size(); ++k)
+        if (w.refs[k].span.s == i && w.refs[k].doc >= 0) return static_cast<int>(k);
+      if (words >= max_gap_words) break;
+      if (t[i] == '.' || t[i] == '\n' || t[i] == ';' || t[i] == ',') break;
+      while (i < t.size() && IsAlnum(t[i])) ++i;
+      if (i < t.size() && !IsAlnum(t[i]) && t[i] != ' ') break;
+      i = SkipSpaces(t, i);
+      ++words;
+    }
+    return -1;
+  };
+  // The references coordinated with ref k: "A và B", "A, B".
+  auto coordinated = [&](int k) {
+    std::vector<int> out{k};
+    while (true) {
+      const Ref& r = w.refs[out.back()];
+      size_t e = std::max(r.span.e, r.tail_end);
+      size_t i = SkipSpaces(t, e);
+      if (i < t.size() && t[i] == ',') i = SkipSpaces(t, i + 1);
+      else if (StartsWithWords(t, i, "va")) i = SkipSpaces(t, i + 2);
+      else break;
+      int next = -1;
+      for (size_t m = 0; m < w.refs.size(); ++m)
+        if (w.refs[m].span.s == i && w.refs[m].doc >= 0) next = static_cast<int>(m);
+      if (next < 0) break;
+      out.push_back(next);
+    }
+    return out;
+  };
+  auto add = [&](const Ref& a, Relation rel, int b_ref) {
+    for (int bk : coordinated(b_ref)) {
+      const Ref& b = w.refs[bk];
+      if (a.doc == b.doc) continue;
+      if (!w.relation_pairs.insert({a.doc, b.doc}).second) continue;
+      Edge e;
+      e.from = std::to_string(a.doc);  // keys are filled in Assemble
+      e.to = std::to_string(b.doc);
+      e.rel = rel;
+      e.evidence_start = w.ft.Orig(std::min(a.span.s, b.span.s));
+      e.evidence_end = w.ft.Orig(std::max(a.span.e, b.span.e));
+      w.out.relations.push_back(e);
+    }
+  };
+  struct Trigger {
+    const char* words;
+    Relation rel;
+  };
+  static const Trigger kAfter[] = {
+      {"ve viec thuc hien", Relation::kImplements}, {"ve thuc hien", Relation::kImplements},
+      {"ve trien khai thuc hien", Relation::kImplements}, {"ve trien khai", Relation::kImplements},
+      {"thuc hien", Relation::kImplements},  {"trien khai thuc hien", Relation::kImplements},
+      {"trien khai", Relation::kImplements}, {"cu the hoa", Relation::kImplements},
+      {"de thuc hien", Relation::kImplements}, {"gan voi", Relation::kLinked},
+      {"sua doi, bo sung", Relation::kAmends}, {"ve sua doi, bo sung", Relation::kAmends},
+      {"ve viec sua doi, bo sung", Relation::kAmends}, {"thay the", Relation::kReplaces},
+      {"ve viec thay the", Relation::kReplaces},
+  };
+  for (size_t k = 0; k < w.refs.size(); ++k) {
+    const Ref& a = w.refs[k];
+    if (a.doc < 0) continue;
+    size_t pos = SkipSpaces(t, std::max(a.span.e, a.tail_end));
+    // 1. "A … thực hiện B": the trigger right after A's date and issuer, or opening its
+    //    title ("Kế hoạch 45-KH/HU về thực hiện Nghị quyết 35-NQ/TW").
+    for (const auto& tr : kAfter) {
+      if (!StartsWithWords(t, pos, tr.words) && !(std::strchr(tr.words, ',') != nullptr && t.substr(pos, std::strlen(tr.words)) == tr.words))
+        continue;
+      size_t after = pos + std::strlen(tr.words);
+      size_t gap = tr.rel == Relation::kAmends ? 5 : (tr.rel == Relation::kLinked ? 6 : 1);
+      int b = ref_at(after, gap);
+      if (b >= 0) add(a, tr.rel, b);
+      break;
+    }
+    // 2. Inside a quoted title: "“về trách nhiệm … tổ chức thực hiện Nghị quyết Trung ương
+    //    4 (khóa XII) và Chỉ thị số 05-CT/TW”".
+    if (a.title.ok() && a.title_quoted) {
+      for (const char* trig : {"thuc hien", "trien khai", "cu the hoa"}) {
+        for (size_t at = a.title.s; (at = FindWords(t, at, a.title.e, trig)) != kNone; ++at) {
+          int b = ref_at(at + std::strlen(trig), 0);
+          if (b >= 0 && w.refs[b].span.e <= a.title.e) add(a, Relation::kImplements, b);
+        }
+      }
+    }
+  }
+  // 3. "Gắn A với … B": A linked to B.
+  for (size_t at = 0; (at = FindWords(t, at, t.size(), "gan")) != kNone; ++at) {
+    int a = ref_at(at + 3, 0);
+    if (a < 0) continue;
+    size_t e = std::max(w.refs[a].span.e, w.refs[a].tail_end);
+    size_t voi = SkipSpaces(t, e);
+    if (!StartsWithWords(t, voi, "voi")) continue;
+    int b = ref_at(voi + 3, 6);
+    if (b >= 0) add(w.refs[a], Relation::kLinked, b);
+  }
+  // 4. "Để thực hiện B, … ban hành A": A implements B.
+  for (const Span& s : w.sentences) {
+    size_t at = SkipSpaces(t, s.s);
+    if (!StartsWithWords(t, at, "de") && !StartsWithWords(t, at, "nham")) continue;
+    size_t trig = kNone;
+    for (const char* tr : {"thuc hien", "trien khai", "cu the hoa"}) {
+      size_t x = FindWords(t, at, std::min(s.e, at + 30), tr);
+      if (x != kNone && (trig == kNone || x < trig)) trig = x;
+    }
+    if (trig == kNone) continue;
+    size_t after_trig = FindWords(t, trig, s.e, "thuc hien") == trig ? trig + 9 : trig + (FindWords(t, trig, s.e, "trien khai") == trig ? 10 : 10);
+    int b = ref_at(after_trig, 1);
+    if (b < 0) continue;
+    size_t bh = FindWords(t, w.refs[b].span.e, s.e, "ban hanh");
+    if (bh == kNone) continue;
+    int a = ref_at(bh + 8, 2);
+    if (a >= 0) add(w.refs[a], Relation::kImplements, b);
+  }
+}
+
+void Extractor::Impl::Assemble(Work& w) const {
+  // Documents in order of first mention; keys are final now.
+  std::vector<int> order(w.docs.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<int>(i);
+  std::sort(order.begin(), order.end(),
+            [&](int a, int b) { return w.docs[a].first < w.docs[b].first; });
+  auto key = [&](const std::string& index) { return w.docs[std::stoi(index)].d.key.ToString(); };
+  for (auto& e : w.out.relations) {
+    e.from = key(e.from);
+    e.to = key(e.to);
+  }
+  for (auto& m : w.out.meetings) {
+    for (auto& k : m.reviewed) k = key(k);
+    for (auto& k : m.launched) k = key(k);
+    if (!m.held_under.empty()) m.held_under = key(m.held_under);
+  }
+  for (int i : order) w.out.documents.push_back(w.docs[i].d);
+  for (const auto& r : w.refs) {
+    if (r.doc >= 0 || r.unresolved.empty()) continue;
+    Unresolved u;
+    u.start = w.ft.Orig(r.span.s);
+    u.end = w.ft.Orig(r.span.e);
+    u.text = std::string(w.orig.substr(u.start, u.end - u.start));
+    u.reason = r.unresolved;
+    w.out.unresolved.push_back(std::move(u));
+  }
+  std::sort(w.out.unresolved.begin(), w.out.unresolved.end(),
+            [](const Unresolved& a, const Unresolved& b) { return a.start < b.start; });
+}
 
 Extractor::Extractor(const Gazetteer* g, const Catalogue* c) : impl_(new Impl{g, c}) {}
 Extractor::~Extractor() = default;
 
 Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
-  if (text.empty()) return Status::Invalid(hints.file + ": empty input");
-  Extraction e;
-  e.article.file = hints.file;
-  e.article.text = std::string(text);
-  return e;
-}
+  const std::string name = hints.file.empty() ? (hints.url.empty() ? "input" : hints.url) : hints.file;
+  Status st = CheckText(text);
+  if (!st.ok()) return st.WithContext(name);
 
-std::string ExtractionToJson(const Extraction& e) {
-  return "{\"file\":\"" + e.article.file + "\"}";
+  Impl::Work w;
+  w.orig = text;
+  w.ft = Fold(text);
+  w.t = w.ft.folded;
+  w.meta = ReadMeta(w.t, w.orig, w.ft, hints);
+  int limit_year = w.meta.published.size() == 10 ? ToInt(w.meta.published.substr(0, 4)) : 0;
+
+  w.refs = FindRefs(w.t, &w.out.unresolved, w.ft, w.orig);
+  for (auto& r : w.refs) ReadTail(w.t, &r, limit_year, w.meta.published);
+  w.sentences = Sentences(w.t);
+
+  impl_->BuildDocuments(w);
+  impl_->ResolveShortForms(w);
+  impl_->AddCatalogueData(w);
+  impl_->FindRelations(w);
+  impl_->FindMeetings(w);
+  impl_->ResolveJurisdictions(w);
+  impl_->Assemble(w);
+
+  Extraction& e = w.out;
+  e.article.file = hints.file;
+  e.article.url = hints.url.empty() ? hints.file : hints.url;
+  e.article.text = std::string(text);
+  e.article.title = w.meta.title;
+  e.article.published = w.meta.published;
+  e.article.site = w.meta.site;
+  e.article.author = w.meta.author;
+  return e;
 }
 
 }  // namespace dg

@@ -1,0 +1,305 @@
+#include "core/sqlite.h"
+
+#include <sqlite3.h>
+
+#include <filesystem>
+#include <utility>
+
+namespace dg::sqlite {
+
+namespace {
+
+Code CodeFor(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_NOTADB:
+    case SQLITE_CORRUPT:
+      return Code::kCorrupt;
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_PERM:
+      return Code::kIoError;
+    case SQLITE_CONSTRAINT:
+      return Code::kConflict;
+    default:
+      return Code::kInternal;
+  }
+}
+
+// `what` shortened for a one-line message.
+std::string Brief(std::string_view what) {
+  constexpr size_t kMax = 96;
+  std::string s;
+  for (char c : what.substr(0, kMax)) s += (c == '\n' || c == '\t') ? ' ' : c;
+  if (what.size() > kMax) s += "…";
+  return s;
+}
+
+}  // namespace
+
+// ---- Statement ----
+
+Statement::Statement(Statement&& other) noexcept
+    : stmt_(std::exchange(other.stmt_, nullptr)), db_(other.db_), cached_(other.cached_) {}
+
+Statement& Statement::operator=(Statement&& other) noexcept {
+  if (this != &other) {
+    Release();
+    stmt_ = std::exchange(other.stmt_, nullptr);
+    db_ = other.db_;
+    cached_ = other.cached_;
+  }
+  return *this;
+}
+
+Statement::~Statement() { Release(); }
+
+void Statement::Release() {
+  if (stmt_ == nullptr) return;
+  if (cached_) {
+    sqlite3_reset(stmt_);
+    sqlite3_clear_bindings(stmt_);
+  } else {
+    sqlite3_finalize(stmt_);
+  }
+  stmt_ = nullptr;
+}
+
+Status Statement::Bind(int index, int64_t value) {
+  int rc = sqlite3_bind_int64(stmt_, index, value);
+  return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
+}
+
+Status Statement::Bind(int index, double value) {
+  int rc = sqlite3_bind_double(stmt_, index, value);
+  return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
+}
+
+Status Statement::Bind(int index, std::string_view value) {
+  // A non-null pointer even for "", so that an empty string binds '' and not NULL.
+  int rc = sqlite3_bind_text64(stmt_, index, value.empty() ? "" : value.data(), value.size(),
+                               SQLITE_TRANSIENT, SQLITE_UTF8);
+  return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
+}
+
+Status Statement::BindNull(int index) {
+  int rc = sqlite3_bind_null(stmt_, index);
+  return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
+}
+
+Result<bool> Statement::Step() {
+  int rc = sqlite3_step(stmt_);
+  if (rc == SQLITE_ROW) return true;
+  if (rc == SQLITE_DONE) return false;
+  Status error = db_->Error(rc, Sql());
+  sqlite3_reset(stmt_);
+  return error;
+}
+
+Status Statement::Run() {
+  for (;;) {
+    Result<bool> row = Step();
+    if (!row.ok()) return row.status();
+    if (!*row) break;
+  }
+  sqlite3_reset(stmt_);
+  return Status::Ok();
+}
+
+void Statement::Reset() {
+  sqlite3_reset(stmt_);
+  sqlite3_clear_bindings(stmt_);
+}
+
+int64_t Statement::ColumnInt(int column) const { return sqlite3_column_int64(stmt_, column); }
+
+double Statement::ColumnDouble(int column) const { return sqlite3_column_double(stmt_, column); }
+
+std::string Statement::ColumnText(int column) const {
+  const unsigned char* text = sqlite3_column_text(stmt_, column);
+  if (text == nullptr) return {};
+  return std::string(reinterpret_cast<const char*>(text),
+                     static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+bool Statement::ColumnIsNull(int column) const {
+  return sqlite3_column_type(stmt_, column) == SQLITE_NULL;
+}
+
+std::string Statement::Sql() const {
+  const char* sql = stmt_ ? sqlite3_sql(stmt_) : nullptr;
+  return sql ? sql : "";
+}
+
+// ---- Database ----
+
+Result<Database> Database::Open(const std::string& path, OpenMode mode) {
+  int flags = SQLITE_OPEN_READONLY;
+  if (mode == OpenMode::kReadWrite) flags = SQLITE_OPEN_READWRITE;
+  if (mode == OpenMode::kReadWriteCreate) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  sqlite3* handle = nullptr;
+  int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  Database db(handle, path);  // closes the handle on every path out
+  if (rc != SQLITE_OK) {
+    if (handle == nullptr) return Status::Internal(path + ": out of memory opening database");
+    Status error = db.Error(rc, "open");
+    std::error_code ec;
+    if ((rc & 0xff) == SQLITE_CANTOPEN && mode != OpenMode::kReadWriteCreate &&
+        !std::filesystem::exists(path, ec)) {
+      return Status::NotFound(error.message());
+    }
+    return error;
+  }
+  sqlite3_extended_result_codes(handle, 1);
+  return db;
+}
+
+Database::Database(Database&& other) noexcept
+    : db_(std::exchange(other.db_, nullptr)),
+      path_(std::move(other.path_)),
+      cache_(std::move(other.cache_)) {
+  other.cache_.clear();
+}
+
+Database& Database::operator=(Database&& other) noexcept {
+  if (this != &other) {
+    Close();
+    db_ = std::exchange(other.db_, nullptr);
+    path_ = std::move(other.path_);
+    cache_ = std::move(other.cache_);
+    other.cache_.clear();
+  }
+  return *this;
+}
+
+Database::~Database() { Close(); }
+
+void Database::Close() {
+  for (auto& [sql, stmt] : cache_) sqlite3_finalize(stmt);
+  cache_.clear();
+  if (db_ != nullptr) sqlite3_close_v2(db_);
+  db_ = nullptr;
+}
+
+Status Database::Error(int rc, std::string_view what) const {
+  std::string message = path_ + ": ";
+  // The connection's message describes `rc` only when it is the last error it saw.
+  const char* text = db_ != nullptr && (sqlite3_extended_errcode(db_) & 0xff) == (rc & 0xff)
+                         ? sqlite3_errmsg(db_)
+                         : sqlite3_errstr(rc);
+  message += text;
+  if (!what.empty()) message += " [" + Brief(what) + "]";
+  return Status(CodeFor(rc), std::move(message));
+}
+
+Status Database::Exec(std::string_view sql) {
+  std::string text(sql);
+  char* errmsg = nullptr;
+  int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &errmsg);
+  if (rc == SQLITE_OK) return Status::Ok();
+  std::string message =
+      path_ + ": " + (errmsg ? errmsg : sqlite3_errstr(rc)) + " [" + Brief(sql) + "]";
+  sqlite3_free(errmsg);
+  return Status(CodeFor(rc), std::move(message));
+}
+
+Result<Statement> Database::Prepare(std::string_view sql) {
+  sqlite3_stmt* stmt = nullptr;
+  int rc = sqlite3_prepare_v3(db_, sql.data(), static_cast<int>(sql.size()), 0, &stmt, nullptr);
+  if (rc != SQLITE_OK) {
+    sqlite3_finalize(stmt);
+    return Error(rc, sql);
+  }
+  if (stmt == nullptr) return Status::Invalid(path_ + ": no statement in [" + Brief(sql) + "]");
+  return Statement(stmt, this, /*cached=*/false);
+}
+
+Result<Statement> Database::Cached(const char* sql) {
+  auto it = cache_.find(sql);
+  if (it == cache_.end()) {
+    sqlite3_stmt* stmt = nullptr;
+    int rc = sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr);
+    if (rc != SQLITE_OK) {
+      sqlite3_finalize(stmt);
+      return Error(rc, sql);
+    }
+    if (stmt == nullptr) return Status::Invalid(path_ + ": no statement in [" + Brief(sql) + "]");
+    it = cache_.emplace(sql, stmt).first;
+  }
+  sqlite3_reset(it->second);
+  sqlite3_clear_bindings(it->second);
+  return Statement(it->second, this, /*cached=*/true);
+}
+
+Result<int64_t> Database::QueryInt(std::string_view sql) {
+  Result<Statement> stmt = Prepare(sql);
+  if (!stmt.ok()) return stmt.status();
+  Result<bool> row = stmt->Step();
+  if (!row.ok()) return row.status();
+  if (!*row) return Status::NotFound(path_ + ": no row for [" + Brief(sql) + "]");
+  return stmt->ColumnInt(0);
+}
+
+int64_t Database::LastInsertRowId() const { return sqlite3_last_insert_rowid(db_); }
+
+int64_t Database::Changes() const { return sqlite3_changes64(db_); }
+
+bool Database::InAutocommit() const { return sqlite3_get_autocommit(db_) != 0; }
+
+// ---- Migrate ----
+
+namespace {
+
+Status ApplyMigrations(Database& db, std::span<const Migration> migrations,
+                       int32_t application_id) {
+  const int last = migrations.empty() ? 0 : migrations.back().version;
+  Result<int64_t> current = db.QueryInt("PRAGMA user_version");
+  if (!current.ok()) return current.status();
+  if (*current > last) {
+    return Status::Unsupported(db.path() + ": schema version " + std::to_string(*current) +
+                               " was written by a newer dirgraph; this build knows versions up "
+                               "to " +
+                               std::to_string(last));
+  }
+  if (*current == last) return Status::Ok();
+  DG_RETURN_IF_ERROR(
+      db.Exec("CREATE TABLE IF NOT EXISTS schema_migrations ("
+              " version INTEGER PRIMARY KEY,"
+              " name TEXT NOT NULL,"
+              " applied_at TEXT NOT NULL DEFAULT (strftime('%Y-%m-%dT%H:%M:%SZ', 'now')))"));
+  int expected = 1;
+  for (const Migration& m : migrations) {
+    if (m.version != expected++) {
+      return Status::Internal(db.path() + ": migrations out of order at version " +
+                              std::to_string(m.version));
+    }
+    if (m.version <= *current) continue;
+    Status applied = db.Exec(m.sql);
+    if (!applied.ok()) {
+      return applied.WithContext("migration " + std::to_string(m.version) + " (" + m.name + ")");
+    }
+    Result<Statement> record =
+        db.Prepare("INSERT INTO schema_migrations(version, name) VALUES (?, ?)");
+    if (!record.ok()) return record.status();
+    DG_RETURN_IF_ERROR(record->BindAll(m.version, m.name));
+    DG_RETURN_IF_ERROR(record->Run());
+  }
+  // PRAGMA arguments cannot be bound; both are integers formatted here.
+  DG_RETURN_IF_ERROR(db.Exec("PRAGMA user_version = " + std::to_string(last)));
+  return db.Exec("PRAGMA application_id = " + std::to_string(application_id));
+}
+
+}  // namespace
+
+Status Migrate(Database& db, std::span<const Migration> migrations, int32_t application_id) {
+  DG_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status status = ApplyMigrations(db, migrations, application_id);
+  if (status.ok()) status = db.Exec("COMMIT");
+  if (!status.ok() && !db.InAutocommit()) (void)db.Exec("ROLLBACK");
+  return status;
+}
+
+}  // namespace dg::sqlite

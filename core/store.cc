@@ -1,0 +1,738 @@
+#include "core/store.h"
+
+#include <cstdio>
+#include <filesystem>
+#include <iterator>
+#include <map>
+#include <optional>
+#include <string_view>
+#include <utility>
+
+#include "core/sqlite.h"
+
+// Assigns the value of a Result expression to `lhs`, or returns its Status from the
+// enclosing function.
+#define STORE_CONCAT_INNER(a, b) a##b
+#define STORE_CONCAT(a, b) STORE_CONCAT_INNER(a, b)
+#define STORE_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
+  auto tmp = (expr);                                \
+  if (!tmp.ok()) return tmp.status();               \
+  lhs = std::move(tmp).value()
+#define STORE_ASSIGN_OR_RETURN(lhs, expr) \
+  STORE_ASSIGN_OR_RETURN_IMPL(STORE_CONCAT(store_result_, __LINE__), lhs, expr)
+
+namespace dg {
+
+namespace {
+
+namespace fs = std::filesystem;
+using sqlite::Database;
+using sqlite::OpenMode;
+using sqlite::Statement;
+
+// "DGRF": PRAGMA application_id of every dirgraph database.
+constexpr int32_t kApplicationId = 0x44475246;
+constexpr int kBusyTimeoutMs = 5000;
+
+// The schema, one migration per version; never edit a released migration, add one.
+// Text columns are NOT NULL with '' for "unknown", as in the domain types; optional
+// numbers are NULL when absent.
+constexpr sqlite::Migration kMigrations[] = {
+    {1, "initial schema: articles, documents, mentions, edges, units, meetings, search",
+     R"sql(
+-- Ids of articles, documents and meetings are never reused (AUTOINCREMENT): an id seen
+-- by a client keeps naming the same thing or nothing.
+CREATE TABLE articles (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  url TEXT NOT NULL,             -- the url, or the path of a file input; '' when unknown
+  file TEXT NOT NULL,
+  title TEXT NOT NULL,
+  published TEXT NOT NULL,
+  site TEXT NOT NULL,
+  author TEXT NOT NULL,
+  content_hash TEXT NOT NULL UNIQUE,
+  text TEXT NOT NULL
+);
+CREATE UNIQUE INDEX articles_by_url ON articles(url) WHERE url <> '';
+
+-- One row per canonical key (DocumentKey::ToString).
+CREATE TABLE documents (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  key TEXT NOT NULL UNIQUE,
+  family TEXT NOT NULL CHECK (family IN ('party', 'state')),
+  type TEXT NOT NULL,
+  number TEXT NOT NULL,
+  suffix TEXT NOT NULL,
+  year TEXT NOT NULL,
+  plenum TEXT NOT NULL,
+  scope TEXT NOT NULL,
+  term TEXT NOT NULL,
+  issuer TEXT NOT NULL,
+  jurisdiction TEXT NOT NULL,
+  date TEXT NOT NULL,
+  title TEXT NOT NULL
+);
+CREATE INDEX documents_by_type ON documents(type);
+
+-- The documents of an article's extraction, in their order there.
+CREATE TABLE article_documents (
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  document_id INTEGER NOT NULL REFERENCES documents(id),
+  ordinal INTEGER NOT NULL,
+  PRIMARY KEY (article_id, document_id)
+) WITHOUT ROWID;
+CREATE INDEX article_documents_by_document ON article_documents(document_id);
+
+-- Byte spans [span_start, span_end) of the article's text as read.
+CREATE TABLE mentions (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  document_id INTEGER NOT NULL REFERENCES documents(id),
+  span_start INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  kind TEXT NOT NULL            -- MentionKindName
+);
+CREATE INDEX mentions_by_article ON mentions(article_id);
+CREATE INDEX mentions_by_document ON mentions(document_id);
+
+CREATE TABLE edges (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  from_doc INTEGER NOT NULL REFERENCES documents(id),
+  rel TEXT NOT NULL,            -- RelationName
+  to_doc INTEGER NOT NULL REFERENCES documents(id),
+  evidence_start INTEGER NOT NULL,
+  evidence_end INTEGER NOT NULL,
+  inferred INTEGER NOT NULL,
+  weight REAL NOT NULL
+);
+CREATE INDEX edges_by_article ON edges(article_id);
+CREATE INDEX edges_by_from ON edges(from_doc);
+CREATE INDEX edges_by_to ON edges(to_doc);
+
+-- Units that held meetings: one per gazetteer code, or per (name, province) without one.
+CREATE TABLE units (
+  id INTEGER PRIMARY KEY,
+  code TEXT NOT NULL,
+  name TEXT NOT NULL,
+  level TEXT NOT NULL,
+  province TEXT NOT NULL
+);
+CREATE UNIQUE INDEX units_by_code ON units(code) WHERE code <> '';
+CREATE UNIQUE INDEX units_by_name ON units(name, province) WHERE code = '';
+
+CREATE TABLE meetings (
+  id INTEGER PRIMARY KEY AUTOINCREMENT,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  unit_id INTEGER REFERENCES units(id),   -- NULL when the article names no unit
+  unit TEXT NOT NULL,
+  unit_level TEXT NOT NULL,
+  unit_code TEXT NOT NULL,
+  province TEXT NOT NULL,
+  kind TEXT NOT NULL,
+  years INTEGER,
+  date TEXT NOT NULL,
+  date_inferred INTEGER NOT NULL,
+  chair TEXT NOT NULL,
+  held_under INTEGER REFERENCES documents(id),
+  award_collectives INTEGER,
+  award_individuals INTEGER
+);
+CREATE INDEX meetings_by_article ON meetings(article_id);
+CREATE INDEX meetings_by_unit ON meetings(unit_id);
+
+CREATE TABLE meeting_documents (
+  meeting_id INTEGER NOT NULL REFERENCES meetings(id) ON DELETE CASCADE,
+  role TEXT NOT NULL CHECK (role IN ('reviewed', 'launched')),
+  ordinal INTEGER NOT NULL,
+  document_id INTEGER NOT NULL REFERENCES documents(id),
+  PRIMARY KEY (meeting_id, role, ordinal)
+) WITHOUT ROWID;
+CREATE INDEX meeting_documents_by_document ON meeting_documents(document_id);
+
+CREATE TABLE unresolved (
+  id INTEGER PRIMARY KEY,
+  article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+  span_start INTEGER NOT NULL,
+  span_end INTEGER NOT NULL,
+  text TEXT NOT NULL,
+  reason TEXT NOT NULL
+);
+CREATE INDEX unresolved_by_article ON unresolved(article_id);
+
+-- Full-text search over articles, without diacritics: 'nghi quyet' finds 'Nghị quyết'.
+-- External content (the text is stored once, in articles), kept in sync by triggers.
+CREATE VIRTUAL TABLE articles_fts USING fts5(
+  title, text, content='articles', content_rowid='id',
+  tokenize='unicode61 remove_diacritics 2');
+CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+END;
+CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+  INSERT INTO articles_fts(articles_fts, rowid, title, text)
+    VALUES ('delete', old.id, old.title, old.text);
+  INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+END;
+)sql"},
+};
+static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
+
+const char* FamilyName(Family f) { return f == Family::kState ? "state" : "party"; }
+
+bool ParseMentionKind(const std::string& name, MentionKind* out) {
+  for (MentionKind k : {MentionKind::kFullCode, MentionKind::kShortForm, MentionKind::kListMember,
+                        MentionKind::kPlenum, MentionKind::kStateCode}) {
+    if (name == MentionKindName(k)) {
+      *out = k;
+      return true;
+    }
+  }
+  return false;
+}
+
+std::string Hex32(int64_t v) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "0x%08x", static_cast<uint32_t>(v));
+  return buf;
+}
+
+// What an existing, non-empty file holds, read through a read-only connection so that
+// nothing is written to a file that turns out not to be ours.
+struct Probe {
+  int64_t application_id = 0;
+  int64_t version = 0;
+  int64_t objects = 0;  // tables, indexes, views, triggers
+};
+
+Result<Probe> ProbeFile(const std::string& path) {
+  STORE_ASSIGN_OR_RETURN(Database db, Database::Open(path, OpenMode::kReadOnly));
+  Probe p;
+  // The first read of a file that is not an SQLite database fails here with kCorrupt.
+  STORE_ASSIGN_OR_RETURN(p.application_id, db.QueryInt("PRAGMA application_id"));
+  STORE_ASSIGN_OR_RETURN(p.version, db.QueryInt("PRAGMA user_version"));
+  STORE_ASSIGN_OR_RETURN(p.objects, db.QueryInt("SELECT count(*) FROM sqlite_schema"));
+  return p;
+}
+
+// A statement that yields at most one integer: the value, or nullopt when no row.
+Result<std::optional<int64_t>> QueryOptionalId(Statement& st) {
+  STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return std::optional<int64_t>();
+  return std::optional<int64_t>(st.ColumnInt(0));
+}
+
+std::optional<int> OptionalInt(const Statement& st, int column) {
+  if (st.ColumnIsNull(column)) return std::nullopt;
+  return static_cast<int>(st.ColumnInt(column));
+}
+
+}  // namespace
+
+struct Store::Impl {
+  Database db;
+  bool read_only = false;
+  int version = 0;
+
+  // Inserts or merges `d` by its canonical key; returns the row id.
+  Result<int64_t> UpsertDocument(const Document& d);
+  // The id of the meeting's unit, inserted when missing; nullopt when no unit is named.
+  Result<std::optional<int64_t>> UnitFor(const Meeting& m);
+  Status DeleteArticle(int64_t article_id);
+  Result<PutOutcome> Put(const Extraction& e);
+  Status PutContents(int64_t article_id, const Extraction& e);
+  Status ReadStats(Stats* out);
+  Status ReadArticle(const std::string& content_hash, Extraction* out);
+};
+
+// ---- Opening ----
+
+Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
+Store::~Store() = default;
+
+int Store::schema_version() const { return impl_->version; }
+const std::string& Store::path() const { return impl_->db.path(); }
+bool Store::read_only() const { return impl_->read_only; }
+
+Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool read_only) {
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  const bool exists = fs::exists(st);
+  if (ec && !exists && ec != std::errc::no_such_file_or_directory) {
+    return Status::Io(path + ": " + ec.message());
+  }
+  if (exists && !fs::is_regular_file(st)) return Status::Io(path + ": not a regular file");
+  if (!exists && read_only) return Status::NotFound(path + ": no such database");
+  uintmax_t size = 0;
+  if (exists) {
+    size = fs::file_size(path, ec);
+    if (ec) return Status::Io(path + ": " + ec.message());
+  }
+
+  bool initialise = true;  // no dirgraph schema yet: a new, empty file or empty database
+  if (size > 0) {
+    Result<Probe> probe = ProbeFile(path);
+    if (!probe.ok()) {
+      if (probe.status().code() != Code::kCorrupt) return probe.status();
+      std::string why = probe.status().message();  // "PATH: file is not a database [...]"
+      if (why.starts_with(path + ": ")) why.erase(0, path.size() + 2);
+      return Status::Corrupt(path + ": not a dirgraph database (" + why + ")");
+    }
+    const bool empty_sqlite =
+        probe->application_id == 0 && probe->objects == 0 && probe->version == 0;
+    if (!empty_sqlite && probe->application_id != kApplicationId) {
+      return Status::Corrupt(path + ": not a dirgraph database (application_id " +
+                             Hex32(probe->application_id) + ", expected " + Hex32(kApplicationId) +
+                             "; " + std::to_string(probe->objects) + " schema objects)");
+    }
+    if (probe->version > kSchemaVersion) {
+      return Status::Unsupported(path + ": schema version " + std::to_string(probe->version) +
+                                 " was written by a newer dirgraph; this build reads versions "
+                                 "up to " +
+                                 std::to_string(kSchemaVersion));
+    }
+    initialise = empty_sqlite;
+    if (!initialise && probe->version < kSchemaVersion && read_only) {
+      return Status::Unsupported(path + ": schema version " + std::to_string(probe->version) +
+                                 " needs migrating to version " + std::to_string(kSchemaVersion) +
+                                 "; open it once without read-only");
+    }
+  }
+  if (initialise && read_only) return Status::NotFound(path + ": empty, no dirgraph database yet");
+
+  STORE_ASSIGN_OR_RETURN(
+      Database opened,
+      Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
+  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0});
+  Database& db = impl->db;
+  DG_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs)));
+  DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
+  if (!read_only) {
+    DG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+    STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+    if (version < kSchemaVersion) {
+      DG_RETURN_IF_ERROR(sqlite::Migrate(db, kMigrations, kApplicationId));
+    }
+  }
+  STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  impl->version = static_cast<int>(version);
+  return std::unique_ptr<Store>(new Store(std::move(impl)));
+}
+
+// ---- Writing ----
+
+Result<Store::Batch> Store::Begin() {
+  DG_RETURN_IF_ERROR(impl_->db.Exec("BEGIN IMMEDIATE"));
+  return Batch(this);
+}
+
+Store::Batch::Batch(Batch&& other) noexcept
+    : store_(other.store_), open_(std::exchange(other.open_, false)) {}
+
+Store::Batch::~Batch() {
+  if (!open_ || store_ == nullptr) return;
+  Database& db = store_->impl_->db;
+  if (!db.InAutocommit()) (void)db.Exec("ROLLBACK");
+}
+
+Status Store::Batch::Commit() {
+  if (!open_) return Status::Invalid(store_->path() + ": batch is no longer open");
+  DG_RETURN_IF_ERROR(store_->impl_->db.Exec("COMMIT"));
+  open_ = false;
+  return Status::Ok();
+}
+
+Result<Store::PutOutcome> Store::Batch::PutArticle(const Extraction& e) {
+  if (!open_) return Status::Invalid(store_->path() + ": batch is no longer open");
+  return store_->impl_->Put(e);
+}
+
+Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
+  Extraction stored_form;  // only when the hash must be computed
+  const Extraction* x = &e;
+  if (e.article.content_hash.empty()) {
+    stored_form = e;
+    stored_form.article.content_hash = Sha256Hex(e.article.text);
+    x = &stored_form;
+  }
+  const Article& a = x->article;
+  PutOutcome outcome = PutOutcome::kAdded;
+  Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
+    STORE_ASSIGN_OR_RETURN(Statement by_hash,
+                           db.Cached("SELECT id FROM articles WHERE content_hash = ?"));
+    DG_RETURN_IF_ERROR(by_hash.BindAll(a.content_hash));
+    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> same, QueryOptionalId(by_hash));
+    if (same) {
+      outcome = PutOutcome::kUnchanged;
+      return Status::Ok();
+    }
+    if (!a.url.empty()) {
+      STORE_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ?"));
+      DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
+      STORE_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
+      by_url.Reset();
+      if (old) {
+        DG_RETURN_IF_ERROR(DeleteArticle(*old));
+        outcome = PutOutcome::kReplaced;
+      }
+    }
+    STORE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Cached("INSERT INTO articles(url, file, title, published, site, author, "
+                  "content_hash, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    DG_RETURN_IF_ERROR(insert.BindAll(a.url, a.file, a.title, a.published, a.site, a.author,
+                                      a.content_hash, a.text));
+    DG_RETURN_IF_ERROR(insert.Run());
+    return PutContents(db.LastInsertRowId(), *x);
+  });
+  if (!status.ok()) return status;
+  return outcome;
+}
+
+Status Store::Impl::DeleteArticle(int64_t article_id) {
+  // Mentions, edges, meetings (and their document links) and unresolved spans go by
+  // ON DELETE CASCADE, the search index by trigger.
+  STORE_ASSIGN_OR_RETURN(Statement del, db.Cached("DELETE FROM articles WHERE id = ?"));
+  DG_RETURN_IF_ERROR(del.BindAll(article_id));
+  DG_RETURN_IF_ERROR(del.Run());
+  // Documents no article names any more go too (their references all went above).
+  STORE_ASSIGN_OR_RETURN(
+      Statement orphans,
+      db.Cached("DELETE FROM documents WHERE NOT EXISTS (SELECT 1 FROM article_documents "
+                "WHERE article_documents.document_id = documents.id)"));
+  DG_RETURN_IF_ERROR(orphans.Run());
+  return Status::Ok();
+}
+
+Result<int64_t> Store::Impl::UpsertDocument(const Document& d) {
+  const DocumentKey& k = d.key;
+  // Merge: a field that is stored non-empty keeps its value; an empty one takes the new.
+  STORE_ASSIGN_OR_RETURN(
+      Statement up,
+      db.Cached("INSERT INTO documents(key, family, type, number, suffix, year, plenum, scope, "
+                "term, issuer, jurisdiction, date, title) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(key) DO UPDATE SET "
+                "issuer = CASE WHEN issuer = '' THEN excluded.issuer ELSE issuer END, "
+                "jurisdiction = CASE WHEN jurisdiction = '' THEN excluded.jurisdiction "
+                "ELSE jurisdiction END, "
+                "date = CASE WHEN date = '' THEN excluded.date ELSE date END, "
+                "title = CASE WHEN title = '' THEN excluded.title ELSE title END "
+                "RETURNING id"));
+  DG_RETURN_IF_ERROR(up.BindAll(k.ToString(), FamilyName(k.family), k.type, k.number, k.suffix,
+                                k.year, k.plenum, k.scope, k.term, d.issuer, d.jurisdiction, d.date,
+                                d.title));
+  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(up));
+  if (!id) return Status::Internal(db.path() + ": no id for document " + k.ToString());
+  // Run the statement to its end so that the upsert completes before the next one.
+  STORE_ASSIGN_OR_RETURN(bool more, up.Step());
+  (void)more;
+  return *id;
+}
+
+Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
+  if (m.unit.empty() && m.unit_code.empty()) return std::optional<int64_t>();
+  const bool by_code = !m.unit_code.empty();
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement find,
+        by_code ? db.Cached("SELECT id FROM units WHERE code = ?")
+                : db.Cached("SELECT id FROM units WHERE code = '' AND name = ? AND province = ?"));
+    DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code) : find.BindAll(m.unit, m.province));
+    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(find));
+    if (id) return id;
+  }
+  STORE_ASSIGN_OR_RETURN(
+      Statement insert,
+      db.Cached("INSERT INTO units(code, name, level, province) VALUES (?, ?, ?, ?)"));
+  DG_RETURN_IF_ERROR(insert.BindAll(m.unit_code, m.unit, m.unit_level, m.province));
+  DG_RETURN_IF_ERROR(insert.Run());
+  return std::optional<int64_t>(db.LastInsertRowId());
+}
+
+Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
+  std::map<std::string, int64_t> ids;  // canonical key -> documents.id
+  int64_t ordinal = 0;
+  for (const Document& d : e.documents) {
+    STORE_ASSIGN_OR_RETURN(int64_t doc_id, UpsertDocument(d));
+    ids[d.key.ToString()] = doc_id;
+    STORE_ASSIGN_OR_RETURN(Statement link,
+                           db.Cached("INSERT OR IGNORE INTO article_documents(article_id, "
+                                     "document_id, ordinal) VALUES (?, ?, ?)"));
+    DG_RETURN_IF_ERROR(link.BindAll(article_id, doc_id, ordinal++));
+    DG_RETURN_IF_ERROR(link.Run());
+    for (const Mention& m : d.mentions) {
+      STORE_ASSIGN_OR_RETURN(
+          Statement mention,
+          db.Cached("INSERT INTO mentions(article_id, document_id, span_start, span_end, text, "
+                    "kind) VALUES (?, ?, ?, ?, ?, ?)"));
+      DG_RETURN_IF_ERROR(
+          mention.BindAll(article_id, doc_id, m.start, m.end, m.text, MentionKindName(m.kind)));
+      DG_RETURN_IF_ERROR(mention.Run());
+    }
+  }
+  auto id_of = [&](const std::string& key, const char* where) -> Result<int64_t> {
+    auto it = ids.find(key);
+    if (it == ids.end()) {
+      return Status::Invalid(db.path() + ": article '" + e.article.url + "': " + where +
+                             " names document '" + key + "', which is not among its documents");
+    }
+    return it->second;
+  };
+
+  for (const Edge& edge : e.relations) {
+    STORE_ASSIGN_OR_RETURN(int64_t from, id_of(edge.from, "a relation"));
+    STORE_ASSIGN_OR_RETURN(int64_t to, id_of(edge.to, "a relation"));
+    STORE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Cached("INSERT INTO edges(article_id, from_doc, rel, to_doc, evidence_start, "
+                  "evidence_end, inferred, weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
+    DG_RETURN_IF_ERROR(insert.BindAll(article_id, from, RelationName(edge.rel), to,
+                                      edge.evidence_start, edge.evidence_end, edge.inferred,
+                                      edge.weight));
+    DG_RETURN_IF_ERROR(insert.Run());
+  }
+
+  for (const Meeting& m : e.meetings) {
+    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> unit_id, UnitFor(m));
+    std::optional<int64_t> held_under;
+    if (!m.held_under.empty()) {
+      STORE_ASSIGN_OR_RETURN(held_under, id_of(m.held_under, "a meeting's held_under"));
+    }
+    STORE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Cached("INSERT INTO meetings(article_id, unit_id, unit, unit_level, unit_code, "
+                  "province, kind, years, date, date_inferred, chair, held_under, "
+                  "award_collectives, award_individuals) "
+                  "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)"));
+    DG_RETURN_IF_ERROR(insert.BindAll(article_id, unit_id, m.unit, m.unit_level, m.unit_code,
+                                      m.province, m.kind, m.years, m.date, m.date_inferred, m.chair,
+                                      held_under, m.award_collectives, m.award_individuals));
+    DG_RETURN_IF_ERROR(insert.Run());
+    const int64_t meeting_id = db.LastInsertRowId();
+    for (const char* role : {"reviewed", "launched"}) {
+      const std::vector<std::string>& keys =
+          std::string_view(role) == "reviewed" ? m.reviewed : m.launched;
+      int64_t n = 0;
+      for (const std::string& key : keys) {
+        STORE_ASSIGN_OR_RETURN(int64_t doc_id, id_of(key, "a meeting"));
+        STORE_ASSIGN_OR_RETURN(Statement link,
+                               db.Cached("INSERT INTO meeting_documents(meeting_id, role, "
+                                         "ordinal, document_id) VALUES (?, ?, ?, ?)"));
+        DG_RETURN_IF_ERROR(link.BindAll(meeting_id, role, n++, doc_id));
+        DG_RETURN_IF_ERROR(link.Run());
+      }
+    }
+  }
+
+  for (const Unresolved& u : e.unresolved) {
+    STORE_ASSIGN_OR_RETURN(
+        Statement insert,
+        db.Cached("INSERT INTO unresolved(article_id, span_start, span_end, text, reason) "
+                  "VALUES (?, ?, ?, ?, ?)"));
+    DG_RETURN_IF_ERROR(insert.BindAll(article_id, u.start, u.end, u.text, u.reason));
+    DG_RETURN_IF_ERROR(insert.Run());
+  }
+  return Status::Ok();
+}
+
+// ---- Reading ----
+
+Result<Store::Stats> Store::GetStats() const {
+  Stats stats;
+  // One read transaction (a savepoint, so that it also works inside an open Batch).
+  DG_RETURN_IF_ERROR(
+      sqlite::WithSavepoint(impl_->db, "stats", [&] { return impl_->ReadStats(&stats); }));
+  return stats;
+}
+
+Status Store::Impl::ReadStats(Stats* out) {
+  auto count = [&](const char* sql, int64_t* n) -> Status {
+    STORE_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
+    STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+    *n = row ? st.ColumnInt(0) : 0;
+    return Status::Ok();
+  };
+  auto groups = [&](const char* sql, std::map<std::string, int64_t>* m) -> Status {
+    STORE_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      (*m)[st.ColumnText(0)] = st.ColumnInt(1);
+    }
+    return Status::Ok();
+  };
+  DG_RETURN_IF_ERROR(count("SELECT count(*) FROM articles", &out->articles));
+  DG_RETURN_IF_ERROR(count("SELECT count(*) FROM documents", &out->documents));
+  DG_RETURN_IF_ERROR(count("SELECT count(*) FROM units", &out->units));
+  DG_RETURN_IF_ERROR(count("SELECT count(*) FROM meetings", &out->meetings));
+  DG_RETURN_IF_ERROR(
+      groups("SELECT type, count(*) FROM documents GROUP BY type", &out->documents_by_type));
+  DG_RETURN_IF_ERROR(
+      groups("SELECT family, count(*) FROM documents GROUP BY family", &out->documents_by_family));
+  DG_RETURN_IF_ERROR(
+      groups("SELECT rel, count(*) FROM edges GROUP BY rel", &out->edges_by_relation));
+  return Status::Ok();
+}
+
+Result<Extraction> Store::GetArticleByHash(const std::string& content_hash) const {
+  Extraction e;
+  DG_RETURN_IF_ERROR(sqlite::WithSavepoint(impl_->db, "read_article",
+                                           [&] { return impl_->ReadArticle(content_hash, &e); }));
+  return e;
+}
+
+Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out) {
+  Article& a = out->article;
+  {
+    STORE_ASSIGN_OR_RETURN(Statement st,
+                           db.Cached("SELECT id, url, file, title, published, site, author, "
+                                     "content_hash, text FROM articles WHERE content_hash = ?"));
+    DG_RETURN_IF_ERROR(st.BindAll(content_hash));
+    STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) return Status::NotFound(db.path() + ": no article with content hash " + content_hash);
+    a.id = st.ColumnInt(0);
+    a.url = st.ColumnText(1);
+    a.file = st.ColumnText(2);
+    a.title = st.ColumnText(3);
+    a.published = st.ColumnText(4);
+    a.site = st.ColumnText(5);
+    a.author = st.ColumnText(6);
+    a.content_hash = st.ColumnText(7);
+    a.text = st.ColumnText(8);
+  }
+
+  std::map<int64_t, size_t> index;  // documents.id -> position in out->documents
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Cached("SELECT d.id, d.family, d.type, d.number, d.suffix, d.year, d.plenum, "
+                  "d.scope, d.term, d.issuer, d.jurisdiction, d.date, d.title "
+                  "FROM article_documents ad JOIN documents d ON d.id = ad.document_id "
+                  "WHERE ad.article_id = ? ORDER BY ad.ordinal"));
+    DG_RETURN_IF_ERROR(st.BindAll(a.id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Document d;
+      d.key.family = st.ColumnText(1) == "state" ? Family::kState : Family::kParty;
+      d.key.type = st.ColumnText(2);
+      d.key.number = st.ColumnText(3);
+      d.key.suffix = st.ColumnText(4);
+      d.key.year = st.ColumnText(5);
+      d.key.plenum = st.ColumnText(6);
+      d.key.scope = st.ColumnText(7);
+      d.key.term = st.ColumnText(8);
+      d.issuer = st.ColumnText(9);
+      d.jurisdiction = st.ColumnText(10);
+      d.date = st.ColumnText(11);
+      d.title = st.ColumnText(12);
+      index[st.ColumnInt(0)] = out->documents.size();
+      out->documents.push_back(std::move(d));
+    }
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(Statement st,
+                           db.Cached("SELECT document_id, span_start, span_end, text, kind "
+                                     "FROM mentions WHERE article_id = ? ORDER BY id"));
+    DG_RETURN_IF_ERROR(st.BindAll(a.id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      auto it = index.find(st.ColumnInt(0));
+      Mention m;
+      if (it == index.end() || !ParseMentionKind(st.ColumnText(4), &m.kind)) {
+        return Status::Corrupt(db.path() + ": mention of article " + std::to_string(a.id) +
+                               " has an unknown document or kind '" + st.ColumnText(4) + "'");
+      }
+      m.start = static_cast<uint32_t>(st.ColumnInt(1));
+      m.end = static_cast<uint32_t>(st.ColumnInt(2));
+      m.text = st.ColumnText(3);
+      out->documents[it->second].mentions.push_back(std::move(m));
+    }
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Cached("SELECT f.key, e.rel, t.key, e.evidence_start, e.evidence_end, e.inferred, "
+                  "e.weight FROM edges e JOIN documents f ON f.id = e.from_doc "
+                  "JOIN documents t ON t.id = e.to_doc WHERE e.article_id = ? ORDER BY e.id"));
+    DG_RETURN_IF_ERROR(st.BindAll(a.id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Edge edge;
+      edge.from = st.ColumnText(0);
+      if (!ParseRelation(st.ColumnText(1), &edge.rel)) {
+        return Status::Corrupt(db.path() + ": unknown relation '" + st.ColumnText(1) + "'");
+      }
+      edge.to = st.ColumnText(2);
+      edge.evidence_start = static_cast<uint32_t>(st.ColumnInt(3));
+      edge.evidence_end = static_cast<uint32_t>(st.ColumnInt(4));
+      edge.inferred = st.ColumnInt(5) != 0;
+      edge.weight = st.ColumnDouble(6);
+      out->relations.push_back(std::move(edge));
+    }
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement st,
+        db.Cached("SELECT m.id, m.unit, m.unit_level, m.unit_code, m.province, m.kind, m.years, "
+                  "m.date, m.date_inferred, m.chair, coalesce(h.key, ''), m.award_collectives, "
+                  "m.award_individuals FROM meetings m LEFT JOIN documents h "
+                  "ON h.id = m.held_under WHERE m.article_id = ? ORDER BY m.id"));
+    STORE_ASSIGN_OR_RETURN(
+        Statement docs,
+        db.Cached("SELECT md.role, d.key FROM meeting_documents md JOIN documents d "
+                  "ON d.id = md.document_id WHERE md.meeting_id = ? ORDER BY md.role, "
+                  "md.ordinal"));
+    DG_RETURN_IF_ERROR(st.BindAll(a.id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Meeting m;
+      m.unit = st.ColumnText(1);
+      m.unit_level = st.ColumnText(2);
+      m.unit_code = st.ColumnText(3);
+      m.province = st.ColumnText(4);
+      m.kind = st.ColumnText(5);
+      m.years = OptionalInt(st, 6);
+      m.date = st.ColumnText(7);
+      m.date_inferred = st.ColumnInt(8) != 0;
+      m.chair = st.ColumnText(9);
+      m.held_under = st.ColumnText(10);
+      m.award_collectives = OptionalInt(st, 11);
+      m.award_individuals = OptionalInt(st, 12);
+      DG_RETURN_IF_ERROR(docs.BindAll(st.ColumnInt(0)));
+      for (;;) {
+        STORE_ASSIGN_OR_RETURN(bool doc_row, docs.Step());
+        if (!doc_row) break;
+        (docs.ColumnText(0) == "reviewed" ? m.reviewed : m.launched).push_back(docs.ColumnText(1));
+      }
+      out->meetings.push_back(std::move(m));
+    }
+  }
+  {
+    STORE_ASSIGN_OR_RETURN(Statement st,
+                           db.Cached("SELECT span_start, span_end, text, reason FROM unresolved "
+                                     "WHERE article_id = ? ORDER BY id"));
+    DG_RETURN_IF_ERROR(st.BindAll(a.id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Unresolved u;
+      u.start = static_cast<uint32_t>(st.ColumnInt(0));
+      u.end = static_cast<uint32_t>(st.ColumnInt(1));
+      u.text = st.ColumnText(2);
+      u.reason = st.ColumnText(3);
+      out->unresolved.push_back(std::move(u));
+    }
+  }
+  return Status::Ok();
+}
+
+}  // namespace dg

@@ -1,0 +1,133 @@
+// The `extract` JSON of DESIGN.md §4, written with RapidJSON.
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include "ingest/extract.h"
+
+namespace dg {
+
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, const char* key, const std::string& v, bool null_if_empty = true) {
+  w.Key(key);
+  if (v.empty() && null_if_empty) w.Null();
+  else w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+}
+
+}  // namespace
+
+std::string ExtractionToJson(const Extraction& e) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  Str(w, "file", e.article.file, false);
+  Str(w, "published", e.article.published);
+  Str(w, "title", e.article.title);
+  Str(w, "source", e.article.site);
+  Str(w, "author", e.article.author);
+  w.Key("documents");
+  w.StartArray();
+  for (const auto& d : e.documents) {
+    const DocumentKey& k = d.key;
+    w.StartObject();
+    Str(w, "key", k.ToString());
+    Str(w, "family", k.family == Family::kState ? "state" : "party");
+    Str(w, "type", k.type);
+    Str(w, "number", k.number);
+    Str(w, "suffix", k.suffix);
+    if (k.family == Family::kState) Str(w, "year", k.year);
+    Str(w, "plenum", k.plenum);
+    Str(w, "term", k.term);
+    Str(w, "issuer", d.issuer);
+    Str(w, "jurisdiction", d.jurisdiction);
+    Str(w, "date", d.date);
+    Str(w, "title", d.title);
+    w.Key("mentions");
+    w.StartArray();
+    for (const auto& m : d.mentions) {
+      w.StartObject();
+      w.Key("start");
+      w.Uint(m.start);
+      w.Key("end");
+      w.Uint(m.end);
+      Str(w, "text", m.text, false);
+      Str(w, "kind", MentionKindName(m.kind));
+      w.EndObject();
+    }
+    w.EndArray();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("relations");
+  w.StartArray();
+  for (const auto& r : e.relations) {
+    w.StartObject();
+    Str(w, "from", r.from);
+    Str(w, "rel", RelationName(r.rel));
+    Str(w, "to", r.to);
+    w.Key("evidence");
+    w.StartObject();
+    w.Key("start");
+    w.Uint(r.evidence_start);
+    w.Key("end");
+    w.Uint(r.evidence_end);
+    w.EndObject();
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("meetings");
+  w.StartArray();
+  for (const auto& m : e.meetings) {
+    w.StartObject();
+    Str(w, "unit", m.unit);
+    Str(w, "unit_level", m.unit_level);
+    Str(w, "province", m.province);
+    Str(w, "kind", m.kind);
+    w.Key("years");
+    if (m.years) w.Int(*m.years);
+    else w.Null();
+    for (const auto* list : {&m.reviewed, &m.launched}) {
+      w.Key(list == &m.reviewed ? "reviewed" : "launched");
+      w.StartArray();
+      for (const auto& k : *list) w.String(k.c_str(), static_cast<rapidjson::SizeType>(k.size()));
+      w.EndArray();
+    }
+    Str(w, "under", m.held_under);
+    Str(w, "date", m.date);
+    w.Key("date_inferred");
+    w.Bool(m.date_inferred);
+    Str(w, "chair", m.chair);
+    w.Key("awards");
+    if (m.award_collectives || m.award_individuals) {
+      w.StartObject();
+      w.Key("collectives");
+      w.Int(m.award_collectives.value_or(0));
+      w.Key("individuals");
+      w.Int(m.award_individuals.value_or(0));
+      w.EndObject();
+    } else {
+      w.Null();
+    }
+    w.EndObject();
+  }
+  w.EndArray();
+  w.Key("unresolved");
+  w.StartArray();
+  for (const auto& u : e.unresolved) {
+    w.StartObject();
+    w.Key("start");
+    w.Uint(u.start);
+    w.Key("end");
+    w.Uint(u.end);
+    Str(w, "text", u.text, false);
+    Str(w, "reason", u.reason, false);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+}  // namespace dg

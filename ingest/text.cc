@@ -1,0 +1,195 @@
+#include "ingest/text.h"
+
+#include <utf8proc.h>
+
+#include <array>
+#include <mutex>
+
+namespace dg {
+
+namespace {
+
+// Decodes one code point at s[i]; returns its length, or 0 when the sequence is invalid.
+size_t Decode(std::string_view s, size_t i, int32_t* cp) {
+  utf8proc_int32_t c = 0;
+  auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
+                            static_cast<utf8proc_ssize_t>(s.size() - i), &c);
+  if (n <= 0) return 0;
+  *cp = c;
+  return static_cast<size_t>(n);
+}
+
+// Folded form of the code points below 0x2000 (Latin, Vietnamese, combining marks),
+// computed once from utf8proc's decomposition: 0 means "produces nothing".
+constexpr int32_t kTableSize = 0x2000;
+const std::array<char, kTableSize>& FoldTable() {
+  static std::array<char, kTableSize> table = [] {
+    std::array<char, kTableSize> t{};
+    for (int32_t cp = 0; cp < kTableSize; ++cp) {
+      if (cp < 0x80) {
+        t[cp] = static_cast<char>(cp);
+        continue;
+      }
+      if (cp >= 0x300 && cp <= 0x36f) {  // combining marks of NFD input
+        t[cp] = 0;
+        continue;
+      }
+      utf8proc_int32_t buf[8];
+      int last = 0;
+      auto n = utf8proc_decompose_char(cp, buf, 8,
+                                       static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
+                                       &last);
+      t[cp] = (n >= 1 && buf[0] < 0x80) ? static_cast<char>(buf[0]) : '\x7f';
+    }
+    t[0xa0] = ' ';                  // no-break space
+    t[0xd0] = 'D';                  // Ð (eth) typed for Đ
+    t[0x110] = 'D';                 // Đ
+    t[0x111] = 'd';                 // đ
+    t[0x1af] = 'U';                 // Ư has no decomposition
+    t[0x1b0] = 'u';                 // ư
+    t[0x1a0] = 'O';                 // Ơ
+    t[0x1a1] = 'o';                 // ơ
+    for (int32_t cp = 0x2000; cp < kTableSize; ++cp) t[cp] = '\x7f';
+    return t;
+  }();
+  return table;
+}
+
+char FoldCodePoint(int32_t cp) {
+  if (cp < kTableSize) {
+    // Ơ/Ư and their toned forms decompose to Ơ/Ư plus a mark; fold the base too.
+    char c = FoldTable()[cp];
+    if (c != '\x7f' || cp < 0x100) return c;
+    utf8proc_int32_t buf[8];
+    int last = 0;
+    auto n = utf8proc_decompose_char(cp, buf, 8,
+                                     static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
+                                     &last);
+    if (n >= 1 && buf[0] < kTableSize) return FoldTable()[buf[0]];
+    return c;
+  }
+  if (cp >= 0x2000 && cp <= 0x200b) return ' ';  // typographic spaces
+  if (cp == 0x202f || cp == 0x205f || cp == 0x3000 || cp == 0xfeff) return ' ';
+  if (cp >= 0x2010 && cp <= 0x2015) return '-';  // hyphens and dashes
+  if (cp == 0x2212) return '-';
+  if (cp == 0x201c || cp == 0x201d || cp == 0x201e || cp == 0x00ab || cp == 0x00bb) return '"';
+  if (cp == 0x2018 || cp == 0x2019) return '\'';
+  if (cp == 0x2026) return '.';  // ellipsis
+  if (cp >= 0x1e00 && cp <= 0x1eff) {  // Latin Extended Additional: the toned vowels
+    utf8proc_int32_t buf[8];
+    int last = 0;
+    auto n = utf8proc_decompose_char(cp, buf, 8,
+                                     static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
+                                     &last);
+    if (n >= 1 && buf[0] < kTableSize) return FoldTable()[buf[0]];
+  }
+  return '\x7f';
+}
+
+// Cache of the folding of Latin Extended Additional (toned vowels), the hot range.
+const std::array<char, 0x100>& ToneTable() {
+  static std::array<char, 0x100> t = [] {
+    std::array<char, 0x100> r{};
+    for (int32_t i = 0; i < 0x100; ++i) r[i] = FoldCodePoint(0x1e00 + i);
+    return r;
+  }();
+  return t;
+}
+
+}  // namespace
+
+Status CheckText(std::string_view bytes) {
+  if (bytes.empty()) return Status::Invalid("empty input");
+  size_t controls = 0;
+  for (size_t i = 0; i < bytes.size();) {
+    unsigned char b = static_cast<unsigned char>(bytes[i]);
+    if (b < 0x80) {
+      if (b == 0) return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
+      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
+      ++i;
+      continue;
+    }
+    int32_t cp = 0;
+    size_t n = Decode(bytes, i, &cp);
+    if (n == 0) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
+    i += n;
+  }
+  if (controls * 20 > bytes.size()) return Status::Invalid("binary data (control characters)");
+  return Status::Ok();
+}
+
+FoldedText Fold(std::string_view s) {
+  const auto& table = FoldTable();
+  const auto& tones = ToneTable();
+  FoldedText out;
+  out.folded.reserve(s.size());
+  out.offset.reserve(s.size() + 1);
+  for (size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    if (b < 0x80) {
+      char c = static_cast<char>(b);
+      if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
+      out.folded.push_back(c);
+      out.offset.push_back(static_cast<uint32_t>(i));
+      ++i;
+      continue;
+    }
+    int32_t cp = 0;
+    size_t n = Decode(s, i, &cp);
+    if (n == 0) {  // not reached on checked input; keep going byte by byte
+      out.folded.push_back('\x7f');
+      out.offset.push_back(static_cast<uint32_t>(i));
+      ++i;
+      continue;
+    }
+    char c;
+    if (cp >= 0x1e00 && cp <= 0x1eff) c = tones[cp - 0x1e00];
+    else if (cp < 0x100) c = table[cp];
+    else c = FoldCodePoint(cp);
+    if (c != 0) {
+      out.folded.push_back(c);
+      out.offset.push_back(static_cast<uint32_t>(i));
+    }
+    i += n;
+  }
+  out.offset.push_back(static_cast<uint32_t>(s.size()));
+  return out;
+}
+
+std::string CleanNfc(std::string_view s) {
+  std::string spaced;
+  spaced.reserve(s.size());
+  bool space = false;
+  for (size_t i = 0; i < s.size();) {
+    unsigned char b = static_cast<unsigned char>(s[i]);
+    bool is_space = false;
+    size_t n = 1;
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v') {
+      is_space = true;
+    } else if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xa0) {
+      is_space = true;  // NBSP
+      n = 2;
+    }
+    if (is_space) {
+      space = !spaced.empty();
+      i += n;
+      continue;
+    }
+    if (space) spaced.push_back(' ');
+    space = false;
+    if (b == 0xc3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x90) {
+      spaced += "\xc4\x90";  // Ð (U+00D0) -> Đ (U+0110)
+      i += 2;
+      continue;
+    }
+    spaced.push_back(static_cast<char>(b));
+    ++i;
+  }
+  utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(spaced.c_str()));
+  if (nfc == nullptr) return spaced;
+  std::string out(reinterpret_cast<char*>(nfc));
+  std::free(nfc);
+  return out;
+}
+
+}  // namespace dg
