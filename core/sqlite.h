@@ -29,7 +29,8 @@ class Database;
 
 // A prepared statement. Either owned (finalized on destruction) or borrowed from the
 // cache of its Database (reset and unbound on destruction, so that it holds no read
-// transaction open and can be handed out again). Must not outlive its Database.
+// transaction open and can be handed out again). Must not outlive its Database, and the
+// Database must not be moved while the statement exists.
 class Statement {
  public:
   Statement(Statement&& other) noexcept;
@@ -69,7 +70,7 @@ class Statement {
   Result<bool> Step();
   // Steps until done (for statements that return no rows) and resets the statement.
   Status Run();
-  // Makes the statement ready to run again; keeps bindings unless BindAll is used.
+  // Makes the statement ready to run again, with no bindings.
   void Reset();
 
   // Columns are 0-based. Text of NULL is "", integer of NULL is 0.
