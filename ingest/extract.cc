@@ -171,6 +171,7 @@ bool Overlaps(const std::vector<Span>& covered, Span s) {
 std::string SuffixOfIssuer(std::string_view t, Span issuer, Span* committee) {
   std::string s = Lower(Str(t, issuer));
   auto has = [&](const char* w) { return s.find(w) != std::string::npos; };
+  if (has("quan uy trung uong")) return "QUTW";
   if (has("trung uong") || has("bo chinh tri") || has("ban bi thu") || has("bch tw") ||
       has("bchtw"))
     return "TW";

@@ -38,7 +38,7 @@ Patterns::Patterns()
     : party_code(R"(\b(\d{1,5})\s{0,2}-\s{0,2}([A-Za-z]{1,5})\s{0,2}/\s{0,2}([A-Za-z]{1,7})\b)",
                  Latin1()),
       state_code(
-          R"(\b(\d{1,5})(?:\s?/\s?(\d{4}))?\s?/\s?([A-Za-z]{1,5})\s?-\s?([A-Z][A-Za-z]{0,9}(?:-[A-Z][A-Za-z]{0,9})?)\b)",
+          R"(\b(\d{1,5})(?:\s?[/-]\s?(\d{4}))?\s?/\s?([A-Za-z]{1,5})\s?-\s?([A-Z][A-Za-z]{0,9}(?:-[A-Z][A-Za-z]{0,9})?)\b)",
           Latin1()),
       abbrev_number(R"(\b(NQ|CT|KL|QD)\s?(?:(?i:so)\s?)?(\d{1,4})\b)", Latin1()),
       word_number(S(R"(\b()") + kDocWord + R"()\s+(?:(?i:so)\s*)?(\d{1,5})\b)", Latin1(false)),
