@@ -1,0 +1,306 @@
+#include "ingest/input.h"
+
+#include <rapidjson/document.h>
+#include <rapidjson/error/en.h>
+
+#include <algorithm>
+#include <cerrno>
+#include <cstdio>
+#include <cstring>
+#include <filesystem>
+#include <system_error>
+
+namespace dg {
+namespace fs = std::filesystem;
+
+namespace {
+
+bool EndsWith(std::string_view s, std::string_view suffix) {
+  if (s.size() < suffix.size()) return false;
+  for (size_t i = 0; i < suffix.size(); ++i) {
+    char c = s[s.size() - suffix.size() + i];
+    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
+    if (c != suffix[i]) return false;
+  }
+  return true;
+}
+
+bool IsArticleFile(std::string_view name) {
+  return EndsWith(name, ".txt") || EndsWith(name, ".htm") || EndsWith(name, ".html");
+}
+
+std::string FileName(const std::string& path) { return fs::path(path).filename().string(); }
+
+std::string Normal(const std::string& path) {
+  std::string n = fs::path(path).lexically_normal().string();
+  // "dir/" -> "dir/." would read oddly in messages; keep the folder's own spelling.
+  if (n.size() > 1 && n.back() == '/') n.pop_back();
+  return n.empty() ? path : n;
+}
+
+// "dir/a.txt: no such file or directory"
+Status FromErrno(const std::string& path, int err) {
+  std::string m = path + ": " + std::strerror(err);
+  if (err == ENOENT || err == ENOTDIR) return Status::NotFound(std::move(m));
+  return Status::Io(std::move(m));
+}
+
+Status FromErrorCode(const std::string& path, const std::error_code& ec) {
+  std::string m = path + ": " + ec.message();
+  if (ec == std::errc::no_such_file_or_directory) return Status::NotFound(std::move(m));
+  return Status::Io(std::move(m));
+}
+
+bool IsBlank(const std::string& line) {
+  return std::all_of(line.begin(), line.end(),
+                     [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+// Copies an optional string field; null or absent leaves *out empty.
+Status OptionalString(const rapidjson::Value& obj, const char* name, std::string* out) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) return Status::Ok();
+  if (!it->value.IsString()) return Status::Invalid(std::string("\"") + name + "\" is not a string");
+  out->assign(it->value.GetString(), it->value.GetStringLength());
+  return Status::Ok();
+}
+
+Status RequiredString(const rapidjson::Value& obj, const char* name, std::string* out) {
+  auto it = obj.FindMember(name);
+  if (it == obj.MemberEnd() || it->value.IsNull()) {
+    return Status::Invalid(std::string("missing \"") + name + "\"");
+  }
+  if (!it->value.IsString()) return Status::Invalid(std::string("\"") + name + "\" is not a string");
+  out->assign(it->value.GetString(), it->value.GetStringLength());
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ItemReason(const InputItem& item, const Status& status) {
+  std::string_view m = status.message();
+  for (const std::string* name : {&item.source, &item.hints.file, &item.hints.url}) {
+    if (!name->empty() && m.size() > name->size() + 1 && m.substr(0, name->size()) == *name &&
+        m.substr(name->size(), 2) == ": ") {
+      m.remove_prefix(name->size() + 2);
+      break;
+    }
+  }
+  if (m.substr(0, 2) == ": ") m.remove_prefix(2);
+  return std::string(m);
+}
+
+Result<std::string> ReadFileBytes(const std::string& path) {
+  std::error_code ec;
+  if (fs::is_directory(path, ec)) return Status::Invalid(path + ": is a folder");
+  std::FILE* f = std::fopen(path.c_str(), "rb");
+  if (f == nullptr) return FromErrno(path, errno);
+  std::string bytes;
+  char buf[1 << 16];
+  size_t n;
+  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
+    bytes.append(buf, n);
+    if (bytes.size() > kMaxArticleBytes) {
+      std::fclose(f);
+      return Status::Invalid(path + ": larger than " + std::to_string(kMaxArticleBytes >> 20) +
+                             " MiB, not an article");
+    }
+  }
+  int err = std::ferror(f) ? errno : 0;
+  std::fclose(f);
+  if (err != 0) return FromErrno(path, err);
+  return bytes;
+}
+
+Status ParseJsonLine(const std::string& line, InputItem* item) {
+  rapidjson::Document d;
+  d.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
+  if (d.HasParseError()) {
+    return Status::Invalid("invalid JSON at column " + std::to_string(d.GetErrorOffset() + 1) +
+                           ": " + rapidjson::GetParseError_En(d.GetParseError()));
+  }
+  if (!d.IsObject()) return Status::Invalid("not a JSON object");
+  DG_RETURN_IF_ERROR(RequiredString(d, "url", &item->hints.url));
+  DG_RETURN_IF_ERROR(RequiredString(d, "text", &item->text));
+  DG_RETURN_IF_ERROR(OptionalString(d, "title", &item->hints.title));
+  DG_RETURN_IF_ERROR(OptionalString(d, "published", &item->hints.published));
+  DG_RETURN_IF_ERROR(OptionalString(d, "site", &item->hints.site));
+  return Status::Ok();
+}
+
+InputReader::InputReader(const std::vector<std::string>& paths, std::istream* std_in)
+    : std_in_(std_in) {
+  for (const auto& p : paths) AddPath(p);
+  if (size_unknown_) total_bytes_ = 0;
+}
+
+InputReader::~InputReader() = default;
+
+void InputReader::AddPath(const std::string& given) {
+  if (given == "-") {
+    entries_.push_back({Kind::kStdin, "-", Status::Ok()});
+    size_unknown_ = true;
+    return;
+  }
+  const std::string path = Normal(given);
+  std::error_code ec;
+  fs::file_status st = fs::status(path, ec);
+  if (ec || !fs::exists(st)) {
+    entries_.push_back({Kind::kError, path, Status::NotFound(path + ": no such file or folder")});
+    return;
+  }
+  if (fs::is_directory(st)) {
+    std::set<std::string> visited;
+    std::vector<std::string> files;
+    Walk(path, &visited, &files);
+    std::sort(files.begin(), files.end());
+    for (auto& f : files) {
+      std::error_code size_ec;
+      uintmax_t size = fs::file_size(f, size_ec);
+      if (!size_ec) total_bytes_ += size;
+      entries_.push_back({Kind::kArticle, std::move(f), Status::Ok()});
+    }
+    return;
+  }
+  if (EndsWith(path, ".gz")) {
+    entries_.push_back({Kind::kError, path,
+                        Status::Unsupported(path + ": compressed input is not read; use: zcat " +
+                                            path + " | dirgraph ingest -")});
+    return;
+  }
+  std::error_code size_ec;
+  uintmax_t size = fs::file_size(path, size_ec);
+  if (!size_ec) total_bytes_ += size;
+  entries_.push_back(
+      {EndsWith(path, ".jsonl") ? Kind::kJsonLines : Kind::kArticle, path, Status::Ok()});
+}
+
+// Appends the article files under `folder` to *files (unsorted). Errors become entries.
+void InputReader::Walk(const std::string& folder, std::set<std::string>* visited,
+                       std::vector<std::string>* files) {
+  std::error_code ec;
+  fs::path real = fs::canonical(folder, ec);
+  if (ec) {
+    entries_.push_back({Kind::kError, folder, FromErrorCode(folder, ec)});
+    return;
+  }
+  if (!visited->insert(real.string()).second) return;  // a link back into a folder seen
+  fs::directory_iterator it(folder, ec), end;
+  if (ec) {
+    entries_.push_back({Kind::kError, folder, FromErrorCode(folder, ec)});
+    return;
+  }
+  std::vector<std::string> subfolders;
+  for (; it != end; it.increment(ec)) {
+    if (ec) break;
+    const fs::path& p = it->path();
+    const std::string name = p.filename().string();
+    if (name.empty() || name[0] == '.') continue;
+    std::error_code st_ec;
+    fs::file_status st = fs::status(p, st_ec);  // follows links
+    if (st_ec || !fs::exists(st)) {
+      if (IsArticleFile(name)) {
+        entries_.push_back({Kind::kError, p.string(),
+                            Status::NotFound(p.string() + ": broken link or unreadable entry")});
+      }
+      continue;
+    }
+    if (fs::is_directory(st)) {
+      subfolders.push_back(p.string());
+    } else if (IsArticleFile(name)) {
+      files->push_back(p.string());
+    }
+  }
+  if (ec) entries_.push_back({Kind::kError, folder, FromErrorCode(folder, ec)});
+  for (const auto& sub : subfolders) Walk(sub, visited, files);
+}
+
+bool InputReader::Next(InputItem* item) {
+  for (;;) {
+    if (lines_ != nullptr) {
+      if (NextJsonLine(item)) return true;
+      lines_ = nullptr;
+      file_.reset();
+      continue;
+    }
+    if (next_ >= entries_.size()) return false;
+    const Entry& e = entries_[next_++];
+    *item = InputItem{};
+    item->source = e.path;
+    switch (e.kind) {
+      case Kind::kError:
+        item->status = e.status;
+        return true;
+      case Kind::kArticle: {
+        item->hints.file = FileName(e.path);
+        item->hints.url = e.path;
+        auto bytes = ReadFileBytes(e.path);
+        if (!bytes.ok()) {
+          item->status = bytes.status();
+          return true;
+        }
+        item->text = std::move(bytes).value();
+        item->bytes = item->text.size();
+        return true;
+      }
+      case Kind::kJsonLines:
+        file_ = std::make_unique<std::ifstream>(e.path, std::ios::binary);
+        if (!*file_) {
+          item->status = FromErrno(e.path, errno);
+          file_.reset();
+          return true;
+        }
+        lines_ = file_.get();
+        lines_name_ = e.path;
+        line_no_ = 0;
+        continue;
+      case Kind::kStdin:
+        if (std_in_ == nullptr) {
+          item->status = Status::Invalid("-: standard input is not available here");
+          return true;
+        }
+        lines_ = std_in_;
+        lines_name_ = "-";
+        line_no_ = 0;
+        continue;
+    }
+  }
+}
+
+// Reads lines until one yields an item (an article or a broken line); false at the end.
+bool InputReader::NextJsonLine(InputItem* item) {
+  std::string line;
+  uint64_t consumed = 0;
+  while (std::getline(*lines_, line)) {
+    ++line_no_;
+    consumed += line.size() + 1;
+    if (IsBlank(line)) continue;
+    if (!line.empty() && line.back() == '\r') line.pop_back();
+    *item = InputItem{};
+    item->source = lines_name_ + ":" + std::to_string(line_no_);
+    item->bytes = consumed;
+    if (line.size() > kMaxArticleBytes) {
+      item->status = Status::Invalid(item->source + ": line longer than " +
+                                     std::to_string(kMaxArticleBytes >> 20) + " MiB");
+      return true;
+    }
+    Status s = ParseJsonLine(line, item);
+    if (!s.ok()) {
+      item->text.clear();
+      item->status = s.WithContext(item->source);
+    }
+    return true;
+  }
+  if (lines_->bad()) {
+    *item = InputItem{};
+    item->source = lines_name_;
+    item->bytes = consumed;
+    item->status = Status::Io(lines_name_ + ": read error after line " + std::to_string(line_no_));
+    lines_->clear();
+    lines_->setstate(std::ios::eofbit);  // report once, then end this input
+    return true;
+  }
+  return false;
+}
+
+}  // namespace dg

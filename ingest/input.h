@@ -1,0 +1,95 @@
+// Inputs: from the paths given on the command line to a stream of articles.
+//
+// What a path yields:
+//  - a file: one article, its bytes as read (binary); a file ending in ".jsonl" is JSON
+//    Lines instead (below); one ending in ".gz" is refused (decompress it and pipe it:
+//    `zcat F.jsonl.gz | dirgraph ingest -`);
+//  - "-": JSON Lines read from standard input;
+//  - a folder: its article files (*.txt, *.htm, *.html; hidden entries skipped),
+//    recursively, in sorted path order, following symbolic links but entering each real
+//    folder once (no symlink loops). JSON Lines files inside folders are not read: a
+//    folder's *.jsonl is usually gold or metadata; name JSON Lines files explicitly.
+//  - JSON Lines: one article per line, {"url", "text"} with optional "title",
+//    "published" and "site" (strings or null); blank lines are skipped.
+// Bad inputs (a missing path, an unreadable file, a broken JSON line) are items with a
+// non-OK status naming the input ("dir/a.txt", "feed.jsonl:12"); reading goes on.
+#pragma once
+
+#include <cstdint>
+#include <fstream>
+#include <istream>
+#include <memory>
+#include <set>
+#include <string>
+#include <vector>
+
+#include "core/status.h"
+#include "ingest/extract.h"
+
+namespace dg {
+
+// One article to ingest, or one input that could not be read.
+struct InputItem {
+  std::string source;  // names the item in messages: "dir/a.txt", "feed.jsonl:12", "-:3"
+  ArticleHints hints;  // file items: file = name without folders, url = the path
+  std::string text;    // the bytes as read; empty when !status.ok()
+  uint64_t bytes = 0;  // input bytes this item consumed, for progress
+  Status status;       // not OK: this input could not be read; the message names `source`
+};
+
+// Files larger than this are refused (not an article), as are JSON lines longer.
+inline constexpr uint64_t kMaxArticleBytes = 64ull << 20;
+
+class InputReader {
+ public:
+  // Walks the folders among `paths` at once (to know total_bytes); reads lazily.
+  // `std_in` is read for "-" and must outlive the reader.
+  explicit InputReader(const std::vector<std::string>& paths, std::istream* std_in = nullptr);
+  ~InputReader();
+  InputReader(const InputReader&) = delete;
+  InputReader& operator=(const InputReader&) = delete;
+
+  // Stores the next item in *item and returns true; returns false at the end.
+  bool Next(InputItem* item);
+
+  // Total size of the inputs found, in bytes; 0 when unknown (standard input).
+  uint64_t total_bytes() const { return total_bytes_; }
+
+ private:
+  enum class Kind { kArticle, kJsonLines, kStdin, kError };
+  struct Entry {
+    Kind kind;
+    std::string path;  // as given or as found under a folder, lexically normal
+    Status status;     // kError only
+  };
+  void AddPath(const std::string& path);
+  void Walk(const std::string& folder, std::set<std::string>* visited,
+            std::vector<std::string>* files);
+  bool NextJsonLine(InputItem* item);
+
+  std::vector<Entry> entries_;
+  size_t next_ = 0;
+  uint64_t total_bytes_ = 0;
+  bool size_unknown_ = false;
+  std::istream* std_in_;
+
+  // The JSON Lines input being read, if any.
+  std::unique_ptr<std::ifstream> file_;
+  std::istream* lines_ = nullptr;
+  std::string lines_name_;
+  uint64_t line_no_ = 0;
+};
+
+// Parses one JSON line into *item (hints and text). Returns kInvalidArgument with the
+// reason (bad JSON with its column, missing "url" or "text", a field of the wrong type).
+Status ParseJsonLine(const std::string& line, InputItem* item);
+
+// The message of `status` without the item's name in front ("a.txt: empty input" ->
+// "empty input"): for messages that name the item once, their own way.
+std::string ItemReason(const InputItem& item, const Status& status);
+
+// Reads a whole file in binary mode. kNotFound / kIoError / kInvalidArgument (a folder,
+// too large), the message naming `path`.
+Result<std::string> ReadFileBytes(const std::string& path);
+
+}  // namespace dg
