@@ -1,0 +1,242 @@
+#include "ingest/pipeline.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <deque>
+#include <exception>
+#include <memory>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "ingest/input.h"
+
+namespace dg {
+namespace {
+
+// One input of a batch and what extraction made of it.
+struct Slot {
+  InputItem item;
+  Result<Extraction> extraction = Status::Internal("not extracted");
+};
+
+// Items read together; written in one transaction once all are extracted.
+struct Batch {
+  std::vector<Slot> slots;
+  std::mutex mu;
+  std::condition_variable cv;
+  size_t done = 0;  // guarded by mu
+};
+
+// Extracts one slot. Never throws: an exception from below becomes the slot's Status.
+void ExtractSlot(const Extractor& extractor, Slot* slot) {
+  if (!slot->item.status.ok()) return;
+  try {
+    auto r = extractor.Extract(slot->item.text, slot->item.hints);
+    if (r.ok()) {
+      Article& a = r->article;
+      const ArticleHints& h = slot->item.hints;
+      if (a.url.empty()) a.url = h.url;
+      if (a.file.empty()) a.file = h.file;
+      if (a.title.empty()) a.title = h.title;
+      if (a.published.empty()) a.published = h.published;
+      if (a.site.empty()) a.site = h.site;
+      if (a.text.empty()) a.text = slot->item.text;
+      if (a.content_hash.empty()) a.content_hash = Sha256Hex(a.text);
+    }
+    slot->extraction = std::move(r);
+  } catch (const std::exception& e) {
+    slot->extraction = Status::Internal(std::string("extraction failed: ") + e.what());
+  } catch (...) {
+    slot->extraction = Status::Internal("extraction failed");
+  }
+  slot->item.text.clear();
+  slot->item.text.shrink_to_fit();
+}
+
+// A fixed set of threads extracting the slots of submitted batches, in order.
+class ExtractPool {
+ public:
+  ExtractPool(const Extractor& extractor, int threads) : extractor_(extractor) {
+    for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
+  }
+  ~ExtractPool() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      tasks_.clear();  // batches still queued are abandoned; their owners hold them
+    }
+    cv_.notify_all();
+    for (auto& t : threads_) t.join();
+  }
+
+  void Submit(const std::shared_ptr<Batch>& batch) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      for (size_t i = 0; i < batch->slots.size(); ++i) tasks_.emplace_back(batch, i);
+    }
+    cv_.notify_all();
+  }
+
+  static void Wait(Batch& batch) {
+    std::unique_lock<std::mutex> lock(batch.mu);
+    batch.cv.wait(lock, [&] { return batch.done == batch.slots.size(); });
+  }
+
+ private:
+  void Work() {
+    for (;;) {
+      std::pair<std::shared_ptr<Batch>, size_t> task;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [&] { return stop_ || !tasks_.empty(); });
+        if (stop_) return;
+        task = std::move(tasks_.front());
+        tasks_.pop_front();
+      }
+      Batch& b = *task.first;
+      ExtractSlot(extractor_, &b.slots[task.second]);
+      std::lock_guard<std::mutex> lock(b.mu);
+      if (++b.done == b.slots.size()) b.cv.notify_all();
+    }
+  }
+
+  const Extractor& extractor_;
+  std::vector<std::thread> threads_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::pair<std::shared_ptr<Batch>, size_t>> tasks_;
+  bool stop_ = false;
+};
+
+// Store failures that say the database itself is in trouble, not one article.
+bool IsDatabaseFailure(const Status& s) {
+  switch (s.code()) {
+    case Code::kIoError:
+    case Code::kCorrupt:
+    case Code::kInternal:
+    case Code::kUnsupported: return true;
+    default: return false;
+  }
+}
+
+class Run {
+ public:
+  Run(const std::vector<std::string>& paths, Store& store, const Extractor& extractor,
+      const IngestOptions& options)
+      : store_(store),
+        options_(options),
+        reader_(paths, options.std_in),
+        pool_(extractor, Jobs(options.jobs)),
+        start_(std::chrono::steady_clock::now()) {}
+
+  Result<IngestReport> Go() {
+    std::shared_ptr<Batch> current = Read();
+    while (current != nullptr) {
+      std::shared_ptr<Batch> next = Read();  // extracted while `current` is written
+      ExtractPool::Wait(*current);
+      DG_RETURN_IF_ERROR(Write(*current));
+      current = std::move(next);
+      Progress();
+    }
+    report_.seconds = Seconds();
+    Progress();
+    return report_;
+  }
+
+ private:
+  static int Jobs(int jobs) {
+    if (jobs > 0) return std::min(jobs, 256);
+    return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));
+  }
+
+  double Seconds() const {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start_).count();
+  }
+
+  // Reads the next batch and hands it to the pool; nullptr at the end of the inputs.
+  std::shared_ptr<Batch> Read() {
+    auto batch = std::make_shared<Batch>();
+    const size_t size = std::max<size_t>(1, options_.batch_size);
+    InputItem item;
+    while (batch->slots.size() < size && reader_.Next(&item)) {
+      batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted")});
+    }
+    if (batch->slots.empty()) return nullptr;
+    pool_.Submit(batch);
+    return batch;
+  }
+
+  // Counts one failed input; in strict mode returns the Status that ends the run.
+  Status Fail(const InputItem& item, const Status& status) {
+    IngestError err{item.source, ItemReason(item, status)};
+    ++report_.errors;
+    if (options_.strict) return Status(status.code(), err.input + ": " + err.reason);
+    if (options_.on_error) options_.on_error(err);
+    report_.error_list.push_back(std::move(err));
+    return Status::Ok();
+  }
+
+  Status Write(Batch& batch) {
+    auto tx = store_.Begin();
+    if (!tx.ok()) return tx.status();
+    for (Slot& slot : batch.slots) {
+      ++progress_.items;
+      progress_.bytes += slot.item.bytes;
+      if (!slot.item.status.ok()) {
+        DG_RETURN_IF_ERROR(Fail(slot.item, slot.item.status));
+        continue;
+      }
+      if (!slot.extraction.ok()) {
+        DG_RETURN_IF_ERROR(Fail(slot.item, slot.extraction.status()));
+        continue;
+      }
+      const Extraction& e = slot.extraction.value();
+      auto put = tx->PutArticle(e);
+      if (!put.ok()) {
+        if (IsDatabaseFailure(put.status())) return put.status().WithContext(slot.item.source);
+        DG_RETURN_IF_ERROR(Fail(slot.item, put.status()));
+        continue;
+      }
+      switch (put.value()) {
+        case Store::PutOutcome::kAdded: ++report_.articles_added; break;
+        case Store::PutOutcome::kUnchanged: ++report_.articles_unchanged; break;
+        case Store::PutOutcome::kReplaced: ++report_.articles_replaced; break;
+      }
+      if (put.value() != Store::PutOutcome::kUnchanged) {
+        report_.documents += static_cast<int64_t>(e.documents.size());
+        report_.meetings += static_cast<int64_t>(e.meetings.size());
+      }
+      slot.extraction = Status::Internal("written");  // frees the article early
+    }
+    return tx->Commit();
+  }
+
+  void Progress() {
+    if (!options_.progress) return;
+    progress_.errors = report_.errors;
+    progress_.total_bytes = reader_.total_bytes();
+    progress_.seconds = Seconds();
+    options_.progress(progress_);
+  }
+
+  Store& store_;
+  const IngestOptions& options_;
+  InputReader reader_;
+  ExtractPool pool_;  // after reader_: stopped before anything it reads from goes
+  std::chrono::steady_clock::time_point start_;
+  IngestReport report_;
+  IngestProgress progress_;
+};
+
+}  // namespace
+
+Result<IngestReport> Ingest(const std::vector<std::string>& paths, Store& store,
+                            const Extractor& extractor, const IngestOptions& options) {
+  Run run(paths, store, extractor, options);
+  return run.Go();
+}
+
+}  // namespace dg
