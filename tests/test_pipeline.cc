@@ -1,0 +1,320 @@
+// Inputs (ingest/input.h) and the ingest pipeline (ingest/pipeline.h), on real SQLite
+// files in a temporary folder.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+#include <string>
+#include <vector>
+
+#include "core/store.h"
+#include "ingest/extract.h"
+#include "ingest/input.h"
+#include "ingest/pipeline.h"
+
+namespace {
+namespace fs = std::filesystem;
+using dg::IngestOptions;
+using dg::IngestReport;
+using dg::InputItem;
+using dg::InputReader;
+using dg::Result;
+
+struct TempDir {
+  fs::path path;
+  TempDir() {
+    std::string tmpl = (fs::temp_directory_path() / "dirgraph-pipeline-XXXXXX").string();
+    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
+    path = tmpl;
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path, ec);
+  }
+  std::string Write(const std::string& name, const std::string& bytes) const {
+    fs::path p = path / name;
+    fs::create_directories(p.parent_path());
+    std::ofstream(p, std::ios::binary) << bytes;
+    return p.string();
+  }
+  std::string Db() const { return (path / "test.db").string(); }
+};
+
+// Articles of the genre, each a little different so that their hashes differ.
+std::string Article(int i) {
+  return "Đảng ủy phường " + std::to_string(i) +
+         " quán triệt Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị\n"
+         "Sáng 5/4, Đảng ủy phường " +
+         std::to_string(i) +
+         " tổ chức hội nghị học tập, quán triệt Nghị quyết số 35-NQ/TW của Bộ Chính trị "
+         "về tăng cường bảo vệ nền tảng tư tưởng của Đảng.\n";
+}
+
+// A JSON line for one article; `text` must need no escaping.
+std::string JsonLine(const std::string& url, const std::string& text) {
+  return "{\"url\":\"" + url + "\",\"text\":\"" + text + "\",\"published\":null}\n";
+}
+
+std::vector<InputItem> ReadAll(const std::vector<std::string>& paths, std::istream* in = nullptr) {
+  InputReader reader(paths, in);
+  std::vector<InputItem> items;
+  InputItem item;
+  while (reader.Next(&item)) items.push_back(item);
+  return items;
+}
+
+dg::Store::Stats StatsOf(const std::string& db) {
+  auto store = dg::Store::Open(db, true);
+  REQUIRE(store.ok());
+  auto stats = store.value()->GetStats();
+  REQUIRE(stats.ok());
+  return stats.value();
+}
+
+void CheckSameStats(const dg::Store::Stats& a, const dg::Store::Stats& b) {
+  CHECK(a.articles == b.articles);
+  CHECK(a.documents == b.documents);
+  CHECK(a.documents_by_type == b.documents_by_type);
+  CHECK(a.documents_by_family == b.documents_by_family);
+  CHECK(a.units == b.units);
+  CHECK(a.meetings == b.meetings);
+  CHECK(a.edges_by_relation == b.edges_by_relation);
+}
+
+// Ingests `paths` into the database at `db`, without gazetteer or catalogue.
+Result<IngestReport> IngestInto(const std::string& db, const std::vector<std::string>& paths,
+                                const IngestOptions& options = {}) {
+  auto store = dg::Store::Open(db);
+  REQUIRE(store.ok());
+  dg::Extractor extractor(nullptr, nullptr);
+  return dg::Ingest(paths, *store.value(), extractor, options);
+}
+
+}  // namespace
+
+// ---- inputs --------------------------------------------------------------------------
+
+TEST_CASE("a folder yields its article files recursively, in sorted order") {
+  TempDir dir;
+  dir.Write("c/b.txt", "b");
+  dir.Write("c/a.html", "a");
+  dir.Write("c/sub/z.txt", "z");
+  dir.Write("c/a2.htm", "a2");
+  dir.Write("c/gold.jsonl", "{}\n");        // JSON Lines inside folders are not read
+  dir.Write("c/README.md", "read me");     // nor other files
+  dir.Write("c/.hidden/x.txt", "hidden");  // nor hidden entries
+  auto items = ReadAll({(dir.path / "c").string()});
+  std::vector<std::string> names;
+  for (const auto& it : items) {
+    CHECK(it.status.ok());
+    names.push_back(it.hints.file);
+  }
+  CHECK(names == std::vector<std::string>{"a.html", "a2.htm", "b.txt", "z.txt"});
+  CHECK(items[0].text == "a");
+  CHECK(items[0].hints.url == (dir.path / "c" / "a.html").string());
+}
+
+TEST_CASE("a symbolic link back up the tree is entered once") {
+  TempDir dir;
+  dir.Write("c/a.txt", "a");
+  dir.Write("c/sub/b.txt", "b");
+  fs::create_directory_symlink(dir.path / "c", dir.path / "c" / "sub" / "loop");
+  fs::create_directory_symlink(dir.path / "c" / "sub", dir.path / "c" / "again");
+  auto items = ReadAll({(dir.path / "c").string()});
+  REQUIRE(items.size() == 2);
+  CHECK(items[0].hints.file == "a.txt");
+  CHECK(items[1].hints.file == "b.txt");
+}
+
+TEST_CASE("bad paths are items with a status naming them; the rest is read") {
+  TempDir dir;
+  const std::string good = dir.Write("good.txt", "x");
+  const std::string gz = dir.Write("feed.jsonl.gz", "\x1f\x8b");
+  auto items = ReadAll({"/no/such/path", good, gz});
+  REQUIRE(items.size() == 3);
+  CHECK(items[0].status.code() == dg::Code::kNotFound);
+  CHECK(items[0].status.message().find("/no/such/path") != std::string::npos);
+  CHECK(items[1].status.ok());
+  CHECK(items[1].text == "x");
+  CHECK_FALSE(items[2].status.ok());
+  CHECK(items[2].status.message().find("zcat") != std::string::npos);
+}
+
+TEST_CASE("files are read as bytes, unchanged") {
+  TempDir dir;
+  const std::string bytes("a\r\nb\0c\xff", 7);
+  const std::string p = dir.Write("raw.txt", bytes);
+  auto items = ReadAll({p});
+  REQUIRE(items.size() == 1);
+  CHECK(items[0].text == bytes);
+  CHECK(items[0].bytes == 7);
+}
+
+TEST_CASE("JSON lines: fields, and broken lines reported by line number") {
+  struct Row {
+    const char* line;
+    bool ok;
+    const char* comment;
+  } rows[] = {
+      {R"({"url":"u","text":"t"})", true, "the two required fields"},
+      {R"({"url":"u","text":"t","title":"T","published":"2020-11-20","site":"s"})", true,
+       "all fields"},
+      {R"({"url":"u","text":"t","title":null,"published":null})", true, "nulls for optional"},
+      {R"({"url":"u","text":"t","extra":[1,2]})", true, "unknown fields are ignored"},
+      {R"({"url":"u"})", false, "no text"},
+      {R"({"text":"t"})", false, "no url"},
+      {R"({"url":"u","text":7})", false, "text not a string"},
+      {R"({"url":"u","text":"t","published":2020})", false, "published not a string"},
+      {R"(["u","t"])", false, "not an object"},
+      {R"({"url":"u","text":"t"} trailing)", false, "garbage after the object"},
+      {"{\"url\":\"u\",\"text\":\"\xff\"}", false, "invalid UTF-8"},
+      {R"({"url":"u",)", false, "cut short"},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.comment);
+    InputItem item;
+    dg::Status s = dg::ParseJsonLine(row.line, &item);
+    CHECK(s.ok() == row.ok);
+  }
+  InputItem item;
+  REQUIRE(dg::ParseJsonLine(
+              R"({"url":"u","text":"a\nb","title":"T","published":"2020-11-20","site":"s"})",
+              &item)
+              .ok());
+  CHECK(item.hints.url == "u");
+  CHECK(item.text == "a\nb");
+  CHECK(item.hints.title == "T");
+  CHECK(item.hints.published == "2020-11-20");
+  CHECK(item.hints.site == "s");
+  CHECK(item.hints.file.empty());
+}
+
+TEST_CASE("a JSON Lines file: blank lines skipped, a broken line named, the rest read") {
+  TempDir dir;
+  const std::string feed = dir.Write(
+      "feed.jsonl", JsonLine("u1", "one") + "\n" + "{\"url\":\"u2\",\"text\":\r\n" +
+                        JsonLine("u3", "three") + "\r\n");
+  auto items = ReadAll({feed});
+  REQUIRE(items.size() == 3);
+  CHECK(items[0].source == feed + ":1");
+  CHECK(items[0].text == "one");
+  CHECK(items[1].source == feed + ":3");
+  CHECK_FALSE(items[1].status.ok());
+  CHECK(items[1].status.message().rfind(feed + ":3: invalid JSON", 0) == 0);
+  CHECK(items[2].source == feed + ":4");
+  CHECK(items[2].text == "three");
+}
+
+TEST_CASE("\"-\" reads JSON Lines from the given stream") {
+  std::istringstream in(JsonLine("u1", "one") + JsonLine("u2", "two"));
+  auto items = ReadAll({"-"}, &in);
+  REQUIRE(items.size() == 2);
+  CHECK(items[1].source == "-:2");
+  CHECK(items[1].hints.url == "u2");
+}
+
+// ---- the pipeline --------------------------------------------------------------------
+
+TEST_CASE("ingesting a folder twice: the second run changes nothing") {
+  TempDir dir;
+  for (int i = 1; i <= 7; ++i) {
+    dir.Write("corpus/" + std::string(i % 2 ? "odd/" : "") + std::to_string(i) + ".txt",
+              Article(i));
+  }
+  const std::string corpus = (dir.path / "corpus").string();
+  IngestOptions small;
+  small.batch_size = 3;  // several transactions
+  small.jobs = 2;
+  auto first = IngestInto(dir.Db(), {corpus}, small);
+  REQUIRE(first.ok());
+  CHECK(first->articles_added == 7);
+  CHECK(first->articles_unchanged == 0);
+  CHECK(first->errors == 0);
+  auto stats1 = StatsOf(dir.Db());
+  CHECK(stats1.articles == 7);
+
+  auto second = IngestInto(dir.Db(), {corpus});
+  REQUIRE(second.ok());
+  CHECK(second->articles_added == 0);
+  CHECK(second->articles_replaced == 0);
+  CHECK(second->articles_unchanged == 7);
+  CHECK(second->documents == 0);
+  CHECK(second->meetings == 0);
+  CheckSameStats(stats1, StatsOf(dir.Db()));
+}
+
+TEST_CASE("an edited file replaces its article") {
+  TempDir dir;
+  const std::string p = dir.Write("corpus/a.txt", Article(1));
+  REQUIRE(IngestInto(dir.Db(), {p}).ok());
+  dir.Write("corpus/a.txt", Article(2));
+  auto again = IngestInto(dir.Db(), {p});
+  REQUIRE(again.ok());
+  CHECK(again->articles_replaced == 1);
+  CHECK(StatsOf(dir.Db()).articles == 1);
+}
+
+TEST_CASE("a JSON Lines file with a broken line: the error names the line, the rest lands") {
+  TempDir dir;
+  const std::string feed = dir.Write("feed.jsonl", JsonLine("https://a.vn/1", "Chiều 1/6 họp") +
+                                                       "{\"url\":\"https://a.vn/2\", oops}\n" +
+                                                       JsonLine("https://a.vn/3", "Sáng 2/6 họp"));
+  std::vector<dg::IngestError> seen;
+  IngestOptions options;
+  options.on_error = [&](const dg::IngestError& e) { seen.push_back(e); };
+  auto report = IngestInto(dir.Db(), {feed}, options);
+  REQUIRE(report.ok());
+  CHECK(report->articles_added == 2);
+  CHECK(report->errors == 1);
+  REQUIRE(report->error_list.size() == 1);
+  CHECK(report->error_list[0].input == feed + ":2");
+  CHECK(report->error_list[0].reason.rfind("invalid JSON at column", 0) == 0);
+  REQUIRE(seen.size() == 1);
+  CHECK(seen[0].input == feed + ":2");
+  CHECK(StatsOf(dir.Db()).articles == 2);
+}
+
+TEST_CASE("extraction failures are errors of their input; the run goes on") {
+  TempDir dir;
+  dir.Write("corpus/a.txt", Article(1));
+  dir.Write("corpus/b.txt", "");  // empty: the extractor refuses it
+  dir.Write("corpus/c.txt", Article(3));
+  auto report = IngestInto(dir.Db(), {(dir.path / "corpus").string()});
+  REQUIRE(report.ok());
+  CHECK(report->articles_added == 2);
+  REQUIRE(report->errors == 1);
+  CHECK(report->error_list[0].input == (dir.path / "corpus" / "b.txt").string());
+  CHECK_FALSE(report->error_list[0].reason.empty());
+}
+
+TEST_CASE("strict: the first error fails the run; earlier batches stay committed") {
+  TempDir dir;
+  const std::string feed =
+      dir.Write("feed.jsonl", JsonLine("u1", "Chiều 1/6 họp") + "not json\n" +
+                                  JsonLine("u3", "Sáng 2/6 họp"));
+  IngestOptions options;
+  options.strict = true;
+  options.batch_size = 1;
+  auto report = IngestInto(dir.Db(), {feed}, options);
+  REQUIRE_FALSE(report.ok());
+  CHECK(report.status().message().rfind(feed + ":2: ", 0) == 0);
+  CHECK(StatsOf(dir.Db()).articles == 1);
+}
+
+TEST_CASE("progress is reported with the bytes read") {
+  TempDir dir;
+  for (int i = 0; i < 5; ++i) dir.Write("c/" + std::to_string(i) + ".txt", Article(i));
+  IngestOptions options;
+  options.batch_size = 2;
+  std::vector<dg::IngestProgress> seen;
+  options.progress = [&](const dg::IngestProgress& p) { seen.push_back(p); };
+  auto report = IngestInto(dir.Db(), {(dir.path / "c").string()}, options);
+  REQUIRE(report.ok());
+  REQUIRE_FALSE(seen.empty());
+  CHECK(seen.back().items == 5);
+  CHECK(seen.back().total_bytes > 0);
+  CHECK(seen.back().bytes == seen.back().total_bytes);
+}
