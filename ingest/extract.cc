@@ -623,6 +623,7 @@ struct Extractor::Impl {
   void BuildDocuments(Work& w) const;
   void ResolveShortForms(Work& w) const;
   void AddCatalogueData(Work& w) const;
+  void MergeSameKeys(Work& w) const;
   void FindMeetings(Work& w) const;
   void ResolveJurisdictions(Work& w) const;
   void FindRelations(Work& w) const;
@@ -906,6 +907,42 @@ void Extractor::Impl::AddCatalogueData(Work& w) const {
     k.scope = "TW";
     if (d.d.issuer.empty() && k.number.empty()) d.d.issuer = "Ban Chấp hành Trung ương";
   }
+}
+
+// Central documents named two ways ("Nghị quyết Trung ương 4 khóa XII" and "04-NQ/TW")
+// share one key once the catalogue has spoken: they become one document.
+void Extractor::Impl::MergeSameKeys(Work& w) const {
+  std::map<std::string, int> first;
+  std::vector<int> target(w.docs.size());
+  for (size_t i = 0; i < w.docs.size(); ++i) {
+    const DocumentKey& k = w.docs[i].d.key;
+    std::string key = k.IsCentral() ? k.ToString() : "#" + std::to_string(i);
+    auto [it, fresh] = first.emplace(key, static_cast<int>(i));
+    target[i] = it->second;
+    if (fresh) continue;
+    Doc& into = w.docs[it->second];
+    Doc& from = w.docs[i];
+    into.refs.insert(into.refs.end(), from.refs.begin(), from.refs.end());
+    std::sort(into.refs.begin(), into.refs.end());
+    into.d.mentions.insert(into.d.mentions.end(), from.d.mentions.begin(), from.d.mentions.end());
+    std::sort(into.d.mentions.begin(), into.d.mentions.end(),
+              [](const Mention& a, const Mention& b) { return a.start < b.start; });
+    into.first = std::min(into.first, from.first);
+    if (into.d.key.plenum.empty()) into.d.key.plenum = from.d.key.plenum;
+    if (into.d.title.empty()) into.d.title = from.d.title;
+    if (into.d.issuer.empty()) into.d.issuer = from.d.issuer;
+  }
+  if (first.size() == w.docs.size()) return;
+  std::vector<Doc> kept;
+  std::vector<int> renumber(w.docs.size(), -1);
+  for (size_t i = 0; i < w.docs.size(); ++i) {
+    if (target[i] != static_cast<int>(i)) continue;
+    renumber[i] = static_cast<int>(kept.size());
+    kept.push_back(std::move(w.docs[i]));
+  }
+  for (auto& r : w.refs)
+    if (r.doc >= 0) r.doc = renumber[target[r.doc]];
+  w.docs = std::move(kept);
 }
 
 void Extractor::Impl::FindMeetings(Work& w) const {
@@ -1462,6 +1499,7 @@ Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints&
   impl_->BuildDocuments(w);
   impl_->ResolveShortForms(w);
   impl_->AddCatalogueData(w);
+  impl_->MergeSameKeys(w);
   impl_->FindRelations(w);
   impl_->FindMeetings(w);
   impl_->ResolveJurisdictions(w);

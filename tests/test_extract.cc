@@ -1,0 +1,273 @@
+// Extraction, pattern by pattern: tables of {text, expected} rows, each with a comment.
+// The gazetteer and catalogue are the real ones (npm packages, data/catalogue.tsv).
+#include <doctest/doctest.h>
+
+#include <algorithm>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "ingest/catalogue.h"
+#include "ingest/extract.h"
+#include "ingest/gazetteer.h"
+#include "ingest/patterns.h"
+
+namespace {
+
+struct Resources {
+  std::unique_ptr<dg::Gazetteer> gazetteer;
+  std::unique_ptr<dg::Catalogue> catalogue;
+  std::unique_ptr<dg::Extractor> extractor;
+  Resources() {
+    auto g = dg::Gazetteer::Load();
+    REQUIRE_MESSAGE(g.ok(), g.status().ToString());
+    gazetteer = std::move(g).value();
+    auto c = dg::Catalogue::Load();
+    REQUIRE_MESSAGE(c.ok(), c.status().ToString());
+    catalogue = std::move(c).value();
+    extractor = std::make_unique<dg::Extractor>(gazetteer.get(), catalogue.get());
+  }
+};
+
+const dg::Extractor& X() {
+  static Resources r;
+  return *r.extractor;
+}
+
+dg::Extraction Run(const std::string& text, const std::string& published = "") {
+  dg::ArticleHints h;
+  h.file = "row.txt";
+  h.published = published;
+  auto e = X().Extract(text, h);
+  REQUIRE_MESSAGE(e.ok(), e.status().ToString());
+  return std::move(e).value();
+}
+
+std::vector<std::string> Codes(const dg::Extraction& e) {
+  std::vector<std::string> out;
+  for (const auto& d : e.documents) out.push_back(d.key.Code());
+  std::sort(out.begin(), out.end());
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& v) {
+  std::string s;
+  for (const auto& x : v) s += (s.empty() ? "" : " | ") + x;
+  return s;
+}
+
+const dg::Document* Doc(const dg::Extraction& e, const std::string& code) {
+  for (const auto& d : e.documents)
+    if (d.key.Code() == code) return &d;
+  return nullptr;
+}
+
+}  // namespace
+
+TEST_CASE("every pattern compiles") { CHECK(dg::Patterns::Get().FirstError() == ""); }
+
+TEST_CASE("document codes in all their spellings") {
+  struct Row {
+    const char* text;
+    const char* codes;  // sorted, " | "-joined Code() of the documents found
+    const char* comment;
+  } rows[] = {
+      {"Hội nghị quán triệt Nghị quyết số 36-NQ/TW về biển.", "36-NQ/TW", "plain"},
+      {"thực hiện Nghị quyết số 36 - NQ/TW của Bộ Chính trị", "36-NQ/TW", "spaces around the dash"},
+      {"theo Quy định số 102- QĐ/TW của Bộ Chính trị", "102-QĐ/TW", "space after the dash only"},
+      {"Kết luận số 14 -KL/TU của Ban Thường vụ", "14-KL/TU", "space before the dash only"},
+      {"Chỉ thị số 05-CT/TƯ của Bộ Chính trị", "5-CT/TW", "Ư for W means Trung ương; leading zero"},
+      {"Quy định số 08-QÐi/TW về trách nhiệm nêu gương", "8-QĐi/TW", "QĐi with Ð typed for Đ"},
+      {"Chương trình hành động số 12-CTHĐ/TU của Tỉnh ủy", "12-CTHĐ/TU", "CTHĐ"},
+      {"Hướng dẫn số 27-HD/BTCTW của Ban Tổ chức Trung ương", "27-HD/BTCTW", "a central organ"},
+      {"Nghị quyết số 847-NQ/QUTW của Quân ủy Trung ương", "847-NQ/QUTW", "Central Military Commission"},
+      {"Nghị quyết số 04-NQ/ĐU của Đảng ủy xã Tân Hội", "4-NQ/ĐU", "commune committee"},
+      {"thực hiện Nghị quyết 29/NQ-TW về giáo dục", "29-NQ/TW", "inverted party code"},
+      {"Nghị quyết 01/NQ-CP của Chính phủ", "1/NQ-CP", "state: Government resolution"},
+      {"theo Nghị định 15/2020/NĐ-CP", "15/2020/NĐ-CP", "state with year"},
+      {"Nghị quyết số 22/2019/NQ-HĐND của HĐND tỉnh", "22/2019/NQ-HĐND", "state: People's Council"},
+      {"Kế hoạch số 120/KH-UBND ngày 5/3/2021", "120/KH-UBND", "state: People's Committee plan"},
+      {"Nghị quyết 19-2017/NQ-CP ngày 6/2/2017", "19/2017/NQ-CP", "year joined with a dash"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    CHECK(Join(Codes(Run(r.text))) == r.codes);
+  }
+}
+
+TEST_CASE("numbers that are not documents stay out") {
+  const char* rows[] = {
+      "Tỷ lệ đảng viên tham gia học tập đạt 97 %, với 30.850 lượt cán bộ.",  // percentages, counts
+      "Ban Chỉ đạo 35 quận họp định kỳ hằng tháng.",                          // a steering committee
+      "Hội nghị Trung ương 7 (khóa XIII) đã bế mạc.",                         // a plenum meeting
+      "Lượt xem: 1234. Hôm nay: 9310. Tất cả: 3,782,339",                     // counters
+      "Kế hoạch năm 2024 và Chương trình 2030 của ngành.",                    // years
+      "Tổng kinh phí 27 triệu đồng, hỗ trợ 4 trường hợp, điện thoại 0913.456.789.",
+      "Nghị quyết Đại hội Đảng bộ tỉnh lần thứ XVI, nhiệm kỳ 2020 - 2025",    // congress resolution
+  };
+  for (const char* text : rows) {
+    CAPTURE(text);
+    CHECK(Run(text).documents.empty());
+  }
+}
+
+TEST_CASE("short forms resolve to the full code of the same article, before or after") {
+  auto e = Run("Đề án 07 được triển khai rộng rãi. Sau đó, Đề án số 07-ĐA/TU của Ban Thường vụ "
+               "Tỉnh ủy được sơ kết. NQ 36 và Nghị quyết số 36-NQ/TW cùng được quán triệt.");
+  CHECK(Join(Codes(e)) == "36-NQ/TW | 7-ĐA/TU");
+  const auto* da = Doc(e, "7-ĐA/TU");
+  REQUIRE(da != nullptr);
+  CHECK(da->mentions.size() == 2);
+  CHECK(Doc(e, "36-NQ/TW")->mentions.size() == 2);
+}
+
+TEST_CASE("a short form without a full code or issuer is unresolved, not guessed") {
+  auto e = Run("Cán bộ tiếp tục học tập Nghị quyết 17 trong năm nay.");
+  CHECK(e.documents.empty());
+  REQUIRE(e.unresolved.size() == 1);
+  CHECK(e.unresolved[0].text == "Nghị quyết 17");
+  CHECK(e.unresolved[0].reason == "no full code for this short form");
+}
+
+TEST_CASE("a list of short forms shares the issuer named after it") {
+  auto e = Run("Thực hiện Kế hoạch 45, Chỉ thị 12 và Quy định 301 của Ban Thường vụ Huyện ủy.");
+  CHECK(Join(Codes(e)) == "12-CT/HU | 301-QĐ/HU | 45-KH/HU");
+}
+
+TEST_CASE("plenum resolutions by name, one document per term") {
+  auto e = Run("đẩy mạnh thực hiện Nghị quyết Trung ương 4 khóa XI, khóa XII trong toàn Đảng bộ",
+               "2019-05-01");
+  REQUIRE(e.documents.size() == 2);
+  CHECK(e.documents[0].key.plenum == "4");
+  CHECK(e.documents[0].key.term == "XI");
+  CHECK(e.documents[1].key.term == "XII");
+  // The catalogue names their codes and dates.
+  CHECK(e.documents[0].key.Code() == "12-NQ/TW");
+  CHECK(e.documents[1].key.Code() == "4-NQ/TW");
+  CHECK(e.documents[1].date == "2016-10-30");
+
+  auto one = Run("Nghị quyết Trung ương 4 (khóa XII) và Nghị quyết số 04-NQ/TW", "2019-05-01");
+  CHECK(one.documents.size() == 1);
+}
+
+TEST_CASE("issue dates, with year sanity") {
+  struct Row {
+    const char* text;
+    const char* published;
+    const char* date;
+    const char* comment;
+  } rows[] = {
+      {"Nghị quyết số 36-NQ/TW ngày 22/10/2018 của Bộ Chính trị", "2020-01-01", "2018-10-22", "stated"},
+      {"Chỉ thị số 07-CT/TU ngày 22/10/1019 của Tỉnh ủy", "2021-01-01", "2019-10-22", "1019 is 2019"},
+      {"Chỉ thị số 07-CT/TU ngày 22/10/2023 của Tỉnh ủy", "2021-01-01", "", "after the article"},
+      {"Kế hoạch số 45-KH/HU, ngày 3 tháng 4 năm 2017 của BTV Huyện ủy", "", "2017-04-03", "in words"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto e = Run(r.text, r.published);
+    REQUIRE(e.documents.size() == 1);
+    CHECK(e.documents[0].date == r.date);
+  }
+}
+
+TEST_CASE("issuers and central documents' catalogue data") {
+  auto e = Run("quán triệt Quy định số 85-QĐ/TW của Ban Bí thư", "2023-05-01");
+  REQUIRE(e.documents.size() == 1);
+  CHECK(e.documents[0].issuer == "Ban Bí thư");
+  CHECK(e.documents[0].date == "2022-10-07");  // from the catalogue
+  CHECK(e.documents[0].key.term == "XIII");
+
+  // 35-CT/TW names two directives; the article's date tells which.
+  auto old = Run("triển khai Chỉ thị số 35-CT/TW của Bộ Chính trị", "2019-09-01");
+  auto now = Run("triển khai Chỉ thị số 35-CT/TW của Bộ Chính trị", "2024-09-01");
+  REQUIRE(old.documents.size() == 1);
+  REQUIRE(now.documents.size() == 1);
+  CHECK(old.documents[0].key.term == "XII");
+  CHECK(now.documents[0].key.term == "XIII");
+  CHECK(old.documents[0].key.ToString() != now.documents[0].key.ToString());
+}
+
+TEST_CASE("relations the text states, and none it does not") {
+  struct Row {
+    const char* text;
+    const char* rel;  // "" for none
+    const char* comment;
+  } rows[] = {
+      {"Kế hoạch số 45-KH/HU ngày 3/4/2019 của Ban Thường vụ Huyện ủy thực hiện Nghị quyết số "
+       "36-NQ/TW của Bộ Chính trị.", "implements", "thực hiện after the issuer"},
+      {"Kế hoạch số 45-KH/HU về thực hiện Nghị quyết số 36-NQ/TW.", "implements", "về thực hiện"},
+      {"Chương trình số 12-CTr/TU cụ thể hóa Nghị quyết số 36-NQ/TW.", "implements", "cụ thể hóa"},
+      {"Quy định số 20-QĐ/TU sửa đổi, bổ sung Quy định số 11-QĐ/TU.", "amends", "amends"},
+      {"Quy định số 20-QĐ/TU thay thế Quy định số 11-QĐ/TU.", "replaces", "replaces"},
+      {"Gắn Chỉ thị số 07-CT/TU với việc thực hiện Nghị quyết số 36-NQ/TW.", "linked", "gắn … với"},
+      {"Kế hoạch số 45-KH/HU về tổng kết Nghị quyết số 36-NQ/TW.", "", "về tổng kết is no implementation"},
+      {"sơ kết Nghị quyết số 36-NQ/TW và Kế hoạch số 45-KH/HU.", "", "reviewed together"},
+      {"Đề án số 02-ĐA/TU, triển khai kế hoạch thực hiện Đề án số 05-ĐA/TU.", "", "a comma ends the clause"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto e = Run(r.text);
+    if (*r.rel == '\0') {
+      CHECK(e.relations.empty());
+    } else {
+      REQUIRE(e.relations.size() == 1);
+      CHECK(dg::RelationName(e.relations[0].rel) == std::string(r.rel));
+      // The evidence covers both mentions.
+      std::string ev = std::string(r.text).substr(e.relations[0].evidence_start,
+                                                  e.relations[0].evidence_end - e.relations[0].evidence_start);
+      CHECK(ev.size() > 10);
+    }
+  }
+}
+
+TEST_CASE("the meeting: unit from the gazetteer, kind, period, documents, date, awards") {
+  auto e = Run(
+      "Chủ Nhật, ngày 12 tháng 7 năm 2020\n\n"
+      "Huyện ủy Cai Lậy sơ kết Nghị quyết 36\n\n"
+      "Chiều 10/7, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết 3 năm thực hiện Nghị quyết số "
+      "36-NQ/TW ngày 22/10/2017 của Bộ Chính trị. Đồng chí Nguyễn Văn An, Bí thư Huyện ủy chủ trì "
+      "hội nghị. Dịp này, Huyện ủy tặng giấy khen cho 15 tập thể, 20 cá nhân.\n");
+  CHECK(e.article.published == "2020-07-12");
+  REQUIRE(e.meetings.size() == 1);
+  const auto& m = e.meetings[0];
+  CHECK(m.unit == "Huyện ủy Cai Lậy");
+  CHECK(m.unit_level == "district");
+  CHECK(m.province == "Tỉnh Tiền Giang");
+  CHECK(m.kind == "sơ kết");
+  CHECK(m.years == 3);
+  CHECK(m.date == "2020-07-10");
+  CHECK(m.date_inferred);
+  CHECK(m.chair == "Nguyễn Văn An");
+  CHECK(m.award_collectives == 15);
+  CHECK(m.award_individuals == 20);
+  REQUIRE(m.reviewed.size() == 1);
+  CHECK(m.reviewed[0].rfind("36-NQ/TW@TW", 0) == 0);
+}
+
+TEST_CASE("a meeting year is inferred from N years after a dated document when the page has none") {
+  auto e = Run("Ngày 5/5, Quận ủy Ninh Kiều tổ chức hội nghị tổng kết 5 năm thực hiện Chỉ thị số "
+               "17-CT/TU, ngày 2/3/2016 của Ban Thường vụ Thành ủy.");
+  REQUIRE(e.meetings.size() == 1);
+  CHECK(e.meetings[0].date == "2021-05-05");
+  CHECK(e.meetings[0].province == "Thành phố Cần Thơ");
+  REQUIRE(e.documents.size() == 1);
+  CHECK(e.documents[0].jurisdiction == "Thành phố Cần Thơ");
+}
+
+TEST_CASE("spans point into the bytes as read, whatever the normalization") {
+  std::string text = "Theo Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t so\xcc\x82\xcc\x81\xc2\xa0" "36-NQ/TW.";
+  auto e = Run(text);
+  REQUIRE(e.documents.size() == 1);
+  const auto& m = e.documents[0].mentions.at(0);
+  CHECK(text.substr(m.start, m.end - m.start) == m.text);
+  CHECK(m.text.substr(m.text.size() - 8) == "36-NQ/TW");
+}
+
+TEST_CASE("bad input: a clear error naming the input") {
+  dg::ArticleHints h;
+  h.file = "broken.txt";
+  auto e = X().Extract("Nghị quyết \xc3", h);
+  REQUIRE_FALSE(e.ok());
+  CHECK(e.status().message() == "broken.txt: invalid UTF-8 at byte offset 15");
+  CHECK_FALSE(X().Extract("", h).ok());
+}

@@ -1,0 +1,65 @@
+// Folding and the offset map back to the bytes as read (ingest/text.h).
+#include <doctest/doctest.h>
+
+#include <string>
+
+#include "ingest/text.h"
+
+using dg::CheckText;
+using dg::CleanNfc;
+using dg::Fold;
+
+TEST_CASE("folding removes marks in every spelling and keeps one byte per character") {
+  struct Row {
+    const char* in;
+    const char* folded;
+    const char* comment;
+  } rows[] = {
+      {"Nghị quyết", "Nghi quyet", "NFC"},
+      {"Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t", "Nghi quyet", "NFD: base letters with combining marks"},
+      {"hoá", "hoa", "old tone-mark placement"},
+      {"hóa", "hoa", "new tone-mark placement"},
+      {"\xc3\x90\xe1\xbb\x81 án", "De an", "Ð (U+00D0) typed for Đ"},
+      {"Đảng ủy", "Dang uy", "Đ and ủ"},
+      {"số\xc2\xa0" "119", "so 119", "no-break space"},
+      {"a\tb\r\nc", "a b \nc", "tab and CR become spaces, LF stays"},
+      {"\xe2\x80\x9c" "x" "\xe2\x80\x9d", "\"x\"", "curly quotes"},
+      {"35\xe2\x80\x93NQ", "35-NQ", "en dash"},
+      {"TƯ", "TU", "Ư folds to U"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto f = Fold(r.in);
+    CHECK(f.folded == r.folded);
+    REQUIRE(f.offset.size() == f.folded.size() + 1);
+    CHECK(f.offset.back() == std::string(r.in).size());
+  }
+}
+
+TEST_CASE("the offset map points into the bytes as read") {
+  std::string in = "Theo Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t số 35-NQ/TW";
+  auto f = Fold(in);
+  size_t at = f.folded.find("35-NQ/TW");
+  REQUIRE(at != std::string::npos);
+  uint32_t s = f.Orig(at), e = f.Orig(at + 8);
+  CHECK(in.substr(s, e - s) == "35-NQ/TW");
+  size_t nq = f.folded.find("Nghi quyet");
+  CHECK(in.substr(f.Orig(nq), f.Orig(nq + 10) - f.Orig(nq)) == "Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t");
+}
+
+TEST_CASE("bad input is refused with the reason") {
+  CHECK(CheckText("").message() == "empty input");
+  auto bad = CheckText("abc\xff" "def");
+  CHECK_FALSE(bad.ok());
+  CHECK(bad.message() == "invalid UTF-8 at byte offset 3");
+  auto truncated = CheckText("Nghị quy\xe1\xba");
+  CHECK(truncated.message().find("invalid UTF-8 at byte offset 10") != std::string::npos);
+  auto nul = CheckText(std::string("ab\0cd", 5));
+  CHECK(nul.message().find("binary") != std::string::npos);
+  CHECK(CheckText("Nghị quyết 35-NQ/TW\r\n").ok());
+}
+
+TEST_CASE("clean NFC output") {
+  CHECK(CleanNfc("  Nghi\xcc\xa3   quyết\xc2\xa0\n số ") == "Nghị quyết số");
+  CHECK(CleanNfc("Quy định \xc3\x90\xe1\xbb\x8b" "a") == "Quy định Địa");
+}
