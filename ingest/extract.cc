@@ -196,7 +196,10 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
   const Patterns& p = Patterns::Get();
   std::vector<Span> g;
   size_t pos = r->span.e;
+  // The tail never crosses a line: "(21/11/2023 08:15)" on the next line is a page date.
   size_t window = std::min(t.size(), pos + 240);
+  size_t line_end = t.find('\n', pos);
+  if (line_end != kNone) window = std::min(window, line_end);
   for (int round = 0; round < 2; ++round) {
     if (r->date.empty() && Find(p.date_after, t, pos, window, &g)) {
       int base = g[1].ok() ? 1 : 4;
@@ -244,10 +247,11 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       if ((c == '.' || c == '!' || c == '?') &&
           (end + 1 >= t.size() || t[end + 1] == ' ' || t[end + 1] == '\n'))
         break;
-      // " và 3 năm thực hiện …": the next clause of a meeting sentence
-      if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size() &&
-          IsDigit(t[SkipSpaces(t, end + 3)]))
-        break;
+      // " và 3 năm thực hiện …", " và Kế hoạch số 45 …": the next clause of the sentence
+      if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size()) {
+        char n = t[SkipSpaces(t, end + 3)];
+        if (IsDigit(n) || IsUpper(n)) break;
+      }
       ++end;
     }
     while (end > q && (t[end - 1] == ' ' || t[end - 1] == ',')) --end;
@@ -604,6 +608,7 @@ struct Extractor::Impl {
     const Unit* holder = nullptr;  // the unit that held the meeting
     Gazetteer::Committee holder_committee = Gazetteer::Committee::kAny;
     std::set<std::pair<int, int>> relation_pairs;  // (from doc, to doc) stated
+    std::set<int> relation_objects;                // refs that are the object of a relation
   };
 
   std::string Nfc(const Work& w, Span s) const {
@@ -1158,9 +1163,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       segs.back().years = years;
     }
     // A document that another one of the sentence implements is not itself reviewed.
-    bool object = false;
-    for (const auto& rp : w.relation_pairs)
-      if (rp.second == r.doc) object = true;
+    bool object = w.relation_objects.count(static_cast<int>(ri)) > 0;
     if (!object) {
       auto& list = review ? segs.back().reviewed : segs.back().launched;
       if (std::find(list.begin(), list.end(), r.doc) == list.end()) list.push_back(r.doc);
@@ -1367,6 +1370,7 @@ void Extractor::Impl::FindRelations(Work& w) const {
     for (int bk : coordinated(b_ref)) {
       const Ref& b = w.refs[bk];
       if (a.doc == b.doc) continue;
+      w.relation_objects.insert(bk);
       if (!w.relation_pairs.insert({a.doc, b.doc}).second) continue;
       Edge e;
       e.from = std::to_string(a.doc);  // keys are filled in Assemble
