@@ -1281,11 +1281,17 @@ void Extractor::Impl::FindMeetings(Work& w) const {
 void Extractor::Impl::ResolveJurisdictions(Work& w) const {
   bool after = AfterReform(w);
   const Unit* holder_province = (w.holder != nullptr && gazetteer != nullptr) ? gazetteer->ProvinceOf(*w.holder) : nullptr;
+  // The one province the text names, read only when a document needs it (it is costly).
   const Unit* named_province = nullptr;
-  if (gazetteer != nullptr && holder_province == nullptr) {
-    auto named = gazetteer->ProvincesNamedIn(w.orig, after);
-    if (named.size() == 1) named_province = named[0].first;
-  }
+  bool named_read = false;
+  auto province_named = [&]() {
+    if (!named_read && gazetteer != nullptr) {
+      named_read = true;
+      auto named = gazetteer->ProvincesNamedIn(w.orig, after);
+      if (named.size() == 1) named_province = named[0].first;
+    }
+    return named_province;
+  };
   for (auto& d : w.docs) {
     DocumentKey& k = d.d.key;
     if (k.family == Family::kState) {
@@ -1316,7 +1322,7 @@ void Extractor::Impl::ResolveJurisdictions(Work& w) const {
             w.holder_committee == Gazetteer::Committee::kThanhUy)
           u = w.holder;
         else
-          u = holder_province != nullptr ? holder_province : named_province;
+          u = holder_province != nullptr ? holder_province : province_named();
       } else if (w.holder != nullptr && w.holder_committee == *c) {
         u = w.holder;
       }
