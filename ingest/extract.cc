@@ -582,6 +582,18 @@ struct Doc {
   Span issuer_committee, issuer_name;  // from the first reference that names its issuer
 };
 
+// How high a document's issuer stands: central 3, province 2, district or town 1, commune
+// or bloc 0; state documents and unknown suffixes -1 (no comparison is made with them).
+int LevelRank(const DocumentKey& k) {
+  if (k.family != Family::kParty) return -1;
+  const std::string& s = k.suffix;
+  if (s == "TW" || (s.size() > 2 && s.substr(s.size() - 2) == "TW")) return 3;
+  if (s == "TU") return 2;
+  if (s == "HU" || s == "QU" || s == "TX" || s == "ThU") return 1;
+  if (s == "ĐU" || s == "ĐUK") return 0;
+  return -1;
+}
+
 std::string KeyOf(const Ref& r) {
   return r.family == Family::kState ? r.number + "/" + r.year + "/" + r.type + "-" + r.suffix
                                     : r.number + "-" + r.type + "/" + r.suffix;
@@ -1376,6 +1388,10 @@ void Extractor::Impl::FindRelations(Work& w) const {
     for (int bk : coordinated(b_ref)) {
       const Ref& b = w.refs[bk];
       if (a.doc == b.doc) continue;
+      // A document never carries out one of a lower committee: a provincial plan does not
+      // implement a district's ("… thực hiện Chỉ thị 35-CT/TW và Kế hoạch 93-KH/ThU").
+      int ra = LevelRank(w.docs[a.doc].d.key), rb = LevelRank(w.docs[b.doc].d.key);
+      if (rel == Relation::kImplements && ra >= 0 && rb >= 0 && ra > rb) continue;
       w.relation_objects.insert(bk);
       if (!w.relation_pairs.insert({a.doc, b.doc}).second) continue;
       Edge e;
@@ -1392,6 +1408,11 @@ void Extractor::Impl::FindRelations(Work& w) const {
     Relation rel;
   };
   static const Trigger kAfter[] = {
+      {"ve tiep tuc thuc hien", Relation::kImplements}, {"tiep tuc thuc hien", Relation::kImplements},
+      {"duoc ban hanh nham cu the hoa", Relation::kImplements},
+      {"duoc ban hanh nham thuc hien", Relation::kImplements},
+      {"duoc ban hanh de thuc hien", Relation::kImplements},
+      {"nham cu the hoa", Relation::kImplements}, {"nham thuc hien", Relation::kImplements},
       {"ve viec thuc hien", Relation::kImplements}, {"ve thuc hien", Relation::kImplements},
       {"ve trien khai thuc hien", Relation::kImplements}, {"ve trien khai", Relation::kImplements},
       {"thuc hien", Relation::kImplements},  {"trien khai thuc hien", Relation::kImplements},

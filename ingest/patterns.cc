@@ -58,7 +58,7 @@ Patterns::Patterns()
               R"((?i:bo\s+chinh\s+tri)|(?i:ban\s+bi\s+thu)|(?i:quan\s+uy\s+trung\s+uong)|)"
               R"((?:(?i:ban\s+thuong\s+vu|btv|ban\s+chap\s+hanh|bch|thuong\s+truc)\s+)?)"
               R"((?i:tinh\s+uy|thanh\s+uy|huyen\s+uy|quan\s+uy|thi\s+uy|dang\s+uy))"
-              R"((?:\s+(?:)" + kPlaceWord + R"(\s+)?)" + kName + R"()?|)"
+              R"((?:\s+)" + kPlaceWord + R"((?:\s+)" + kName + R"()?|\s+)" + kName + R"()?|)"
               R"((?i:thu\s+tuong\s+chinh\s+phu)|(?i:chinh\s+phu)|(?i:quoc\s+hoi)|)"
               R"((?:(?i:ubnd|uy\s+ban\s+nhan\s+dan|hdnd|hoi\s+dong\s+nhan\s+dan))(?:\s+)" + kPlaceWord +
               R"()?(?:\s+)" + kName + R"()?|(?i:trung\s+uong))"
