@@ -55,18 +55,22 @@ const std::array<char, kTableSize>& FoldTable() {
   return table;
 }
 
+// The folded base letter of `cp` after utf8proc strips its marks, or `fallback`.
+char BaseLetter(int32_t cp, char fallback) {
+  utf8proc_int32_t buf[8];
+  int last = 0;
+  auto n = utf8proc_decompose_char(
+      cp, buf, 8, static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK), &last);
+  if (n >= 1 && buf[0] < kTableSize) return FoldTable()[buf[0]];
+  return fallback;
+}
+
 char FoldCodePoint(int32_t cp) {
   if (cp < kTableSize) {
     // Ơ/Ư and their toned forms decompose to Ơ/Ư plus a mark; fold the base too.
     char c = FoldTable()[cp];
     if (c != '\x7f' || cp < 0x100) return c;
-    utf8proc_int32_t buf[8];
-    int last = 0;
-    auto n = utf8proc_decompose_char(cp, buf, 8,
-                                     static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
-                                     &last);
-    if (n >= 1 && buf[0] < kTableSize) return FoldTable()[buf[0]];
-    return c;
+    return BaseLetter(cp, c);
   }
   if (cp >= 0x2000 && cp <= 0x200b) return ' ';  // typographic spaces
   if (cp == 0x202f || cp == 0x205f || cp == 0x3000 || cp == 0xfeff) return ' ';
@@ -75,14 +79,6 @@ char FoldCodePoint(int32_t cp) {
   if (cp == 0x201c || cp == 0x201d || cp == 0x201e || cp == 0x00ab || cp == 0x00bb) return '"';
   if (cp == 0x2018 || cp == 0x2019) return '\'';
   if (cp == 0x2026) return '.';  // ellipsis
-  if (cp >= 0x1e00 && cp <= 0x1eff) {  // Latin Extended Additional: the toned vowels
-    utf8proc_int32_t buf[8];
-    int last = 0;
-    auto n = utf8proc_decompose_char(cp, buf, 8,
-                                     static_cast<utf8proc_option_t>(UTF8PROC_DECOMPOSE | UTF8PROC_STRIPMARK),
-                                     &last);
-    if (n >= 1 && buf[0] < kTableSize) return FoldTable()[buf[0]];
-  }
   return '\x7f';
 }
 
