@@ -735,4 +735,6 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
   return Status::Ok();
 }
 
+sqlite::Database& Store::database() const { return impl_->db; }
+
 }  // namespace dg

@@ -27,6 +27,7 @@
 #include <vector>
 
 #include "core/extraction.h"
+#include "core/sqlite.h"
 #include "core/status.h"
 
 namespace dg {
@@ -96,6 +97,10 @@ class Store {
   // Documents come in the order they were put, each with its mentions in this article and
   // its merged stored fields; relations, meetings and unresolved spans in the order put.
   Result<Extraction> GetArticleByHash(const std::string& content_hash) const;
+
+  // The connection, for read queries of the layers above (graph loading, the REST
+  // service). Not for writes: those go through Batch. Owned by the Store.
+  sqlite::Database& database() const;
 
   struct Impl;
 
