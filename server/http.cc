@@ -148,6 +148,7 @@ struct HttpServer::Impl {
     Add("GET", "/healthz",
         [](const Request&, Response& res) { res.set_content(R"({"status":"ok"})", kJson); });
     Add("GET", "/api/v1/stats", [this](const Request& req, Response& res) {
+      if (store == nullptr) return ReplyStatus(req, res, Status::Internal("no store to serve"));
       Result<Store::Stats> stats = [&] {
         std::lock_guard<std::mutex> lock(store_mu);
         return store->GetStats();

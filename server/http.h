@@ -23,8 +23,9 @@ class HttpServer {
     bool quiet = false;  // no access log line per request
   };
 
-  // `store` must outlive the server. Handlers may run on several threads at once; the
-  // server serializes its calls into the store.
+  // `store` must outlive the server; null serves /healthz only (data routes answer 500).
+  // Handlers may run on several threads at once; the server serializes its calls into
+  // the store.
   explicit HttpServer(const Store* store) : HttpServer(store, Options()) {}
   HttpServer(const Store* store, Options options);
   ~HttpServer();  // stops the server
