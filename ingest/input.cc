@@ -60,7 +60,8 @@ bool IsBlank(const std::string& line) {
 Status OptionalString(const rapidjson::Value& obj, const char* name, std::string* out) {
   auto it = obj.FindMember(name);
   if (it == obj.MemberEnd() || it->value.IsNull()) return Status::Ok();
-  if (!it->value.IsString()) return Status::Invalid(std::string("\"") + name + "\" is not a string");
+  if (!it->value.IsString())
+    return Status::Invalid(std::string("\"") + name + "\" is not a string");
   out->assign(it->value.GetString(), it->value.GetStringLength());
   return Status::Ok();
 }
@@ -70,7 +71,8 @@ Status RequiredString(const rapidjson::Value& obj, const char* name, std::string
   if (it == obj.MemberEnd() || it->value.IsNull()) {
     return Status::Invalid(std::string("missing \"") + name + "\"");
   }
-  if (!it->value.IsString()) return Status::Invalid(std::string("\"") + name + "\" is not a string");
+  if (!it->value.IsString())
+    return Status::Invalid(std::string("\"") + name + "\" is not a string");
   out->assign(it->value.GetString(), it->value.GetStringLength());
   return Status::Ok();
 }

@@ -117,8 +117,10 @@ bool IsDatabaseFailure(const Status& s) {
     case Code::kIoError:
     case Code::kCorrupt:
     case Code::kInternal:
-    case Code::kUnsupported: return true;
-    default: return false;
+    case Code::kUnsupported:
+      return true;
+    default:
+      return false;
   }
 }
 
@@ -201,9 +203,15 @@ class Run {
         continue;
       }
       switch (put.value()) {
-        case Store::PutOutcome::kAdded: ++report_.articles_added; break;
-        case Store::PutOutcome::kUnchanged: ++report_.articles_unchanged; break;
-        case Store::PutOutcome::kReplaced: ++report_.articles_replaced; break;
+        case Store::PutOutcome::kAdded:
+          ++report_.articles_added;
+          break;
+        case Store::PutOutcome::kUnchanged:
+          ++report_.articles_unchanged;
+          break;
+        case Store::PutOutcome::kReplaced:
+          ++report_.articles_replaced;
+          break;
       }
       if (put.value() != Store::PutOutcome::kUnchanged) {
         report_.documents += static_cast<int64_t>(e.documents.size());

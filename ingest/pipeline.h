@@ -26,10 +26,10 @@ struct IngestError {
 
 // Where a run stands; passed to IngestOptions::progress after each batch.
 struct IngestProgress {
-  int64_t items = 0;        // inputs handled so far (articles and errors)
+  int64_t items = 0;  // inputs handled so far (articles and errors)
   int64_t errors = 0;
-  uint64_t bytes = 0;       // input bytes handled so far
-  uint64_t total_bytes = 0; // 0 when unknown (standard input)
+  uint64_t bytes = 0;        // input bytes handled so far
+  uint64_t total_bytes = 0;  // 0 when unknown (standard input)
   double seconds = 0;
 };
 

@@ -1,9 +1,9 @@
 #include "server/cli.h"
 
-#include <CLI/CLI.hpp>
 #include <pthread.h>
 #include <unistd.h>
 
+#include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
@@ -43,8 +43,8 @@ bool Parse(CLI::App& app, const std::string& command, int argc, char** argv, int
     std::cout << app.help() << std::flush;
     *rc = kExitOk;
   } catch (const CLI::ParseError& e) {
-    PrintError(command, Status::Invalid(std::string(e.what()) + " (see 'dirgraph " + command +
-                                        " --help')"));
+    PrintError(command,
+               Status::Invalid(std::string(e.what()) + " (see 'dirgraph " + command + " --help')"));
     *rc = kExitUsage;
   }
   return false;
@@ -88,8 +88,8 @@ ExtractionData LoadExtractionData(const std::string& command) {
 Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
   std::error_code ec;
   if (!std::filesystem::exists(path, ec)) {
-    return Status::NotFound("no database at '" + path + "' (create it with 'dirgraph ingest PATH --db " +
-                            path + "')");
+    return Status::NotFound("no database at '" + path +
+                            "' (create it with 'dirgraph ingest PATH --db " + path + "')");
   }
   return Store::Open(path, /*read_only=*/true);
 }
@@ -97,9 +97,10 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
 // ---- extract -------------------------------------------------------------------------
 
 int CmdExtract(int argc, char** argv) {
-  CLI::App app{"Prints, for each article, one JSON object on one line: its documents, "
-               "relations, meetings and unresolved references (no database).",
-               "dirgraph extract"};
+  CLI::App app{
+      "Prints, for each article, one JSON object on one line: its documents, "
+      "relations, meetings and unresolved references (no database).",
+      "dirgraph extract"};
   std::vector<std::string> paths;
   app.add_option("FILE", paths,
                  "article files; folders (their *.txt, *.htm, *.html, recursively, sorted); "
@@ -171,10 +172,11 @@ void DrawProgress(const IngestProgress& p) {
 }
 
 int CmdIngest(int argc, char** argv) {
-  CLI::App app{"Reads articles into the database: each article is extracted and stored with "
-               "its documents, meetings and relations. Ingesting an article again changes "
-               "nothing; one with a known url and new text replaces the old one.",
-               "dirgraph ingest"};
+  CLI::App app{
+      "Reads articles into the database: each article is extracted and stored with "
+      "its documents, meetings and relations. Ingesting an article again changes "
+      "nothing; one with a known url and new text replaces the old one.",
+      "dirgraph ingest"};
   std::vector<std::string> paths;
   std::string db = kDefaultDb;
   IngestOptions options;
@@ -216,11 +218,10 @@ int CmdIngest(int argc, char** argv) {
   if (!report.ok()) return Fail("ingest", report.status());
   const IngestReport& r = report.value();
   // The counts of the run, then what the database holds now.
-  std::string line = std::to_string(r.articles()) + " articles (" +
-                     std::to_string(r.articles_added) + " added, " +
-                     std::to_string(r.articles_replaced) + " replaced, " +
-                     std::to_string(r.articles_unchanged) + " unchanged), " +
-                     std::to_string(r.errors) + " errors";
+  std::string line =
+      std::to_string(r.articles()) + " articles (" + std::to_string(r.articles_added) + " added, " +
+      std::to_string(r.articles_replaced) + " replaced, " + std::to_string(r.articles_unchanged) +
+      " unchanged), " + std::to_string(r.errors) + " errors";
   char secs[32];
   std::snprintf(secs, sizeof secs, ", %.2f s", r.seconds);
   line += secs;
@@ -262,9 +263,10 @@ std::string StatsToText(const Store::Stats& s) {
 }
 
 int CmdStats(int argc, char** argv) {
-  CLI::App app{"Prints the database's counts, one \"name value\" a line, in a fixed order: "
-               "two databases holding the same graph print the same text.",
-               "dirgraph stats"};
+  CLI::App app{
+      "Prints the database's counts, one \"name value\" a line, in a fixed order: "
+      "two databases holding the same graph print the same text.",
+      "dirgraph stats"};
   std::string db = kDefaultDb;
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
   if (int rc; !Parse(app, "stats", argc, argv, &rc)) return rc;
@@ -284,9 +286,10 @@ bool IsLoopback(const std::string& host) {
 }
 
 int CmdServe(int argc, char** argv) {
-  CLI::App app{"Serves the REST API over a database, read-only, until interrupted "
-               "(Ctrl-C or SIGTERM). GET /healthz, GET /api/v1/stats.",
-               "dirgraph serve"};
+  CLI::App app{
+      "Serves the REST API over a database, read-only, until interrupted "
+      "(Ctrl-C or SIGTERM). GET /healthz, GET /api/v1/stats.",
+      "dirgraph serve"};
   std::string db = kDefaultDb;
   std::string host = "127.0.0.1";
   int port = 8080;
@@ -305,8 +308,8 @@ int CmdServe(int argc, char** argv) {
   auto store = OpenExisting(db);
   if (!store.ok()) return Fail("serve", store.status());
   if (!IsLoopback(host)) {
-    Warn("serve", "listening on " + host +
-                      ", not only on this machine: the API has no authentication");
+    Warn("serve",
+         "listening on " + host + ", not only on this machine: the API has no authentication");
   }
   // Signals are taken by sigwait below, not by the server's threads, which inherit the mask.
   sigset_t signals;
@@ -331,9 +334,10 @@ int CmdServe(int argc, char** argv) {
 Status NotBuilt() { return Status::Unsupported("not built yet (arrives with the graph issue)"); }
 
 int CmdLineage(int argc, char** argv) {
-  CLI::App app{"The documents KEY implements (up) and those implementing it (down), "
-               "transitively, with the evidence of each step. Not built yet.",
-               "dirgraph lineage"};
+  CLI::App app{
+      "The documents KEY implements (up) and those implementing it (down), "
+      "transitively, with the evidence of each step. Not built yet.",
+      "dirgraph lineage"};
   app.allow_extras();
   std::string key, db = kDefaultDb;
   int depth = 0;
@@ -349,9 +353,10 @@ int CmdLineage(int argc, char** argv) {
 }
 
 int CmdReviews(int argc, char** argv) {
-  CLI::App app{"The meetings that reviewed or launched KEY, or a document implementing it, "
-               "sorted by date. Not built yet.",
-               "dirgraph reviews"};
+  CLI::App app{
+      "The meetings that reviewed or launched KEY, or a document implementing it, "
+      "sorted by date. Not built yet.",
+      "dirgraph reviews"};
   app.allow_extras();
   std::string key, from, to, db = kDefaultDb;
   bool json = false;
@@ -365,9 +370,10 @@ int CmdReviews(int argc, char** argv) {
 }
 
 int CmdExport(int argc, char** argv) {
-  CLI::App app{"Writes the graph, or the neighbourhood of a root document, as GEXF 1.3, "
-               "GraphML, JSON or CSV (neo4j-admin import). Not built yet.",
-               "dirgraph export"};
+  CLI::App app{
+      "Writes the graph, or the neighbourhood of a root document, as GEXF 1.3, "
+      "GraphML, JSON or CSV (neo4j-admin import). Not built yet.",
+      "dirgraph export"};
   app.allow_extras();
   std::string format, root, out, db = kDefaultDb;
   int depth = 0;
@@ -400,8 +406,7 @@ struct Command {
 constexpr Command kCommands[] = {
     {"ingest", "read articles (files, folders, JSON Lines) into the database", CmdIngest},
     {"extract", "print what articles name, as JSON Lines (no database)", CmdExtract},
-    {"lineage", "what a document implements and what implements it (not built yet)",
-     CmdLineage},
+    {"lineage", "what a document implements and what implements it (not built yet)", CmdLineage},
     {"reviews", "the meetings that reviewed a document (not built yet)", CmdReviews},
     {"export", "write the graph as GEXF, GraphML, JSON or CSV (not built yet)", CmdExport},
     {"serve", "serve the REST API over a database", CmdServe},

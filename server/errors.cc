@@ -9,14 +9,17 @@ namespace dg {
 
 int ExitCode(const Status& status) {
   switch (status.code()) {
-    case Code::kOk: return kExitOk;
+    case Code::kOk:
+      return kExitOk;
     case Code::kInvalidArgument:
-    case Code::kUnsupported: return kExitUsage;
+    case Code::kUnsupported:
+      return kExitUsage;
     case Code::kNotFound:
     case Code::kIoError:
     case Code::kCorrupt:
     case Code::kConflict:
-    case Code::kInternal: return kExitFailure;
+    case Code::kInternal:
+      return kExitFailure;
   }
   return kExitFailure;
 }
@@ -33,14 +36,22 @@ void PrintError(const std::string& command, const Status& status) {
 
 const char* HttpCodeName(Code code) {
   switch (code) {
-    case Code::kOk: return "ok";
-    case Code::kInvalidArgument: return "invalid_argument";
-    case Code::kNotFound: return "not_found";
-    case Code::kIoError: return "io_error";
-    case Code::kCorrupt: return "corrupt";
-    case Code::kUnsupported: return "unsupported";
-    case Code::kConflict: return "conflict";
-    case Code::kInternal: return "internal";
+    case Code::kOk:
+      return "ok";
+    case Code::kInvalidArgument:
+      return "invalid_argument";
+    case Code::kNotFound:
+      return "not_found";
+    case Code::kIoError:
+      return "io_error";
+    case Code::kCorrupt:
+      return "corrupt";
+    case Code::kUnsupported:
+      return "unsupported";
+    case Code::kConflict:
+      return "conflict";
+    case Code::kInternal:
+      return "internal";
   }
   return "internal";
 }
@@ -63,14 +74,24 @@ std::string HttpErrorBody(const std::string& code, const std::string& message) {
 HttpErrorReply HttpError(const Status& status) {
   HttpErrorReply reply;
   switch (status.code()) {
-    case Code::kInvalidArgument: reply.status = 400; break;
-    case Code::kNotFound: reply.status = 404; break;
-    case Code::kConflict: reply.status = 409; break;
-    case Code::kUnsupported: reply.status = 501; break;
+    case Code::kInvalidArgument:
+      reply.status = 400;
+      break;
+    case Code::kNotFound:
+      reply.status = 404;
+      break;
+    case Code::kConflict:
+      reply.status = 409;
+      break;
+    case Code::kUnsupported:
+      reply.status = 501;
+      break;
     case Code::kOk:  // not an error: a caller's bug, answered as one
     case Code::kIoError:
     case Code::kCorrupt:
-    case Code::kInternal: reply.status = 500; break;
+    case Code::kInternal:
+      reply.status = 500;
+      break;
   }
   if (reply.status == 500) {
     reply.body = HttpErrorBody("internal", "internal error");

@@ -48,17 +48,28 @@ void SetError(Response& res, int status, const std::string& code, const std::str
 // The snake_case code of an HTTP error that cpp-httplib produced itself.
 const char* HttpStatusCode(int status) {
   switch (status) {
-    case 400: return "bad_request";
-    case 404: return "not_found";
-    case 405: return "method_not_allowed";
-    case 408: return "request_timeout";
-    case 413: return "payload_too_large";
-    case 414: return "uri_too_long";
-    case 416: return "range_not_satisfiable";
-    case 417: return "expectation_failed";
-    case 431: return "request_header_fields_too_large";
-    case 503: return "service_unavailable";
-    default: return status >= 500 ? "internal" : "bad_request";
+    case 400:
+      return "bad_request";
+    case 404:
+      return "not_found";
+    case 405:
+      return "method_not_allowed";
+    case 408:
+      return "request_timeout";
+    case 413:
+      return "payload_too_large";
+    case 414:
+      return "uri_too_long";
+    case 416:
+      return "range_not_satisfiable";
+    case 417:
+      return "expectation_failed";
+    case 431:
+      return "request_header_fields_too_large";
+    case 503:
+      return "service_unavailable";
+    default:
+      return status >= 500 ? "internal" : "bad_request";
   }
 }
 
@@ -133,7 +144,8 @@ struct HttpServer::Impl {
   // Answers with the error for `status`; logs what the client does not see.
   void ReplyStatus(const Request& req, Response& res, const Status& status) {
     HttpErrorReply reply = HttpError(status);
-    if (reply.status >= 500) Log("dirgraph serve: " + req.method + " " + LogSafe(req.path) + ": " + status.ToString());
+    if (reply.status >= 500)
+      Log("dirgraph serve: " + req.method + " " + LogSafe(req.path) + ": " + status.ToString());
     res.status = reply.status;
     res.set_content(reply.body, kJson);
   }
@@ -185,11 +197,12 @@ struct HttpServer::Impl {
   }
 
   void Configure() {
-    const int threads =
-        options.threads > 0
-            ? options.threads
-            : static_cast<int>(std::max(4u, std::thread::hardware_concurrency()));
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+    const int threads = options.threads > 0
+                            ? options.threads
+                            : static_cast<int>(std::max(4u, std::thread::hardware_concurrency()));
+    svr.new_task_queue = [threads] {
+      return new httplib::ThreadPool(static_cast<size_t>(threads));
+    };
     svr.set_tcp_nodelay(true);
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second
     // server on the same port starts silently and shares the traffic.
@@ -206,12 +219,11 @@ struct HttpServer::Impl {
         [this](const Request& req, Response& res) { return PreRoute(req, res); });
     // Errors cpp-httplib answers itself (bad request line, too large…) get the JSON shape;
     // replies that carry a body already are left alone.
-    svr.set_error_handler(httplib::Server::HandlerWithResponse(
-        [](const Request&, Response& res) {
-          if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-          SetError(res, res.status, HttpStatusCode(res.status), "request refused");
-          return httplib::Server::HandlerResponse::Handled;
-        }));
+    svr.set_error_handler(httplib::Server::HandlerWithResponse([](const Request&, Response& res) {
+      if (!res.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
+      SetError(res, res.status, HttpStatusCode(res.status), "request refused");
+      return httplib::Server::HandlerResponse::Handled;
+    }));
     svr.set_exception_handler([](const Request& req, Response& res, std::exception_ptr ep) {
       std::string what = "unknown exception";
       try {
@@ -233,8 +245,8 @@ struct HttpServer::Impl {
                    "µs";
           t_request_start = Clock::time_point{};
         }
-        Log(LogSafe(req.method) + " " + LogSafe(req.path) + " " + std::to_string(res.status) +
-            " " + micros);
+        Log(LogSafe(req.method) + " " + LogSafe(req.path) + " " + std::to_string(res.status) + " " +
+            micros);
       });
     }
     AddRoutes();

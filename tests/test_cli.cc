@@ -147,7 +147,8 @@ TEST_CASE("commands not built yet say so and exit 2") {
     CAPTURE(c);
     Run r = Dirgraph({c, "35-NQ/TW"});
     CHECK(r.rc == 2);
-    CHECK(r.err == std::string("dirgraph ") + c + ": not built yet (arrives with the graph issue)\n");
+    CHECK(r.err ==
+          std::string("dirgraph ") + c + ": not built yet (arrives with the graph issue)\n");
   }
 }
 
@@ -263,9 +264,8 @@ TEST_CASE("ingest twice stores nothing new the second time") {
 
 TEST_CASE("ingest --strict fails on a bad input; without it the run goes on") {
   TempDir dir;
-  const std::string feed =
-      dir.Write("feed.jsonl", std::string("{\"url\":\"u1\",\"text\":\"") + "Chiều 1/6 họp" +
-                                  "\"}\n{\"url\": broken\n");
+  const std::string feed = dir.Write("feed.jsonl", std::string("{\"url\":\"u1\",\"text\":\"") +
+                                                       "Chiều 1/6 họp" + "\"}\n{\"url\": broken\n");
   const std::string db = (dir.path / "x.db").string();
   Run lenient = Dirgraph({"ingest", feed, "--db", db});
   CHECK(lenient.rc == 0);

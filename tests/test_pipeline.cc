@@ -103,7 +103,7 @@ TEST_CASE("a folder yields its article files recursively, in sorted order") {
   dir.Write("c/a.html", "a");
   dir.Write("c/sub/z.txt", "z");
   dir.Write("c/a2.htm", "a2");
-  dir.Write("c/gold.jsonl", "{}\n");        // JSON Lines inside folders are not read
+  dir.Write("c/gold.jsonl", "{}\n");       // JSON Lines inside folders are not read
   dir.Write("c/README.md", "read me");     // nor other files
   dir.Write("c/.hidden/x.txt", "hidden");  // nor hidden entries
   auto items = ReadAll({(dir.path / "c").string()});
@@ -181,8 +181,7 @@ TEST_CASE("JSON lines: fields, and broken lines reported by line number") {
   }
   InputItem item;
   REQUIRE(dg::ParseJsonLine(
-              R"({"url":"u","text":"a\nb","title":"T","published":"2020-11-20","site":"s"})",
-              &item)
+              R"({"url":"u","text":"a\nb","title":"T","published":"2020-11-20","site":"s"})", &item)
               .ok());
   CHECK(item.hints.url == "u");
   CHECK(item.text == "a\nb");
@@ -194,9 +193,9 @@ TEST_CASE("JSON lines: fields, and broken lines reported by line number") {
 
 TEST_CASE("a JSON Lines file: blank lines skipped, a broken line named, the rest read") {
   TempDir dir;
-  const std::string feed = dir.Write(
-      "feed.jsonl", JsonLine("u1", "one") + "\n" + "{\"url\":\"u2\",\"text\":\r\n" +
-                        JsonLine("u3", "three") + "\r\n");
+  const std::string feed =
+      dir.Write("feed.jsonl", JsonLine("u1", "one") + "\n" + "{\"url\":\"u2\",\"text\":\r\n" +
+                                  JsonLine("u3", "three") + "\r\n");
   auto items = ReadAll({feed});
   REQUIRE(items.size() == 3);
   CHECK(items[0].source == feed + ":1");
@@ -292,9 +291,8 @@ TEST_CASE("extraction failures are errors of their input; the run goes on") {
 
 TEST_CASE("strict: the first error fails the run; earlier batches stay committed") {
   TempDir dir;
-  const std::string feed =
-      dir.Write("feed.jsonl", JsonLine("u1", "Chiều 1/6 họp") + "not json\n" +
-                                  JsonLine("u3", "Sáng 2/6 họp"));
+  const std::string feed = dir.Write("feed.jsonl", JsonLine("u1", "Chiều 1/6 họp") + "not json\n" +
+                                                       JsonLine("u3", "Sáng 2/6 họp"));
   IngestOptions options;
   options.strict = true;
   options.batch_size = 1;
