@@ -1,0 +1,289 @@
+// The in-memory knowledge graph (DESIGN.md §3), loaded from a Store and held in a
+// Boost.Graph bidirectional adjacency list.
+//
+// Nodes: Document, Unit, Meeting, Article, each a plain value struct (below). Edges:
+//   document -> document   implements, linked, amends, replaces, repeals, based_on
+//                          (stated by an article, or inferred at load time, see below)
+//   meeting  -> document   reviews, launches, held_under
+//   unit     -> meeting    held
+//   unit     -> unit       part_of (a commune in its district, a district in its province)
+//   article  -> document   mentions (one edge per article and document)
+//   article  -> meeting    reports
+//
+// Inferred links. For a pair of documents with no stated relation, Load adds an
+// `implements` edge with `inferred = true`, from a local Party document to a central one,
+// when (a) one meeting reviewed or launched both, or (b) the local document's title shares
+// the central one's subject (word overlap of the folded titles). `weight` in (0, 1) says
+// how strong the evidence is and `why` says what it is. A stated relation between the two
+// documents (in either direction) always wins: no inferred edge is added then.
+// Queries ignore inferred edges unless asked (LineageOptions::inferred).
+//
+// Every node has a stable string id (Node::id): documents their canonical key, the others
+// "unit:<gazetteer code>" (or "unit:#<row id>" without a code), "meeting:<row id>",
+// "article:<row id>". Iteration order (NodeIds(), EdgeIds()) is sorted by those ids, then
+// by edge kind and evidence, so exports are deterministic.
+//
+// Immutable once loaded; safe to query from several threads at once.
+#pragma once
+
+#include <boost/graph/adjacency_list.hpp>
+#include <cstddef>
+#include <cstdint>
+#include <map>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <variant>
+#include <vector>
+
+#include "core/document_key.h"
+#include "core/edge.h"
+#include "core/status.h"
+#include "core/store.h"
+
+namespace dg {
+
+enum class NodeKind { kDocument, kUnit, kMeeting, kArticle };
+const char* NodeKindName(NodeKind k);  // "document", "unit", "meeting", "article"
+
+enum class EdgeKind {
+  kImplements, kLinked, kAmends, kReplaces, kRepeals, kBasedOn,  // document -> document
+  kReviews, kLaunches, kHeldUnder,                                // meeting -> document
+  kHeld,                                                          // unit -> meeting
+  kPartOf,                                                        // unit -> unit
+  kMentions,                                                      // article -> document
+  kReports,                                                       // article -> meeting
+};
+// "implements", "linked", "amends", "replaces", "repeals", "based_on", "reviews",
+// "launches", "held_under", "held", "part_of", "mentions", "reports".
+const char* EdgeKindName(EdgeKind k);
+EdgeKind EdgeKindOf(Relation r);
+// True for the six document -> document kinds.
+bool IsDocumentRelation(EdgeKind k);
+
+struct DocumentNode {
+  int64_t row_id = 0;  // documents.id
+  DocumentKey key;
+  std::string key_text;      // key.ToString()
+  std::string issuer;        // empty when not stated
+  std::string jurisdiction;  // "Quận 1, Thành phố Hồ Chí Minh"; empty for central or unknown
+  std::string date;          // ISO; empty when unknown
+  std::string title;         // empty when not stated
+  std::vector<int64_t> articles;  // ids of the articles that name it, ascending
+};
+
+struct UnitNode {
+  int64_t row_id = 0;        // units.id
+  std::string code;          // gazetteer code; empty when the unit was not resolved
+  std::string name;          // "Quận ủy Bình Tân" for meeting holders, "Quận Bình Tân" for places
+  std::string level;         // UnitLevelName: "province", "district", …; may be empty
+  std::string province;      // "Thành phố Hồ Chí Minh"; empty when unknown
+  std::string parent_code;   // empty for a province or when unknown
+  std::string slug;          // "binh-tan.ho-chi-minh"; may be empty
+  bool after_reform = false; // a unit of the 1 July 2025 gazetteer
+};
+
+struct MeetingNode {
+  int64_t row_id = 0;       // meetings.id
+  int64_t article_id = 0;
+  std::string unit;         // the holder as named: "Quận ủy Bình Tân"
+  std::string unit_level;
+  std::string province;
+  std::string kind;         // "sơ kết", "tổng kết", "triển khai", "quán triệt", "other"
+  std::optional<int> years; // the review period
+  std::string date;         // ISO; empty when unknown
+  bool date_inferred = false;
+  std::string chair;
+};
+
+struct ArticleNode {
+  int64_t row_id = 0;  // articles.id
+  std::string url;
+  std::string file;
+  std::string title;
+  std::string published;
+  std::string site;
+  std::string text;  // the text as read; evidence spans are byte offsets into it
+};
+
+struct Node {
+  NodeKind kind = NodeKind::kDocument;
+  std::string id;  // stable id, see the top of this file
+  std::variant<DocumentNode, UnitNode, MeetingNode, ArticleNode> data;
+
+  // The node's data; the kind must match (asserted).
+  const DocumentNode& document() const { return std::get<DocumentNode>(data); }
+  const UnitNode& unit() const { return std::get<UnitNode>(data); }
+  const MeetingNode& meeting() const { return std::get<MeetingNode>(data); }
+  const ArticleNode& article() const { return std::get<ArticleNode>(data); }
+  // A short human label: the code ("35-NQ/TW"), the unit's name, "<unit> <kind> <date>",
+  // or the article's title (else its url).
+  std::string Label() const;
+};
+
+struct EdgeData {
+  EdgeKind kind = EdgeKind::kImplements;
+  // The article that supports the edge and the byte span [start, end) of its evidence in
+  // that article's text; article_id 0 when there is none (part_of comes from the
+  // gazetteer, held from the meeting's own row).
+  int64_t article_id = 0;
+  uint32_t evidence_start = 0;
+  uint32_t evidence_end = 0;
+  bool inferred = false;  // document relations only
+  double weight = 1.0;    // 1.0 for stated edges
+  std::string why;        // inferred edges: the evidence in words; empty otherwise
+};
+
+using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
+                                         Node, EdgeData>;
+using VertexId = BoostGraph::vertex_descriptor;  // an index in [0, node_count())
+using EdgeId = BoostGraph::edge_descriptor;
+
+// One edge with its ends, for iteration.
+struct EdgeRef {
+  VertexId from = 0;
+  VertexId to = 0;
+  const EdgeData* data = nullptr;  // owned by the Graph
+};
+
+// The evidence of one document -> document step, ready to show.
+struct Evidence {
+  EdgeKind kind = EdgeKind::kImplements;
+  bool inferred = false;
+  double weight = 1.0;
+  std::string why;          // inferred steps only
+  int64_t article_id = 0;   // 0 when none
+  std::string url;          // the article's url (a file path for file inputs)
+  uint32_t start = 0;       // byte span in the article
+  uint32_t end = 0;
+  std::string sentence;     // the sentence of the article's text holding the span
+};
+
+enum class Direction { kUp, kDown, kBoth };
+
+struct LineageOptions {
+  Direction direction = Direction::kBoth;
+  int depth = 0;          // maximum number of steps; 0 = no limit
+  bool inferred = false;  // follow inferred implements edges too
+};
+
+// A document reached from the root. `path` runs from the root to `document` (both
+// included); `steps[i]` is the evidence of the edge between path[i] and path[i + 1].
+// For kUp the edges point from path[i] to path[i + 1] (path[i] implements path[i + 1]);
+// for kDown the other way.
+struct LineageEntry {
+  VertexId document = 0;
+  Direction direction = Direction::kUp;  // kUp or kDown
+  int depth = 0;                         // path.size() - 1
+  std::vector<VertexId> path;
+  std::vector<Evidence> steps;
+};
+
+struct Lineage {
+  VertexId root = 0;
+  // Each document once per direction, at its shortest depth (breadth first; ties broken by
+  // stable id), ordered by direction (up first), depth, then stable id.
+  std::vector<LineageEntry> entries;
+  // Cycles met on the way, each as "A -> B -> A" with codes: never followed twice.
+  std::vector<std::string> cycles;
+};
+
+// One meeting that reviewed or launched the queried document X, or a document that
+// implements X (transitively, stated edges only).
+struct ReviewRow {
+  VertexId meeting = 0;
+  std::optional<VertexId> unit;  // the holding unit's node, when stored
+  std::string role;              // "reviewed" or "launched"
+  VertexId document = 0;         // the document the meeting covered
+  // From X to `document` along implements edges taken backwards: {X} when direct,
+  // {X, 138-KH/QU} when the meeting reviewed a plan implementing X.
+  std::vector<VertexId> path;
+  bool direct() const { return path.size() <= 1; }
+};
+
+struct GraphStats {
+  std::map<std::string, int64_t> nodes_by_kind;  // "document" -> 12
+  std::map<std::string, int64_t> edges_by_kind;  // "implements" -> 3 (stated and inferred)
+  int64_t inferred_edges = 0;
+  std::map<std::string, int64_t> documents_by_type;  // "NQ" -> 4
+};
+
+class Graph {
+ public:
+  // Reads the whole store (in one read transaction) and builds the graph, inferred edges
+  // included. Fails with the store's Status (kCorrupt for rows that do not parse).
+  static Result<std::unique_ptr<Graph>> Load(const Store& store);
+
+  // ---- Nodes and edges ----
+  size_t node_count() const;
+  size_t edge_count() const;
+  const Node& node(VertexId v) const;
+  const BoostGraph& boost_graph() const { return g_; }
+  // All vertices, sorted by stable id.
+  std::vector<VertexId> NodeIds() const;
+  // All edges, sorted by (from id, kind, to id, article, evidence start).
+  std::vector<EdgeRef> Edges() const;
+  // The edges leaving / entering `v`, in the same order.
+  std::vector<EdgeRef> OutEdges(VertexId v) const;
+  std::vector<EdgeRef> InEdges(VertexId v) const;
+  // The vertex of a stable id, or nullopt.
+  std::optional<VertexId> FindById(std::string_view id) const;
+  // The document of a canonical key ("2-ĐA/TU@ho-chi-minh"), or nullopt.
+  std::optional<VertexId> FindDocument(std::string_view canonical_key) const;
+  // The article node of an articles.id, or nullopt.
+  std::optional<VertexId> FindArticle(int64_t article_id) const;
+
+  // ---- Lookup ----
+  // Resolves what a user typed to one document. Accepted forms (diacritics, case and
+  // spacing do not matter):
+  //   a canonical key                    2-ĐA/TU@ho-chi-minh, 35-NQ/TW@TW#XII
+  //   a code                             35-NQ/TW, 05-ĐA/TU, 15/2020/NĐ-CP
+  //   a type word or code and a number   NQ 35, Nghị quyết 35, Nghị quyết số 35, Đề án 02
+  //   any of those with a type word      Nghị quyết 35-NQ/TW, Đề án số 02-ĐA/TU
+  //   a code scoped by a place           05-ĐA/TU@ho-chi-minh (a slug, or its first part),
+  //                                      05-ĐA/TU (Thành phố Hồ Chí Minh), 05-ĐA/TU@hồ chí minh
+  // Returns kInvalidArgument for text that is none of these, kNotFound (with "did you
+  // mean …" naming up to five close codes) when nothing matches, and kConflict listing the
+  // candidates' keys when more than one document matches (two terms' 35-CT/TW, two
+  // provinces' 05-ĐA/TU).
+  Result<VertexId> Resolve(std::string_view key_text) const;
+
+  // ---- Queries ----
+  // The documents `document` implements (up) and that implement it (down), transitively.
+  // kInvalidArgument when `document` is not a document node.
+  Result<Lineage> GetLineage(VertexId document, const LineageOptions& options) const;
+  // The meetings that reviewed or launched `document` or a document implementing it
+  // (stated implements edges, transitively), with ISO dates in [from, to] (either may be
+  // empty: no bound; meetings without a date are kept only when both are empty), sorted by
+  // date (undated last), then unit, then meeting id. kInvalidArgument when `document` is
+  // not a document node or a bound is not an ISO date.
+  Result<std::vector<ReviewRow>> Reviews(VertexId document, std::string_view from = {},
+                                         std::string_view to = {}) const;
+  // The meetings a unit held, sorted by date then id; empty for a unit that held none.
+  std::vector<VertexId> UnitMeetings(VertexId unit) const;
+  // The documents covered by the meetings a unit held, sorted by stable id.
+  std::vector<VertexId> UnitDocuments(VertexId unit) const;
+  // The documents a meeting covered, each with its edge (reviews, launches, held_under).
+  std::vector<EdgeRef> MeetingDocuments(VertexId meeting) const;
+  // Counts by kind, deterministic.
+  GraphStats Stats() const;
+
+  // The evidence of one edge, with the supporting sentence cut from the article's text.
+  Evidence EvidenceOf(const EdgeData& e) const;
+
+ private:
+  Graph() = default;
+  struct Loader;
+
+  BoostGraph g_;
+  std::map<std::string, VertexId, std::less<>> by_id_;
+  std::map<int64_t, VertexId> articles_;
+};
+
+// The sentence of `text` that holds the byte span [start, end): from the end of the
+// previous sentence ('.', '!', '?', ';' followed by a space, or a line break) to the end of
+// this one, trimmed; at most about 400 bytes around the span, cut at UTF-8 boundaries.
+std::string SentenceAround(std::string_view text, uint32_t start, uint32_t end);
+
+}  // namespace dg
