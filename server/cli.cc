@@ -175,7 +175,8 @@ int CmdIngest(int argc, char** argv) {
   CLI::App app{
       "Reads articles into the database: each article is extracted and stored with "
       "its documents, meetings and relations. Ingesting an article again changes "
-      "nothing; one with a known url and new text replaces the old one.",
+      "nothing; one with a known url and new text replaces the old one. Inputs that fail "
+      "are reported on stderr and the others go on; the exit status is then 1.",
       "dirgraph ingest"};
   std::vector<std::string> paths;
   std::string db = kDefaultDb;
@@ -232,7 +233,8 @@ int CmdIngest(int argc, char** argv) {
           " meetings\n";
   std::fputs(line.c_str(), stdout);
   std::fflush(stdout);
-  return kExitOk;
+  // Every input was tried; the ones that failed are on stderr and make the run fail.
+  return r.errors > 0 ? kExitFailure : kExitOk;
 }
 
 // ---- stats ---------------------------------------------------------------------------

@@ -262,13 +262,14 @@ TEST_CASE("ingest twice stores nothing new the second time") {
   CHECK(stats1.out.find("articles 2\n") == 0);
 }
 
-TEST_CASE("ingest --strict fails on a bad input; without it the run goes on") {
+TEST_CASE("ingest --strict stops at a bad input; without it the run goes on, then exits 1") {
   TempDir dir;
   const std::string feed = dir.Write("feed.jsonl", std::string("{\"url\":\"u1\",\"text\":\"") +
                                                        "Chiều 1/6 họp" + "\"}\n{\"url\": broken\n");
   const std::string db = (dir.path / "x.db").string();
   Run lenient = Dirgraph({"ingest", feed, "--db", db});
-  CHECK(lenient.rc == 0);
+  CHECK(lenient.rc == 1);  // the run went on, and says at the end that something failed
+  CHECK(lenient.out.find("1 articles (1 added") == 0);
   CHECK(lenient.err.find(feed + ":2: invalid JSON") != std::string::npos);
   CHECK(lenient.out.find("1 errors") != std::string::npos);
   Run strict = Dirgraph({"ingest", feed, "--db", db, "--strict"});
