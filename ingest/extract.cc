@@ -259,6 +259,28 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
   }
 }
 
+// The matches of `re` that hold a '/', found by running it only on a window around each
+// '/' of the text: every code has one, and most text has few, so this reads a fraction
+// of what a scan of the whole text would.
+std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t) {
+  std::vector<std::vector<Span>> out;
+  std::vector<Span> g;
+  size_t done = 0;  // end of the last match: no window starts before it
+  for (size_t i = t.find('/'); i != kNone; i = t.find('/', i + 1)) {
+    if (i < done) continue;
+    size_t from = i > 24 ? i - 24 : 0;
+    while (from > 0 && IsAlnum(t[from - 1])) --from;  // never cut a number or a word
+    from = std::max(from, done);
+    size_t to = std::min(t.size(), i + 48);
+    while (to < t.size() && IsAlnum(t[to])) ++to;
+    if (Find(re, t, from, to, &g) && g[0].s <= i && i < g[0].e) {
+      done = g[0].e;
+      out.push_back(g);
+    }
+  }
+  return out;
+}
+
 std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolved_codes,
                           const FoldedText& ft, std::string_view orig) {
   const Patterns& p = Patterns::Get();
@@ -273,7 +295,8 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
   };
 
   // Party codes: "35-NQ/TW".
-  for (size_t pos = 0; Find(p.party_code, t, pos, t.size(), &g); pos = g[0].e) {
+  for (const auto& m : AroundSlashes(p.party_code, t)) {
+    g = m;
     std::string type = PartyType(Upper(Str(t, g[2])));
     std::string suffix_folded = Upper(Str(t, g[3]));
     std::string suffix = PartySuffix(suffix_folded);
@@ -308,7 +331,8 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     refs.push_back(std::move(r));
   }
   // State codes, and the inverted Party form "35/NQ-TW".
-  for (size_t pos = 0; Find(p.state_code, t, pos, t.size(), &g); pos = g[0].e) {
+  for (const auto& m : AroundSlashes(p.state_code, t)) {
+    g = m;
     if (Overlaps(covered, g[0])) continue;
     std::string type_f = Upper(Str(t, g[3]));
     std::string suffix_f = Str(t, g[4]);
@@ -972,6 +996,8 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   auto holders_in = [&](Span s) {
     std::vector<Holder> hs;
     std::vector<Span> g;
+    // Every committee word ends in "ủy": a sentence without that word holds none.
+    if (FindWords(t, s.s, s.e, "uy") == kNone) return hs;
     for (size_t pos = s.s; Find(p.committee, t, pos, s.e, &g); pos = g[0].e) {
       // "của Tỉnh ủy", "do BTV Tỉnh ủy": an issuer, not the meeting's holder
       size_t b = g[0].s;
@@ -1513,12 +1539,10 @@ Extractor::~Extractor() = default;
 
 Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
   const std::string name = hints.file.empty() ? (hints.url.empty() ? "input" : hints.url) : hints.file;
-  Status st = CheckText(text);
-  if (!st.ok()) return st.WithContext(name);
-
   Impl::Work w;
+  Status st = CheckAndFold(text, &w.ft);
+  if (!st.ok()) return st.WithContext(name);
   w.orig = text;
-  w.ft = Fold(text);
   w.t = w.ft.folded;
   w.meta = ReadMeta(w.t, w.orig, w.ft, hints);
   int limit_year = w.meta.published.size() == 10 ? ToInt(w.meta.published.substr(0, 4)) : 0;

@@ -94,63 +94,77 @@ const std::array<char, 0x100>& ToneTable() {
 
 }  // namespace
 
-Status CheckText(std::string_view bytes) {
-  if (bytes.empty()) return Status::Invalid("empty input");
-  size_t controls = 0;
-  for (size_t i = 0; i < bytes.size();) {
-    unsigned char b = static_cast<unsigned char>(bytes[i]);
-    if (b < 0x80) {
-      if (b == 0) return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
-      if (b < 0x20 && b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
-      ++i;
-      continue;
-    }
-    int32_t cp = 0;
-    size_t n = Decode(bytes, i, &cp);
-    if (n == 0) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
-    i += n;
-  }
-  if (controls * 20 > bytes.size()) return Status::Invalid("binary data (control characters)");
-  return Status::Ok();
-}
+namespace {
 
-FoldedText Fold(std::string_view s) {
+// The one pass behind CheckText, Fold and CheckAndFold. With `check`, stops at the first
+// invalid sequence or NUL and counts control characters; `out` may be null (check only).
+Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
+  if (check && s.empty()) return Status::Invalid("empty input");
   const auto& table = FoldTable();
   const auto& tones = ToneTable();
-  FoldedText out;
-  out.folded.reserve(s.size());
-  out.offset.reserve(s.size() + 1);
+  if (out != nullptr) {
+    out->folded.clear();
+    out->offset.clear();
+    out->folded.reserve(s.size());
+    out->offset.reserve(s.size() + 1);
+  }
+  size_t controls = 0;
   for (size_t i = 0; i < s.size();) {
     unsigned char b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
       char c = static_cast<char>(b);
-      if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
-      out.folded.push_back(c);
-      out.offset.push_back(static_cast<uint32_t>(i));
+      if (b < 0x20) {
+        if (check && b == 0)
+          return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
+        if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
+        if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
+      }
+      if (out != nullptr) {
+        out->folded.push_back(c);
+        out->offset.push_back(static_cast<uint32_t>(i));
+      }
       ++i;
       continue;
     }
     int32_t cp = 0;
     size_t n = Decode(s, i, &cp);
-    if (n == 0) {  // not reached on checked input; keep going byte by byte
-      out.folded.push_back('\x7f');
-      out.offset.push_back(static_cast<uint32_t>(i));
+    if (n == 0) {
+      if (check) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
+      if (out != nullptr) {  // unchecked input: go on byte by byte
+        out->folded.push_back('\x7f');
+        out->offset.push_back(static_cast<uint32_t>(i));
+      }
       ++i;
       continue;
     }
-    char c;
-    if (cp >= 0x1e00 && cp <= 0x1eff) c = tones[cp - 0x1e00];
-    else if (cp < 0x100) c = table[cp];
-    else c = FoldCodePoint(cp);
-    if (c != 0) {
-      out.folded.push_back(c);
-      out.offset.push_back(static_cast<uint32_t>(i));
+    if (out != nullptr) {
+      char c;
+      if (cp >= 0x1e00 && cp <= 0x1eff) c = tones[cp - 0x1e00];
+      else if (cp < 0x100) c = table[cp];
+      else c = FoldCodePoint(cp);
+      if (c != 0) {
+        out->folded.push_back(c);
+        out->offset.push_back(static_cast<uint32_t>(i));
+      }
     }
     i += n;
   }
-  out.offset.push_back(static_cast<uint32_t>(s.size()));
+  if (out != nullptr) out->offset.push_back(static_cast<uint32_t>(s.size()));
+  if (check && controls * 20 > s.size()) return Status::Invalid("binary data (control characters)");
+  return Status::Ok();
+}
+
+}  // namespace
+
+Status CheckText(std::string_view bytes) { return FoldImpl(bytes, true, nullptr); }
+
+FoldedText Fold(std::string_view s) {
+  FoldedText out;
+  (void)FoldImpl(s, false, &out);
   return out;
 }
+
+Status CheckAndFold(std::string_view bytes, FoldedText* out) { return FoldImpl(bytes, true, out); }
 
 std::string CleanNfc(std::string_view s) {
   std::string spaced;

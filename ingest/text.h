@@ -31,6 +31,10 @@ Status CheckText(std::string_view bytes);
 // Folds valid UTF-8 (see CheckText).
 FoldedText Fold(std::string_view utf8);
 
+// Checks and folds in one pass: as CheckText followed by Fold. On failure returns the
+// Status CheckText would and leaves *out unspecified.
+Status CheckAndFold(std::string_view bytes, FoldedText* out);
+
 // The original bytes as clean NFC text for output: NFC-normalized (utf8proc), Ð typed
 // for Đ fixed, every run of whitespace (NBSP, tabs, CR/LF) one space, trimmed.
 std::string CleanNfc(std::string_view utf8);
