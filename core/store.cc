@@ -371,7 +371,7 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
       return Status::Ok();
     }
     if (!a.url.empty()) {
-      STORE_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ?"));
+      STORE_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
       DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
       STORE_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
       by_url.Reset();
