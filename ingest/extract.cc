@@ -247,6 +247,14 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       if ((c == '.' || c == '!' || c == '?') &&
           (end + 1 >= t.size() || t[end + 1] == ' ' || t[end + 1] == '\n'))
         break;
+      // ", thay thế …", ", thực hiện …": a relation after the title ends it
+      if (c == ',') {
+        size_t n = SkipSpaces(t, end + 1);
+        bool trigger = false;
+        for (const char* w : {"thay the", "sua doi", "thuc hien", "trien khai", "cu the hoa", "gan voi"})
+          trigger = trigger || StartsWithWords(t, n, w) || t.substr(n, std::strlen(w)) == w;
+        if (trigger) break;
+      }
       // " và 3 năm thực hiện …", " và Kế hoạch số 45 …": the next clause of the sentence
       if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size()) {
         char n = t[SkipSpaces(t, end + 3)];
@@ -795,6 +803,7 @@ const Unit* Extractor::Impl::UnnamedUnit(const Work& w, Gazetteer::Committee c) 
 
 void Extractor::Impl::BuildDocuments(Work& w) const {
   std::map<std::string, int> by_code;
+  std::vector<std::string> ref_date;  // per document: the first stated date
   for (size_t i = 0; i < w.refs.size(); ++i) {
     Ref& r = w.refs[i];
     if (r.kind == MentionKind::kShortForm) continue;
@@ -812,8 +821,19 @@ void Extractor::Impl::BuildDocuments(Work& w) const {
     } else {
       code = KeyOf(r);
     }
+    // One code with two stated dates is two documents (35-CT/TW of 2019 and of 2024):
+    // a dated reference joins the document of that date, or one not dated yet.
+    if (!r.date.empty() && r.kind != MentionKind::kPlenum) {
+      std::string base = code;
+      for (int n = 1;; ++n) {
+        auto at = by_code.find(code);
+        if (at == by_code.end() || ref_date[at->second].empty() || ref_date[at->second] == r.date) break;
+        code = base + "#" + std::to_string(n);
+      }
+    }
     auto it = by_code.find(code);
     if (it == by_code.end()) {
+      ref_date.push_back("");
       Doc d;
       d.d.key.family = r.family;
       d.d.key.type = r.type;
@@ -831,6 +851,7 @@ void Extractor::Impl::BuildDocuments(Work& w) const {
       d.plenum_date = r.date;  // the catalogue's date of that plenum's resolution
     }
     r.doc = it->second;
+    if (ref_date[it->second].empty()) ref_date[it->second] = r.date;
     d.refs.push_back(static_cast<int>(i));
   }
 }
@@ -864,7 +885,9 @@ void Extractor::Impl::ResolveShortForms(Work& w) const {
     std::vector<int> cands;
     for (size_t k = 0; k < w.docs.size(); ++k) {
       const DocumentKey& key = w.docs[k].d.key;
-      if (key.family != Family::kParty || key.type != r.type || key.number != r.number) continue;
+      // "Chương trình hành động 01" names a CTr or a CTHĐ alike.
+      bool same_type = key.type == r.type || (r.type == "CTr" && key.type == "CTHĐ");
+      if (key.family != Family::kParty || !same_type || key.number != r.number) continue;
       if (!r.issuer_suffix.empty() && key.suffix != r.issuer_suffix) continue;
       cands.push_back(static_cast<int>(k));
     }
@@ -874,6 +897,26 @@ void Extractor::Impl::ResolveShortForms(Work& w) const {
       continue;
     }
     if (cands.size() > 1) {
+      // One code stated with two dates (35-CT/TW of 2019 and of 2024): the short form
+      // means the one named last before it. Different codes stay ambiguous.
+      const DocumentKey& k0 = w.docs[cands[0]].d.key;
+      bool same_code = std::all_of(cands.begin(), cands.end(), [&](int c) {
+        const DocumentKey& k = w.docs[c].d.key;
+        return k.type == k0.type && k.suffix == k0.suffix;
+      });
+      int nearest = -1;
+      size_t nearest_at = 0;
+      for (int c : cands)
+        for (int ri : w.docs[c].refs)
+          if (w.refs[ri].span.s < r.span.s && w.refs[ri].span.s >= nearest_at) {
+            nearest = c;
+            nearest_at = w.refs[ri].span.s;
+          }
+      if (same_code && nearest >= 0) {
+        r.doc = nearest;
+        w.docs[nearest].refs.push_back(static_cast<int>(i));
+        continue;
+      }
       r.unresolved = "ambiguous: " + std::to_string(cands.size()) + " documents of this number";
       continue;
     }
@@ -1462,6 +1505,18 @@ void Extractor::Impl::FindRelations(Work& w) const {
       int b = ref_at(after, gap);
       if (b >= 0) add(a, tr.rel, b);
       break;
+    }
+    // 1b. "A … về <title>, thay thế B" / ", sửa đổi, bổ sung B".
+    if (a.title.ok()) {
+      size_t q = SkipSpaces(t, a.title.e + (a.title_quoted ? 1 : 0));
+      if (q < t.size() && t[q] == ',') q = SkipSpaces(t, q + 1);
+      if (StartsWithWords(t, q, "thay the")) {
+        int b = ref_at(q + 8, 1);
+        if (b >= 0) add(a, Relation::kReplaces, b);
+      } else if (t.substr(q, 16) == "sua doi, bo sung") {
+        int b = ref_at(q + 16, 5);
+        if (b >= 0) add(a, Relation::kAmends, b);
+      }
     }
     // 2. Inside a quoted title: "“về trách nhiệm … tổ chức thực hiện Nghị quyết Trung ương
     //    4 (khóa XII) và Chỉ thị số 05-CT/TW”".

@@ -20,7 +20,7 @@ constexpr const char* kName = R"([A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*)
 
 // The type word of a place before its name: "tỉnh", "thành phố", "TP.", "quận", "xã", …
 constexpr const char* kPlaceWord =
-    R"((?i:tinh|thanh\s+pho|tp\.?|huyen|quan|thi\s+xa|xa|phuong|thi\s+tran|khoi|quan\s+su|cong\s+an))";
+    R"((?i:tinh|thanh\s+pho|tp\.|tp|huyen|quan\s+su|quan|thi\s+xa|xa|phuong|thi\s+tran|khoi|cong\s+an)\b)";
 
 RE2::Options Latin1(bool case_sensitive = true) {
   RE2::Options o;

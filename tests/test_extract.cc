@@ -170,6 +170,19 @@ TEST_CASE("issue dates, with year sanity") {
   }
 }
 
+TEST_CASE("one code with two stated dates is two documents; a short form means the last named") {
+  auto e = Run("Hội nghị triển khai Chỉ thị số 35-CT/TW ngày 14/6/2024 của Bộ Chính trị. Chỉ thị "
+               "có nhiều điểm mới so với Chỉ thị số 35-CT/TW ngày 30/5/2019. Kế hoạch số 285-KH/TU "
+               "của Tỉnh ủy cụ thể hóa Chỉ thị 35.",
+               "2024-07-20");
+  REQUIRE(e.documents.size() == 3);
+  CHECK(e.documents[0].date == "2024-06-14");
+  CHECK(e.documents[1].date == "2019-05-30");
+  CHECK(e.documents[0].key.ToString() != e.documents[1].key.ToString());
+  REQUIRE(e.relations.size() == 1);
+  CHECK(e.relations[0].to == e.documents[1].key.ToString());  // the 2019 one was named last
+}
+
 TEST_CASE("issuers and central documents' catalogue data") {
   auto e = Run("quán triệt Quy định số 85-QĐ/TW của Ban Bí thư", "2023-05-01");
   REQUIRE(e.documents.size() == 1);
@@ -208,6 +221,10 @@ TEST_CASE("relations the text states, and none it does not") {
        "implements", "issuer named by its place word alone"},
       {"Kế hoạch số 45-KH/TU thực hiện Nghị quyết số 36-NQ/TW và Kế hoạch số 9-KH/HU.", "implements",
        "a district plan in the list is not implemented by the province's"},
+      {"Quy định số 24-QĐ/HU ngày 2/6/2021 về chế độ báo cáo trong Đảng bộ, thay thế Quy định số "
+       "7-QĐ/HU ngày 1/3/2016.", "replaces", "after a title and a comma"},
+      {"Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy Quảng Trị thực hiện Chỉ thị số 12-CT/TW.",
+       "implements", "an issuer's place starting like a place word (Quảng)"},
       {"Kế hoạch số 45-KH/HU về tổng kết Nghị quyết số 36-NQ/TW.", "", "về tổng kết is no implementation"},
       {"sơ kết Nghị quyết số 36-NQ/TW và Kế hoạch số 45-KH/HU.", "", "reviewed together"},
       {"Đề án số 02-ĐA/TU, triển khai kế hoạch thực hiện Đề án số 05-ĐA/TU.", "", "a comma ends the clause"},
