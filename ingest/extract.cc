@@ -192,7 +192,9 @@ std::string SuffixOfIssuer(std::string_view t, Span issuer, Span* committee) {
 }
 
 // Reads the date, issuer and title that may follow a reference at folded position `pos`.
-void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& published) {
+// `ref_starts`: the sorted starts of every reference of the article.
+void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& published,
+              const std::vector<size_t>& ref_starts) {
   const Patterns& p = Patterns::Get();
   std::vector<Span> g;
   size_t pos = r->span.e;
@@ -247,13 +249,16 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       if ((c == '.' || c == '!' || c == '?') &&
           (end + 1 >= t.size() || t[end + 1] == ' ' || t[end + 1] == '\n'))
         break;
-      // ", thay thế …", ", thực hiện …": a relation after the title ends it
+      // After a comma, a new clause ends the title: a relation (", thay thế …"), another
+      // document (", Kế hoạch số 45 …"), a time (", chiều 30/8, …"), ", đồng thời …".
       if (c == ',') {
         size_t n = SkipSpaces(t, end + 1);
-        bool trigger = false;
-        for (const char* w : {"thay the", "sua doi", "thuc hien", "trien khai", "cu the hoa", "gan voi"})
-          trigger = trigger || StartsWithWords(t, n, w) || t.substr(n, std::strlen(w)) == w;
-        if (trigger) break;
+        bool clause = n < t.size() && IsDigit(t[n]);
+        for (const char* w : {"thay the", "sua doi", "thuc hien", "trien khai", "cu the hoa", "gan voi",
+                              "dong thoi", "sang", "chieu", "toi", "trua", "ngay"})
+          clause = clause || StartsWithWords(t, n, w) || t.substr(n, std::strlen(w)) == w;
+        clause = clause || std::binary_search(ref_starts.begin(), ref_starts.end(), n);
+        if (clause) break;
       }
       // " và 3 năm thực hiện …", " và Kế hoạch số 45 …": the next clause of the sentence
       if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size()) {
@@ -680,6 +685,7 @@ struct Extractor::Impl {
   const Unit* ResolveUnit(const Work& w, Gazetteer::Committee c, std::string_view name_folded,
                           Span name_span) const;
   const Unit* UnnamedUnit(const Work& w, Gazetteer::Committee c) const;
+  const Unit* LocalStateIssuer(const Work& w, const Doc& d) const;
   bool AfterReform(const Work& w) const { return !w.meta.published.empty() && w.meta.published >= "2025-07-01"; }
 };
 
@@ -1359,6 +1365,46 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   }
 }
 
+// The place of a People's Committee or Council document ("Ủy ban nhân dân tỉnh đã ban
+// hành Kế hoạch số 120/KH-UBND", "Nghị quyết 22/2019/NQ-HĐND của HĐND thành phố"): the
+// level word names the place of that level the meeting's unit lies in, or the place
+// named after it. nullptr when the text does not tell.
+const Unit* Extractor::Impl::LocalStateIssuer(const Work& w, const Doc& d) const {
+  if (gazetteer == nullptr || d.refs.empty()) return nullptr;
+  const std::string& sfx = d.d.key.suffix;
+  if (sfx.rfind("UBND", 0) != 0 && sfx.rfind("HĐND", 0) != 0 && sfx.rfind("UB", 0) != 0) return nullptr;
+  static const RE2 kCouncil(
+      R"((?i:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)\s+)"
+      R"(((?i:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong))\b)"
+      R"((?:\s+([A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3}))?)");
+  const Ref& r = w.refs[d.refs.front()];
+  std::vector<Span> g, last;
+  size_t from = r.span.s > 80 ? r.span.s - 80 : 0;
+  size_t nl = w.t.rfind('\n', r.span.s);
+  if (nl != kNone && nl + 1 > from) from = nl + 1;
+  // the council named last before the document, or in its issuer after it
+  for (size_t pos = from; Find(kCouncil, w.t, pos, r.span.s, &g); pos = g[0].e) last = g;
+  if (last.empty() && r.issuer.ok() && Find(kCouncil, w.t, r.issuer.s, r.issuer.e, &g)) last = g;
+  if (last.empty()) return nullptr;
+  std::string level = Lower(Str(w.t, last[1]));
+  Gazetteer::Committee c = Gazetteer::Committee::kAny;
+  if (level == "tinh") c = Gazetteer::Committee::kTinhUy;
+  else if (level.rfind("thanh", 0) == 0) c = Gazetteer::Committee::kThanhUy;
+  else if (level == "huyen") c = Gazetteer::Committee::kHuyenUy;
+  else if (level == "quan") c = Gazetteer::Committee::kQuanUy;
+  else if (level.rfind("thi", 0) == 0) c = Gazetteer::Committee::kThiUy;
+  else c = Gazetteer::Committee::kDangUy;
+  if (last[2].ok()) return ResolveUnit(w, c, "", last[2]);
+  // "UBND tỉnh" without a name: the province of the meeting's unit; "UBND huyện": the
+  // meeting's unit when it is that district.
+  if (w.holder == nullptr) return nullptr;
+  if (c == Gazetteer::Committee::kTinhUy ||
+      (c == Gazetteer::Committee::kThanhUy && w.holder_committee != Gazetteer::Committee::kThanhUy))
+    return gazetteer->ProvinceOf(*w.holder);
+  if (gazetteer->CommitteeOf(*w.holder) == c) return w.holder;
+  return nullptr;
+}
+
 void Extractor::Impl::ResolveJurisdictions(Work& w) const {
   bool after = AfterReform(w);
   const Unit* holder_province = (w.holder != nullptr && gazetteer != nullptr) ? gazetteer->ProvinceOf(*w.holder) : nullptr;
@@ -1377,6 +1423,11 @@ void Extractor::Impl::ResolveJurisdictions(Work& w) const {
     DocumentKey& k = d.d.key;
     if (k.family == Family::kState) {
       k.scope = (k.suffix == "CP" || k.suffix == "TTg" || k.suffix.find("QH") == 0) ? "VN" : "?";
+      const Unit* u = LocalStateIssuer(w, d);
+      if (u != nullptr) {
+        d.d.jurisdiction = gazetteer->JurisdictionOf(*u);
+        k.scope = u->slug;
+      }
       continue;
     }
     if (k.IsCentral() || k.scope == "TW") continue;
@@ -1486,7 +1537,8 @@ void Extractor::Impl::FindRelations(Work& w) const {
       {"ve trien khai thuc hien", Relation::kImplements}, {"ve trien khai", Relation::kImplements},
       {"thuc hien", Relation::kImplements},  {"trien khai thuc hien", Relation::kImplements},
       {"trien khai", Relation::kImplements}, {"cu the hoa", Relation::kImplements},
-      {"de thuc hien", Relation::kImplements}, {"gan voi", Relation::kLinked},
+      {"de thuc hien", Relation::kImplements}, {"de cu the hoa", Relation::kImplements},
+      {"de trien khai", Relation::kImplements}, {"gan voi", Relation::kLinked},
       {"sua doi, bo sung", Relation::kAmends}, {"ve sua doi, bo sung", Relation::kAmends},
       {"ve viec sua doi, bo sung", Relation::kAmends}, {"thay the", Relation::kReplaces},
       {"ve viec thay the", Relation::kReplaces},
@@ -1603,7 +1655,9 @@ Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints&
   int limit_year = w.meta.published.size() == 10 ? ToInt(w.meta.published.substr(0, 4)) : 0;
 
   w.refs = FindRefs(w.t, &w.out.unresolved, w.ft, w.orig);
-  for (auto& r : w.refs) ReadTail(w.t, &r, limit_year, w.meta.published);
+  std::vector<size_t> ref_starts;
+  for (const auto& r : w.refs) ref_starts.push_back(r.span.s);
+  for (auto& r : w.refs) ReadTail(w.t, &r, limit_year, w.meta.published, ref_starts);
   w.sentences = Sentences(w.t);
 
   impl_->BuildDocuments(w);

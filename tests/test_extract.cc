@@ -279,6 +279,23 @@ TEST_CASE("a meeting year is inferred from N years after a dated document when t
   CHECK(e.documents[0].jurisdiction == "Thành phố Cần Thơ");
 }
 
+TEST_CASE("a People's Committee plan takes the place of the meeting's unit at its level") {
+  auto e = Run("Chiều 5/5, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết Nghị quyết số 36-NQ/TW. Ủy ban "
+               "nhân dân huyện đã ban hành Kế hoạch số 88/KH-UBND để cụ thể hóa Kế hoạch số "
+               "12-KH/HU. Ủy ban nhân dân tỉnh ban hành Kế hoạch số 91/KH-UBND.",
+               "2021-05-06");
+  const auto* district = Doc(e, "88/KH-UBND");
+  const auto* province = Doc(e, "91/KH-UBND");
+  REQUIRE(district != nullptr);
+  REQUIRE(province != nullptr);
+  CHECK(district->jurisdiction == "Huyện Cai Lậy, Tỉnh Tiền Giang");
+  CHECK(province->jurisdiction == "Tỉnh Tiền Giang");
+  bool implements = false;
+  for (const auto& r : e.relations)
+    implements = implements || (r.from == district->key.ToString() && r.rel == dg::Relation::kImplements);
+  CHECK(implements);
+}
+
 TEST_CASE("spans point into the bytes as read, whatever the normalization") {
   std::string text = "Theo Nghi\xcc\xa3 quye\xcc\x82\xcc\x81t so\xcc\x82\xcc\x81\xc2\xa0" "36-NQ/TW.";
   auto e = Run(text);
