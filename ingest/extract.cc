@@ -984,6 +984,18 @@ void Extractor::Impl::AddCatalogueData(Work& w) const {
         auto all = catalogue->ByCode(k.type, k.number);
         if (all.size() == 1) e = all[0];
       }
+      // Without a stated date, an issuer the text names that is not the catalogue's makes
+      // it another document of that number ("Quy định số 85 của Bộ Chính trị" of 2017 is
+      // not the Secretariat's 85-QĐ/TW of 2022). "Trung ương" alone names no one organ.
+      if (e != nullptr && d.d.date.empty() && !d.d.issuer.empty()) {
+        auto organ = [](const std::string& s) -> std::string {
+          if (s.find("Chính trị") != std::string::npos) return "bct";
+          if (s.find("Bí thư") != std::string::npos) return "bbt";
+          return "";
+        };
+        std::string stated = organ(d.d.issuer), known = organ(e->issuer);
+        if (!stated.empty() && !known.empty() && stated != known) e = nullptr;
+      }
     }
     if (e != nullptr) {
       if (d.d.date.empty()) d.d.date = e->date;

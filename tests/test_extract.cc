@@ -190,6 +190,12 @@ TEST_CASE("issuers and central documents' catalogue data") {
   CHECK(e.documents[0].date == "2022-10-07");  // from the catalogue
   CHECK(e.documents[0].key.term == "XIII");
 
+  // An issuer that is not the catalogue's: another document of that number, left undated.
+  auto other = Run("thực hiện Quy định số 85-QĐ/TW của Bộ Chính trị về kiểm tra, giám sát");
+  REQUIRE(other.documents.size() == 1);
+  CHECK(other.documents[0].date.empty());
+  CHECK(other.documents[0].issuer == "Bộ Chính trị");
+
   // 35-CT/TW names two directives; the article's date tells which.
   auto old = Run("triển khai Chỉ thị số 35-CT/TW của Bộ Chính trị", "2019-09-01");
   auto now = Run("triển khai Chỉ thị số 35-CT/TW của Bộ Chính trị", "2024-09-01");
