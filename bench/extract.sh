@@ -7,7 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 corpus=${1:-../shared/corpus/baomoi/baomoi.jsonl.gz}
 [[ -f $corpus ]] || { echo "bench: no corpus at $corpus" >&2; exit 2; }
-[[ -x build/dirgraph ]] || { echo "bench: build/dirgraph missing: run make build" >&2; exit 2; }
+[[ -x ${DIRGRAPH:-build/dirgraph} ]] || { echo "bench: build/dirgraph missing: run make build" >&2; exit 2; }
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 python3 - "$corpus" "$dir" <<'PY'
@@ -25,7 +25,7 @@ cat "$dir"/*.txt > /dev/null  # warm the page cache
 t() { local s e; s=$(date +%s.%N); "$@" > /dev/null; e=$(date +%s.%N); python3 -c "print($e-$s)"; }
 read_s=$(t sh -c "cat '$dir'/*.txt")
 rg_s=$(t taskset -c 0 rg -c -j1 '[0-9]{1,5} ?- ?[A-ZĐÐa-z]{1,5} ?/ ?[A-ZĐƯa-z]{1,7}' "$dir")
-ex_s=$(t sh -c "cd '$dir' && taskset -c 0 '$PWD/build/dirgraph' extract *.txt")
+ex_s=$(t sh -c "cd '$dir' && taskset -c 0 '${DIRGRAPH:-$PWD/build/dirgraph}' extract *.txt")
 python3 - <<PY
 mb, files = $mb, $files
 rows = [("plain read (cat)", $read_s), ("ripgrep, codes, 1 thread", $rg_s), ("dirgraph extract, 1 core", $ex_s)]

@@ -100,7 +100,11 @@ size_t SkipSpaces(std::string_view t, size_t pos) {
 
 // Finds the whole-word phrase `w` (lower-case folded) in t[from, to), or kNone.
 size_t FindWords(std::string_view t, size_t from, size_t to, std::string_view w) {
-  for (size_t i = from; i < to && i < t.size(); ++i) {
+  const char first = w.empty() ? ' ' : w[0];  // lower case
+  const char upper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 'a' + 'A') : first;
+  to = std::min(to, t.size());
+  for (size_t i = from; i < to; ++i) {
+    if (t[i] != first && t[i] != upper) continue;  // cheap first-letter test
     if ((i == 0 || !IsAlnum(t[i - 1])) && StartsWithWords(t, i, w)) return i;
   }
   return kNone;

@@ -11,6 +11,22 @@ namespace {
 
 // Decodes one code point at s[i]; returns its length, or 0 when the sequence is invalid.
 size_t Decode(std::string_view s, size_t i, int32_t* cp) {
+  // Two- and three-byte sequences (all of Vietnamese) are decoded inline: a library call
+  // per letter was a third of the folding time. Anything else goes to utf8proc.
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data() + i);
+  size_t left = s.size() - i;
+  if (left >= 2 && p[0] >= 0xc2 && p[0] <= 0xdf && (p[1] & 0xc0) == 0x80) {
+    *cp = ((p[0] & 0x1f) << 6) | (p[1] & 0x3f);
+    return 2;
+  }
+  if (left >= 3 && (p[0] & 0xf0) == 0xe0 && (p[1] & 0xc0) == 0x80 && (p[2] & 0xc0) == 0x80) {
+    int32_t c = ((p[0] & 0x0f) << 12) | ((p[1] & 0x3f) << 6) | (p[2] & 0x3f);
+    if (c >= 0x800 && (c < 0xd800 || c > 0xdfff)) {  // not overlong, not a surrogate
+      *cp = c;
+      return 3;
+    }
+    return 0;
+  }
   utf8proc_int32_t c = 0;
   auto n = utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(s.data() + i),
                             static_cast<utf8proc_ssize_t>(s.size() - i), &c);
