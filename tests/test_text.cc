@@ -60,7 +60,7 @@ TEST_CASE("bad input is refused with the reason") {
   CHECK(CheckText("ab\xc0\xaf").message() == "invalid UTF-8 at byte offset 2");      // overlong
   CHECK(CheckText("ab\xed\xa0\x80").message() == "invalid UTF-8 at byte offset 2");  // surrogate
   CHECK(CheckText("ab\xe0\x80\xaf").message() == "invalid UTF-8 at byte offset 2");  // overlong
-  CHECK(CheckText("a\xf0\x9f\x98\x80b").ok());                                     // 4 bytes
+  CHECK(CheckText("a\xf0\x9f\x98\x80" "b").ok());                                     // 4 bytes
   CHECK(CheckText("a\xc3").message() == "invalid UTF-8 at byte offset 1");            // cut short
 }
 
