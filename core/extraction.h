@@ -8,6 +8,7 @@
 #include "core/document.h"
 #include "core/edge.h"
 #include "core/meeting.h"
+#include "core/unit.h"
 
 namespace dg {
 
@@ -28,6 +29,10 @@ struct Extraction {
   std::vector<Edge> relations;
   std::vector<Meeting> meetings;
   std::vector<Unresolved> unresolved;
+  // Gazetteer units of the meetings' holders and their ancestors (district, province), as
+  // the gazetteer stood at each meeting's date; filled by the ingest pipeline, not by
+  // extraction, and stored for the units tree (part_of). Not read back by the store.
+  std::vector<Unit> units;
 };
 
 }  // namespace dg

@@ -179,6 +179,15 @@ CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
   INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
 END;
 )sql"},
+    {2, "units: parent_code, slug and era from the gazetteer, for the part_of tree",
+     R"sql(
+-- A unit's place in the gazetteer as it stood at the meeting's date: its parent's code
+-- ('' for a province or when unknown), its slug path and its era. Ancestors of the units
+-- that held meetings are stored too, so that the graph can build part_of edges.
+ALTER TABLE units ADD COLUMN parent_code TEXT NOT NULL DEFAULT '';
+ALTER TABLE units ADD COLUMN slug TEXT NOT NULL DEFAULT '';
+ALTER TABLE units ADD COLUMN after_reform INTEGER NOT NULL DEFAULT 0;
+)sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 
@@ -527,6 +536,25 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
         DG_RETURN_IF_ERROR(link.Run());
       }
     }
+  }
+
+  // After the meetings, so that a holder keeps the committee name its meeting gave it.
+  for (const Unit& u : e.units) {
+    if (u.code.empty()) continue;
+    STORE_ASSIGN_OR_RETURN(
+        Statement upsert,
+        db.Cached("INSERT INTO units(code, name, level, province, parent_code, slug, "
+                  "after_reform) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                  "ON CONFLICT(code) WHERE code <> '' DO UPDATE SET "
+                  "level = CASE WHEN level = '' THEN excluded.level ELSE level END, "
+                  "province = CASE WHEN province = '' THEN excluded.province ELSE province END, "
+                  "parent_code = CASE WHEN parent_code = '' THEN excluded.parent_code "
+                  "ELSE parent_code END, "
+                  "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END, "
+                  "after_reform = excluded.after_reform"));
+    DG_RETURN_IF_ERROR(upsert.BindAll(u.code, u.name, UnitLevelName(u.level), u.province,
+                                      u.parent_code, u.slug, u.after_reform));
+    DG_RETURN_IF_ERROR(upsert.Run());
   }
 
   for (const Unresolved& u : e.unresolved) {

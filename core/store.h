@@ -15,6 +15,9 @@
 // the ones still empty; a non-empty value is never overwritten. When an article is
 // replaced, documents that no remaining article names are deleted. Units (from meetings)
 // are kept once inserted: one per gazetteer code, or per (name, province) without one.
+// Extraction::units (a meeting holder and its ancestors) fill in a coded unit's level,
+// province, parent_code and slug where still empty; a unit first named by a meeting keeps
+// the committee name the meeting gave it ("Quận ủy Bình Tân").
 //
 // Thread-compatible: one Store (and its Batch) is used from one thread at a time.
 #pragma once
@@ -43,7 +46,7 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 1;
+  static constexpr int kSchemaVersion = 2;
   int schema_version() const;
   const std::string& path() const;
   bool read_only() const;

@@ -8,6 +8,8 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <set>
+#include <string>
 #include <thread>
 #include <utility>
 
@@ -195,7 +197,8 @@ class Run {
         DG_RETURN_IF_ERROR(Fail(slot.item, slot.extraction.status()));
         continue;
       }
-      const Extraction& e = slot.extraction.value();
+      Extraction& e = slot.extraction.value();
+      if (options_.gazetteer != nullptr) AddMeetingUnits(*options_.gazetteer, &e);
       auto put = tx->PutArticle(e);
       if (!put.ok()) {
         if (IsDatabaseFailure(put.status())) return put.status().WithContext(slot.item.source);
@@ -245,6 +248,24 @@ Result<IngestReport> Ingest(const std::vector<std::string>& paths, Store& store,
                             const Extractor& extractor, const IngestOptions& options) {
   Run run(paths, store, extractor, options);
   return run.Go();
+}
+
+void AddMeetingUnits(const Gazetteer& gazetteer, Extraction* e) {
+  std::set<std::pair<std::string, bool>> seen;  // (code, after_reform)
+  for (const Meeting& m : e->meetings) {
+    if (m.unit_code.empty()) continue;
+    const std::string& date = m.date.empty() ? e->article.published : m.date;
+    bool after = !date.empty() && date >= "2025-07-01";
+    const Unit* u = gazetteer.ByCode(m.unit_code, after);
+    if (u == nullptr) {
+      after = !after;
+      u = gazetteer.ByCode(m.unit_code, after);
+    }
+    for (; u != nullptr; u = gazetteer.Parent(*u)) {
+      if (!seen.insert({u->code, u->after_reform}).second) break;
+      e->units.push_back(*u);
+    }
+  }
 }
 
 }  // namespace dg

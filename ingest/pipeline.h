@@ -15,6 +15,7 @@
 #include "core/status.h"
 #include "core/store.h"
 #include "ingest/extract.h"
+#include "ingest/gazetteer.h"
 
 namespace dg {
 
@@ -43,6 +44,9 @@ struct IngestOptions {
   // mode the first failure is returned by Ingest instead).
   std::function<void(const IngestError&)> on_error;
   std::istream* std_in = nullptr;  // read for the path "-"
+  // When set, each meeting's holder and its ancestors are stored as units (the units
+  // tree; see AddMeetingUnits). Must outlive the run.
+  const Gazetteer* gazetteer = nullptr;
 };
 
 struct IngestReport {
@@ -57,6 +61,12 @@ struct IngestReport {
 
   int64_t articles() const { return articles_added + articles_unchanged + articles_replaced; }
 };
+
+// Fills e->units with the gazetteer units of e's meetings' holders (by unit_code) and
+// their ancestors, each once, in the era of the meeting's date (the 1 July 2025 reform;
+// an undated meeting takes the article's date, else the era before it). A code the
+// gazetteer does not know in that era is looked up in the other one, else skipped.
+void AddMeetingUnits(const Gazetteer& gazetteer, Extraction* e);
 
 // Ingests every article under `paths` into `store`. Errors of single inputs (unreadable
 // file, broken JSON line, failed extraction, an article the store refuses) are counted

@@ -17,6 +17,8 @@
 
 #include "core/edge.h"
 #include "core/store.h"
+#include "graph/graph.h"
+#include "graph/query_format.h"
 #include "ingest/catalogue.h"
 #include "ingest/extract.h"
 #include "ingest/gazetteer.h"
@@ -200,6 +202,7 @@ int CmdIngest(int argc, char** argv) {
   if (!store.ok()) return Fail("ingest", store.status());
   ExtractionData data = LoadExtractionData("ingest");
   Extractor extractor(data.gazetteer.get(), data.catalogue.get());
+  options.gazetteer = data.gazetteer.get();  // the units tree (part_of)
 
   const bool tty = isatty(STDERR_FILENO) == 1;
   bool drawn = false;
@@ -335,40 +338,79 @@ int CmdServe(int argc, char** argv) {
 
 Status NotBuilt() { return Status::Unsupported("not built yet (arrives with the graph issue)"); }
 
+// The graph of an existing database, for the queries.
+Result<std::unique_ptr<Graph>> OpenGraph(const std::string& db) {
+  auto store = OpenExisting(db);
+  if (!store.ok()) return store.status();
+  return Graph::Load(*store.value());
+}
+
 int CmdLineage(int argc, char** argv) {
   CLI::App app{
       "The documents KEY implements (up) and those implementing it (down), "
-      "transitively, with the evidence of each step. Not built yet.",
+      "transitively, with the evidence of each step. Inferred links are shown only "
+      "with --inferred, marked with their weight and why.",
       "dirgraph lineage"};
-  app.allow_extras();
   std::string key, db = kDefaultDb;
   int depth = 0;
-  bool up = false, down = false, json = false;
-  app.add_option("KEY", key, "a document: 35-NQ/TW, \"NQ 35\", a canonical key");
-  app.add_flag("--up", up, "only the documents KEY implements");
-  app.add_flag("--down", down, "only the documents implementing KEY");
-  app.add_option("--depth", depth, "steps to follow (0: all)");
+  bool up = false, down = false, json = false, inferred = false;
+  app.add_option("KEY", key,
+                 "a document: 35-NQ/TW, \"NQ 35\", \"Nghị quyết số 35\", a canonical key, "
+                 "or a scoped code 05-ĐA/TU@ho-chi-minh")
+      ->required();
+  auto* up_flag = app.add_flag("--up", up, "only the documents KEY implements");
+  app.add_flag("--down", down, "only the documents implementing KEY")->excludes(up_flag);
+  app.add_option("--depth", depth, "steps to follow (0: all)")->check(CLI::NonNegativeNumber);
+  app.add_flag("--inferred", inferred, "follow inferred links too");
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
   app.add_flag("--json", json, "JSON output");
   if (int rc; !Parse(app, "lineage", argc, argv, &rc)) return rc;
-  return Fail("lineage", NotBuilt());
+
+  auto graph = OpenGraph(db);
+  if (!graph.ok()) return Fail("lineage", graph.status());
+  auto root = graph.value()->Resolve(key);
+  if (!root.ok()) return Fail("lineage", root.status());
+  LineageOptions options;
+  options.direction = up ? Direction::kUp : down ? Direction::kDown : Direction::kBoth;
+  options.depth = depth;
+  options.inferred = inferred;
+  auto lineage = graph.value()->GetLineage(root.value(), options);
+  if (!lineage.ok()) return Fail("lineage", lineage.status());
+  std::string out = json ? LineageToJson(*graph.value(), lineage.value()) + "\n"
+                         : LineageToText(*graph.value(), lineage.value());
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  return kExitOk;
 }
 
 int CmdReviews(int argc, char** argv) {
   CLI::App app{
       "The meetings that reviewed or launched KEY, or a document implementing it, "
-      "sorted by date. Not built yet.",
+      "sorted by date, each with the path that links it to KEY.",
       "dirgraph reviews"};
-  app.allow_extras();
   std::string key, from, to, db = kDefaultDb;
   bool json = false;
-  app.add_option("KEY", key, "a document: 35-NQ/TW, \"NQ 35\", a canonical key");
-  app.add_option("--from", from, "first date, YYYY-MM-DD");
-  app.add_option("--to", to, "last date, YYYY-MM-DD");
+  app.add_option("KEY", key,
+                 "a document: 35-NQ/TW, \"NQ 35\", \"Nghị quyết số 35\", a canonical key, "
+                 "or a scoped code 05-ĐA/TU@ho-chi-minh")
+      ->required();
+  app.add_option("--from", from, "first date, YYYY[-MM[-DD]]");
+  app.add_option("--to", to, "last date, YYYY[-MM[-DD]]");
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
   app.add_flag("--json", json, "JSON output");
   if (int rc; !Parse(app, "reviews", argc, argv, &rc)) return rc;
-  return Fail("reviews", NotBuilt());
+
+  auto graph = OpenGraph(db);
+  if (!graph.ok()) return Fail("reviews", graph.status());
+  auto root = graph.value()->Resolve(key);
+  if (!root.ok()) return Fail("reviews", root.status());
+  auto rows = graph.value()->Reviews(root.value(), from, to);
+  if (!rows.ok()) return Fail("reviews", rows.status());
+  std::string out = json ? ReviewsToJson(*graph.value(), root.value(), rows.value()) + "\n"
+                         : ReviewsToText(*graph.value(), root.value(), rows.value());
+  std::fwrite(out.data(), 1, out.size(), stdout);
+  std::fflush(stdout);
+  return kExitOk;
 }
 
 int CmdExport(int argc, char** argv) {
@@ -408,8 +450,8 @@ struct Command {
 constexpr Command kCommands[] = {
     {"ingest", "read articles (files, folders, JSON Lines) into the database", CmdIngest},
     {"extract", "print what articles name, as JSON Lines (no database)", CmdExtract},
-    {"lineage", "what a document implements and what implements it (not built yet)", CmdLineage},
-    {"reviews", "the meetings that reviewed a document (not built yet)", CmdReviews},
+    {"lineage", "what a document implements and what implements it", CmdLineage},
+    {"reviews", "the meetings that reviewed a document or a plan implementing it", CmdReviews},
     {"export", "write the graph as GEXF, GraphML, JSON or CSV (not built yet)", CmdExport},
     {"serve", "serve the REST API over a database", CmdServe},
     {"stats", "print the database's counts", CmdStats},

@@ -1,0 +1,268 @@
+#include "graph/query_format.h"
+
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
+#include <cstdio>
+
+namespace dg {
+namespace {
+
+using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
+
+void Str(Writer& w, const char* key, const std::string& v, bool null_if_empty = false) {
+  w.Key(key);
+  if (null_if_empty && v.empty()) {
+    w.Null();
+  } else {
+    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+  }
+}
+
+void Doc(Writer& w, const Graph& g, VertexId v) {
+  const DocumentNode& d = g.node(v).document();
+  w.StartObject();
+  Str(w, "key", d.key_text);
+  Str(w, "code", d.key.Code());
+  Str(w, "type", d.key.type);
+  Str(w, "number", d.key.number);
+  Str(w, "suffix", d.key.suffix);
+  Str(w, "jurisdiction", d.jurisdiction, true);
+  Str(w, "date", d.date, true);
+  Str(w, "title", d.title, true);
+  w.EndObject();
+}
+
+void MeetingJson(Writer& w, const Graph& g, VertexId v) {
+  const MeetingNode& m = g.node(v).meeting();
+  w.StartObject();
+  w.Key("id");
+  w.Int64(m.row_id);
+  Str(w, "unit", m.unit, true);
+  Str(w, "level", m.unit_level, true);
+  Str(w, "province", m.province, true);
+  Str(w, "date", m.date, true);
+  w.Key("date_inferred");
+  w.Bool(m.date_inferred);
+  Str(w, "kind", m.kind, true);
+  w.Key("years");
+  if (m.years) {
+    w.Int(*m.years);
+  } else {
+    w.Null();
+  }
+  w.EndObject();
+}
+
+std::string LabelOf(const Graph& g, VertexId v) { return g.node(v).Label(); }
+
+// Display width of UTF-8 text: code points that are not combining marks.
+size_t Width(const std::string& s) {
+  size_t n = 0;
+  for (size_t i = 0; i < s.size(); ++i) {
+    unsigned char c = static_cast<unsigned char>(s[i]);
+    if ((c & 0xC0) == 0x80) continue;
+    // U+0300..U+036F (combining marks) are CC 80 .. CD AF.
+    if ((c == 0xCC || (c == 0xCD && i + 1 < s.size() &&
+                       static_cast<unsigned char>(s[i + 1]) <= 0xAF))) {
+      continue;
+    }
+    ++n;
+  }
+  return n;
+}
+
+std::string Pad(const std::string& s, size_t width) {
+  size_t w = Width(s);
+  return w >= width ? s : s + std::string(width - w, ' ');
+}
+
+std::string Weight(double w) {
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%.2f", w);
+  return buf;
+}
+
+std::string Headline(const Graph& g, VertexId v) {
+  const DocumentNode& d = g.node(v).document();
+  std::string s = d.key.Code() + "  [" + d.key_text + "]";
+  if (!d.jurisdiction.empty()) s += "  " + d.jurisdiction;
+  if (!d.date.empty()) s += "  " + d.date;
+  return s;
+}
+
+}  // namespace
+
+std::string LineageToText(const Graph& g, const Lineage& lineage) {
+  std::string out = "lineage of " + Headline(g, lineage.root) + "\n";
+  const std::string& title = g.node(lineage.root).document().title;
+  if (!title.empty()) out += "  " + title + "\n";
+  for (Direction dir : {Direction::kUp, Direction::kDown}) {
+    bool any = false;
+    for (const LineageEntry& e : lineage.entries) {
+      if (e.direction != dir) continue;
+      if (!any) {
+        out += dir == Direction::kUp ? "up (what it implements):\n"
+                                     : "down (what implements it):\n";
+      }
+      any = true;
+      std::string path;
+      for (size_t i = 0; i < e.path.size(); ++i) {
+        path += (i ? (dir == Direction::kUp ? " -> " : " <- ") : "") + LabelOf(g, e.path[i]);
+      }
+      out += "  " + std::to_string(e.depth) + "  " + Headline(g, e.document) + "\n";
+      out += "     path: " + path + "\n";
+      for (size_t i = 0; i < e.steps.size(); ++i) {
+        const Evidence& ev = e.steps[i];
+        VertexId a = e.path[i], b = e.path[i + 1];
+        if (dir == Direction::kDown) std::swap(a, b);
+        out += "     " + LabelOf(g, a) + " " + EdgeKindName(ev.kind) + " " + LabelOf(g, b);
+        if (ev.inferred) out += "  (inferred, weight " + Weight(ev.weight) + ": " + ev.why + ")";
+        out += "\n";
+        if (ev.article_id != 0) {
+          out += "       article " + std::to_string(ev.article_id) + " " + ev.url + " bytes " +
+                 std::to_string(ev.start) + "-" + std::to_string(ev.end) + "\n";
+        }
+        if (!ev.sentence.empty()) out += "       \"" + ev.sentence + "\"\n";
+      }
+    }
+    if (!any) out += dir == Direction::kUp ? "up: none\n" : "down: none\n";
+  }
+  for (const std::string& c : lineage.cycles) out += "cycle: " + c + "\n";
+  return out;
+}
+
+std::string LineageToJson(const Graph& g, const Lineage& lineage) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("root");
+  Doc(w, g, lineage.root);
+  for (Direction dir : {Direction::kUp, Direction::kDown}) {
+    w.Key(dir == Direction::kUp ? "up" : "down");
+    w.StartArray();
+    for (const LineageEntry& e : lineage.entries) {
+      if (e.direction != dir) continue;
+      w.StartObject();
+      w.Key("document");
+      Doc(w, g, e.document);
+      w.Key("depth");
+      w.Int(e.depth);
+      w.Key("path");
+      w.StartArray();
+      for (VertexId v : e.path) w.String(g.node(v).id.c_str());
+      w.EndArray();
+      w.Key("steps");
+      w.StartArray();
+      for (size_t i = 0; i < e.steps.size(); ++i) {
+        const Evidence& ev = e.steps[i];
+        VertexId a = e.path[i], b = e.path[i + 1];
+        if (dir == Direction::kDown) std::swap(a, b);
+        w.StartObject();
+        Str(w, "from", g.node(a).id);
+        Str(w, "relation", EdgeKindName(ev.kind));
+        Str(w, "to", g.node(b).id);
+        w.Key("inferred");
+        w.Bool(ev.inferred);
+        w.Key("weight");
+        w.Double(ev.weight);
+        Str(w, "why", ev.why, true);
+        w.Key("article");
+        if (ev.article_id != 0) {
+          w.Int64(ev.article_id);
+        } else {
+          w.Null();
+        }
+        Str(w, "url", ev.url, true);
+        w.Key("evidence");
+        w.StartObject();
+        w.Key("start");
+        w.Uint(ev.start);
+        w.Key("end");
+        w.Uint(ev.end);
+        w.EndObject();
+        Str(w, "sentence", ev.sentence, true);
+        w.EndObject();
+      }
+      w.EndArray();
+      w.EndObject();
+    }
+    w.EndArray();
+  }
+  w.Key("cycles");
+  w.StartArray();
+  for (const std::string& c : lineage.cycles) w.String(c.c_str());
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
+  std::string out = "reviews of " + Headline(g, document) + ": " + std::to_string(rows.size()) +
+                    (rows.size() == 1 ? " meeting\n" : " meetings\n");
+  if (rows.empty()) return out;
+  std::vector<std::vector<std::string>> table = {
+      {"date", "unit", "level", "province", "kind", "years", "role", "path"}};
+  for (const ReviewRow& r : rows) {
+    const MeetingNode& m = g.node(r.meeting).meeting();
+    std::string path = "direct";
+    if (!r.direct()) {
+      path = "via";
+      for (size_t i = 1; i < r.path.size(); ++i) path += " " + LabelOf(g, r.path[i]);
+    }
+    table.push_back({m.date.empty() ? "?" : m.date + (m.date_inferred ? "*" : ""),
+                     m.unit.empty() ? "?" : m.unit, m.unit_level, m.province, m.kind,
+                     m.years ? std::to_string(*m.years) + " năm" : "", r.role, path});
+  }
+  std::vector<size_t> widths(table[0].size(), 0);
+  for (const auto& row : table) {
+    for (size_t i = 0; i < row.size(); ++i) widths[i] = std::max(widths[i], Width(row[i]));
+  }
+  for (const auto& row : table) {
+    std::string line;
+    for (size_t i = 0; i < row.size(); ++i) {
+      line += i + 1 < row.size() ? Pad(row[i], widths[i] + 2) : row[i];
+    }
+    out += line + "\n";
+  }
+  bool inferred_date = false;
+  for (const ReviewRow& r : rows) inferred_date |= g.node(r.meeting).meeting().date_inferred;
+  if (inferred_date) out += "* the year of the date was inferred\n";
+  return out;
+}
+
+std::string ReviewsToJson(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
+  rapidjson::StringBuffer buf;
+  Writer w(buf);
+  w.StartObject();
+  w.Key("document");
+  Doc(w, g, document);
+  w.Key("reviews");
+  w.StartArray();
+  for (const ReviewRow& r : rows) {
+    w.StartObject();
+    w.Key("meeting");
+    MeetingJson(w, g, r.meeting);
+    Str(w, "role", r.role);
+    w.Key("document");
+    Doc(w, g, r.document);
+    w.Key("direct");
+    w.Bool(r.direct());
+    w.Key("via");
+    w.StartArray();
+    for (size_t i = 1; i < r.path.size(); ++i) w.String(g.node(r.path[i]).id.c_str());
+    w.EndArray();
+    const MeetingNode& m = g.node(r.meeting).meeting();
+    w.Key("article");
+    w.Int64(m.article_id);
+    std::string url;
+    if (auto a = g.FindArticle(m.article_id)) url = g.node(*a).article().url;
+    Str(w, "url", url, true);
+    w.EndObject();
+  }
+  w.EndArray();
+  w.EndObject();
+  return buf.GetString();
+}
+
+}  // namespace dg
