@@ -383,8 +383,8 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     refs.push_back(std::move(r));
   }
   // Plenum resolutions: "Nghị quyết Trung ương 4 khóa XI, khóa XII" is two documents.
-  for (size_t pos = 0; Find(p.plenum, t, pos, t.size(), &g); pos = g[0].e) {
-    if (Overlaps(covered, g[0])) continue;
+  auto add_plenum = [&](const std::vector<Span>& g) {
+    if (Overlaps(covered, g[0])) return;
     std::string plenum = StripLeadingZeros(Str(t, g[1]));
     size_t at = g[0].e;
     std::vector<Span> tg;
@@ -419,7 +419,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
       unresolved_codes->push_back(std::move(u));
       covered.push_back(g[0]);
     }
-  }
+  };
   // Short forms: "Nghị quyết 35", "Đề án số 02", and abbreviations "NQ35", "NQ 35".
   auto add_short = [&](Span whole, Span word, Span num, std::string type) {
     if (type.empty() || Overlaps(covered, whole)) return;
@@ -442,10 +442,12 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     covered.push_back(r.span);
     refs.push_back(std::move(r));
   };
-  for (size_t pos = 0; Find(p.word_number, t, pos, t.size(), &g); pos = g[0].e)
-    add_short(g[0], g[1], g[2], TypeOfWord(Str(t, g[1])));
-  for (size_t pos = 0; Find(p.abbrev_number, t, pos, t.size(), &g); pos = g[0].e)
-    add_short(g[0], g[1], g[2], TypeOfWord(Lower(Str(t, g[1]))));
+  // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike.
+  for (size_t pos = 0; Find(p.short_refs, t, pos, t.size(), &g); pos = g[0].e) {
+    if (g[1].ok()) add_plenum({g[0], g[1]});
+    else if (g[2].ok()) add_short(g[0], g[2], g[3], TypeOfWord(Str(t, g[2])));
+    else add_short(g[0], g[4], g[5], TypeOfWord(Lower(Str(t, g[4]))));
+  }
 
   std::sort(refs.begin(), refs.end(),
             [](const Ref& a, const Ref& b) { return a.span.s < b.span.s; });

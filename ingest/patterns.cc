@@ -74,7 +74,10 @@ Patterns::Patterns()
                 Latin1()),
       years(R"(\b(\d{1,2})\s+(?i:nam)\b)", Latin1()),
       awards(R"(\b(\d{1,4})\s+(?:(?i:luot)\s+)?(?i:tap\s+the)\s*(?:,|(?i:va))\s*(\d{1,4})\s+(?:(?i:luot)\s+)?(?i:ca\s+nhan))",
-             Latin1()) {}
+             Latin1()) ,
+      short_refs("(?i:" + plenum.pattern() + ")|(?i:" + word_number.pattern() + ")|(?:" +
+                     abbrev_number.pattern() + ")",
+                 Latin1()) {}
 
 const Patterns& Patterns::Get() {
   static const Patterns* p = new Patterns();
@@ -152,7 +155,7 @@ namespace dg {
 std::string Patterns::FirstError() const {
   for (const RE2* re : {&party_code, &state_code, &abbrev_number, &word_number, &word_before,
                         &plenum, &term_after, &date_after, &issuer_after, &committee, &day_month,
-                        &full_date, &years, &awards}) {
+                        &full_date, &years, &awards, &short_refs}) {
     if (!re->ok()) return re->pattern() + ": " + re->error();
   }
   return "";

@@ -48,6 +48,10 @@ struct Patterns {
   // Awards: "30 tập thể, 12 cá nhân", "03 tập thể và 05 cá nhân".
   RE2 awards;
 
+  // plenum | word_number | abbrev_number in one pattern, so the text is read once for all
+  // three: groups 1 (plenum number), 2-3 (document word, number), 4-5 (abbreviation, number).
+  RE2 short_refs;
+
   static const Patterns& Get();
   // The first pattern that does not compile, with RE2's error; empty when all do.
   std::string FirstError() const;
