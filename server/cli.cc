@@ -7,6 +7,7 @@
 #include <algorithm>
 #include <csignal>
 #include <cstdio>
+#include <cstdlib>
 #include <exception>
 #include <filesystem>
 #include <iostream>
@@ -292,8 +293,9 @@ bool IsLoopback(const std::string& host) {
 
 int CmdServe(int argc, char** argv) {
   CLI::App app{
-      "Serves the REST API over a database, read-only, until interrupted "
-      "(Ctrl-C or SIGTERM). GET /healthz, GET /api/v1/stats.",
+      "Serves the REST API over a database until interrupted (Ctrl-C or SIGTERM): "
+      "read-only, unless a write token is given for POST /api/v1/articles. "
+      "GET /api/v1/openapi.json describes the routes.",
       "dirgraph serve"};
   std::string db = kDefaultDb;
   std::string host = "127.0.0.1";
@@ -305,16 +307,25 @@ int CmdServe(int argc, char** argv) {
   app.add_option("--port", port, "port (0: any free port)")
       ->check(CLI::Range(0, 65535))
       ->capture_default_str();
-  app.add_option("--threads", options.threads, "worker threads (0: one per core, at least 4)")
+  app.add_option("--threads", options.threads,
+                 "worker threads, one per open connection (0: 64, at least 8 per core)")
       ->check(CLI::Range(0, 1024));
+  app.add_option("--write-token", options.write_token,
+                 "enables POST /api/v1/articles for 'Authorization: Bearer TOKEN' "
+                 "(default: $DIRGRAPH_WRITE_TOKEN; none: read-only)");
   app.add_flag("-q,--quiet", options.quiet, "no log line per request on stderr");
   if (int rc; !Parse(app, "serve", argc, argv, &rc)) return rc;
 
+  if (options.write_token.empty()) {
+    if (const char* env = std::getenv("DIRGRAPH_WRITE_TOKEN")) options.write_token = env;
+  }
   auto store = OpenExisting(db);
   if (!store.ok()) return Fail("serve", store.status());
+  ExtractionData data = LoadExtractionData("serve");
+  Extractor extractor(data.gazetteer.get(), data.catalogue.get());
+  options.extractor = &extractor;
   if (!IsLoopback(host)) {
-    Warn("serve",
-         "listening on " + host + ", not only on this machine: the API has no authentication");
+    Warn("serve", "listening on " + host + ", not only on this machine: reads need no token");
   }
   // Signals are taken by sigwait below, not by the server's threads, which inherit the mask.
   sigset_t signals;

@@ -1,45 +1,72 @@
-// The REST service over a read-only store.
+// The REST service over a store (README "REST API"; the routes, their parameters and
+// replies are in server/api_openapi.cc, served as GET /api/v1/openapi.json).
 //
-//   GET /healthz        200 {"status":"ok"}
-//   GET /api/v1/stats   200 the store's counts (StatsToJson)
+//   GET /healthz, GET /api/v1/stats, documents (list, one, lineage, reviews), units,
+//   meetings, articles, search, export.gexf|graphml|json, POST /api/v1/extract, and
+//   POST /api/v1/articles when a write token is set.
 //
-// Every error is JSON, {"error":{"code":…,"message":…}} (server/errors.h): 404 for an
-// unknown path, 405 (with Allow) for a known path and another method, 500 for an
-// exception or a database failure, never with the internals in the body.
+// Every error is JSON, {"error":{"code":…,"message":…}} (server/errors.h): 400 for a bad
+// parameter, 401/403 for a missing or wrong token, 404 for an unknown path or id (with
+// suggestions), 405 (with Allow) for a known path and another method, 413 for a body over
+// kMaxBodyBytes, 414 for a request line over 8 KiB, 500 for an exception or a database
+// failure, never with the internals in the body.
+//
+// Reads go through read-only SQLite connections, one per request in flight (a pool,
+// never shared by two threads at once); the graph (lineage, reviews, exports) is loaded
+// in memory at Start and reloaded when the store's articles change (checked at most
+// once a second). Writes use one read-write connection, opened on the first write.
 #pragma once
 
+#include <cstddef>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "core/status.h"
 #include "core/store.h"
 
 namespace dg {
 
+class Extractor;
+
+// Limits of a request.
+inline constexpr size_t kMaxBodyBytes = 1024 * 1024;  // POST bodies: 1 MiB, else 413
+
 class HttpServer {
  public:
   struct Options {
-    int threads = 0;     // worker threads; 0 = one per core, at least 4
+    int threads = 0;     // worker threads, one per open connection; 0 = 64 (at least 8 per core)
     bool quiet = false;  // no access log line per request
+    // POST /extract and POST /articles extract with it; null: they answer 501. Must
+    // outlive the server.
+    const Extractor* extractor = nullptr;
+    // POST /api/v1/articles needs "Authorization: Bearer <write_token>"; empty: writes
+    // are refused (403).
+    std::string write_token;
   };
 
-  // `store` must outlive the server; null serves /healthz only (data routes answer 500).
-  // Handlers may run on several threads at once; the server serializes its calls into
-  // the store.
+  // `store` must outlive the server; its path is opened again for the read connections
+  // and for writes. Null serves /healthz only (data routes answer 500).
   explicit HttpServer(const Store* store) : HttpServer(store, Options()) {}
   HttpServer(const Store* store, Options options);
   ~HttpServer();  // stops the server
   HttpServer(const HttpServer&) = delete;
   HttpServer& operator=(const HttpServer&) = delete;
 
-  // Binds host:port (port 0 = an ephemeral port, see port()) and serves on a background
-  // thread. Returns once connections are accepted. kIoError if the address cannot be
-  // bound, kInvalidArgument for a bad port, kConflict when started already.
+  // Loads the graph (a failure is logged; graph routes try again), binds host:port (port
+  // 0 = an ephemeral port, see port()) and serves
+  // on a background thread. Returns once connections are accepted. kIoError if the
+  // address cannot be bound, kInvalidArgument for a bad port, kConflict when started
+  // already.
   Status Start(const std::string& host, int port);
   // The bound port; 0 before Start.
   int port() const { return port_; }
   // Stops accepting, finishes the requests in progress and joins the thread. Idempotent.
   void Stop();
+
+  // The routes served, as "METHOD /path/{param}" followed by their query parameters
+  // ("GET /api/v1/documents?q&type&…"), sorted: what the OpenAPI document must describe.
+  std::vector<std::string> Routes() const;
 
   struct Impl;
 
