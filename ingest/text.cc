@@ -118,14 +118,20 @@ Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
   if (check && s.empty()) return Status::Invalid("empty input");
   const auto& table = FoldTable();
   const auto& tones = ToneTable();
+  // Written through raw pointers into buffers sized for the worst case (one folded byte
+  // per input byte), then cut to size: this loop is the hottest of extraction.
+  char* f = nullptr;
+  uint32_t* o = nullptr;
   if (out != nullptr) {
-    out->folded.clear();
-    out->offset.clear();
-    out->folded.reserve(s.size());
-    out->offset.reserve(s.size() + 1);
+    out->folded.resize(s.size());
+    out->offset.resize(s.size() + 1);
+    f = out->folded.data();
+    o = out->offset.data();
   }
+  size_t n_out = 0;
   size_t controls = 0;
-  for (size_t i = 0; i < s.size();) {
+  const size_t size = s.size();
+  for (size_t i = 0; i < size;) {
     unsigned char b = static_cast<unsigned char>(s[i]);
     if (b < 0x80) {
       char c = static_cast<char>(b);
@@ -135,9 +141,10 @@ Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
         if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
         if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
       }
-      if (out != nullptr) {
-        out->folded.push_back(c);
-        out->offset.push_back(static_cast<uint32_t>(i));
+      if (f != nullptr) {
+        f[n_out] = c;
+        o[n_out] = static_cast<uint32_t>(i);
+        ++n_out;
       }
       ++i;
       continue;
@@ -146,27 +153,33 @@ Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
     size_t n = Decode(s, i, &cp);
     if (n == 0) {
       if (check) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
-      if (out != nullptr) {  // unchecked input: go on byte by byte
-        out->folded.push_back('\x7f');
-        out->offset.push_back(static_cast<uint32_t>(i));
+      if (f != nullptr) {  // unchecked input: go on byte by byte
+        f[n_out] = '\x7f';
+        o[n_out] = static_cast<uint32_t>(i);
+        ++n_out;
       }
       ++i;
       continue;
     }
-    if (out != nullptr) {
+    if (f != nullptr) {
       char c;
       if (cp >= 0x1e00 && cp <= 0x1eff) c = tones[cp - 0x1e00];
       else if (cp < 0x100) c = table[cp];
       else c = FoldCodePoint(cp);
       if (c != 0) {
-        out->folded.push_back(c);
-        out->offset.push_back(static_cast<uint32_t>(i));
+        f[n_out] = c;
+        o[n_out] = static_cast<uint32_t>(i);
+        ++n_out;
       }
     }
     i += n;
   }
-  if (out != nullptr) out->offset.push_back(static_cast<uint32_t>(s.size()));
-  if (check && controls * 20 > s.size()) return Status::Invalid("binary data (control characters)");
+  if (out != nullptr) {
+    out->folded.resize(n_out);
+    out->offset[n_out] = static_cast<uint32_t>(size);
+    out->offset.resize(n_out + 1);
+  }
+  if (check && controls * 20 > size) return Status::Invalid("binary data (control characters)");
   return Status::Ok();
 }
 
