@@ -224,6 +224,18 @@ std::string CleanNfc(std::string_view s) {
     spaced.push_back(static_cast<char>(b));
     ++i;
   }
+  // Text made of precomposed letters only (no combining mark, nothing outside Latin, the
+  // toned vowels and punctuation) is NFC already: most input is, and utf8proc_NFC would
+  // decompose and recompose every letter to find that out.
+  bool composed = true;
+  for (size_t i = 0; i < spaced.size() && composed;) {
+    int32_t cp = 0;
+    size_t n = static_cast<unsigned char>(spaced[i]) < 0x80 ? (cp = spaced[i], 1) : Decode(spaced, i, &cp);
+    if (n == 0) break;
+    composed = cp < 0x300 || (cp >= 0x1e00 && cp <= 0x1eff) || (cp >= 0x2000 && cp <= 0x206f);
+    i += n;
+  }
+  if (composed) return spaced;
   utf8proc_uint8_t* nfc = utf8proc_NFC(reinterpret_cast<const utf8proc_uint8_t*>(spaced.c_str()));
   if (nfc == nullptr) return spaced;
   std::string out(reinterpret_cast<char*>(nfc));
