@@ -1,0 +1,499 @@
+// The graph (graph/graph.h) over real SQLite files: tiny named graphs (a chain, a diamond,
+// a cycle, an island) written into a store as extractions, then loaded and queried.
+#include <doctest/doctest.h>
+#include <unistd.h>
+
+#include <atomic>
+#include <filesystem>
+#include <random>
+#include <string>
+#include <vector>
+
+#include "core/sqlite.h"
+#include "core/store.h"
+#include "graph/graph.h"
+#include "graph/query_format.h"
+
+namespace fs = std::filesystem;
+using namespace dg;
+
+namespace {
+
+class TempDir {
+ public:
+  TempDir() {
+    static std::atomic<int> counter{0};
+    std::random_device rd;
+    path_ = fs::temp_directory_path() / ("dirgraph-test-graph-" + std::to_string(::getpid()) +
+                                         "-" + std::to_string(counter++) + "-" +
+                                         std::to_string(rd()));
+    fs::create_directories(path_);
+  }
+  ~TempDir() {
+    std::error_code ec;
+    fs::remove_all(path_, ec);
+  }
+  std::string File(const std::string& name) const { return (path_ / name).string(); }
+
+ private:
+  fs::path path_;
+};
+
+// One article written for a test: its text names each document by its code, and the
+// mentions, relations and meetings point into that text.
+struct ArticleBuilder {
+  Extraction e;
+
+  ArticleBuilder(const std::string& url, const std::string& text) {
+    e.article.url = url;
+    e.article.text = text;
+  }
+  // A document by canonical key; its mention is the first occurrence of its code.
+  ArticleBuilder& Doc(const std::string& key, const std::string& title = "",
+                      const std::string& jurisdiction = "") {
+    auto k = DocumentKey::Parse(key);
+    REQUIRE(k.ok());
+    Document d;
+    d.key = k.value();
+    d.title = title;
+    d.jurisdiction = jurisdiction;
+    const std::string code = d.key.Code();
+    const size_t at = e.article.text.find(code);
+    if (at != std::string::npos) {
+      d.mentions.push_back({static_cast<uint32_t>(at), static_cast<uint32_t>(at + code.size()),
+                            code, MentionKind::kFullCode});
+    }
+    e.documents.push_back(std::move(d));
+    return *this;
+  }
+  ArticleBuilder& Implements(const std::string& from, const std::string& to) {
+    Edge edge;
+    edge.from = from;
+    edge.to = to;
+    for (const Document& d : e.documents) {
+      if (d.key.ToString() == from && !d.mentions.empty()) {
+        edge.evidence_start = d.mentions[0].start;
+        edge.evidence_end = d.mentions[0].end;
+      }
+    }
+    e.relations.push_back(edge);
+    return *this;
+  }
+  ArticleBuilder& Meeting(const std::string& unit, const std::string& date,
+                          std::vector<std::string> reviewed, std::vector<std::string> launched = {},
+                          const std::string& unit_code = "") {
+    dg::Meeting m;
+    m.unit = unit;
+    m.unit_level = "district";
+    m.unit_code = unit_code;
+    m.province = "Thành phố Hồ Chí Minh";
+    m.kind = "sơ kết";
+    m.years = 5;
+    m.date = date;
+    m.reviewed = std::move(reviewed);
+    m.launched = std::move(launched);
+    e.meetings.push_back(std::move(m));
+    return *this;
+  }
+};
+
+void Put(Store& store, const std::vector<Extraction>& articles) {
+  auto batch = store.Begin();
+  REQUIRE(batch.ok());
+  for (const Extraction& e : articles) {
+    auto put = batch->PutArticle(e);
+    INFO(put.status().ToString());
+    REQUIRE(put.ok());
+  }
+  REQUIRE(batch->Commit().ok());
+}
+
+std::unique_ptr<Graph> Build(const TempDir& dir, const std::vector<Extraction>& articles) {
+  auto store = Store::Open(dir.File("g.db"));
+  REQUIRE(store.ok());
+  Put(*store.value(), articles);
+  auto graph = Graph::Load(*store.value());
+  INFO(graph.status().ToString());
+  REQUIRE(graph.ok());
+  return std::move(graph).value();
+}
+
+VertexId Key(const Graph& g, const std::string& key) {
+  auto v = g.FindDocument(key);
+  INFO(key);
+  REQUIRE(v.has_value());
+  return *v;
+}
+
+// The keys of a lineage's entries in one direction, in order.
+std::vector<std::string> Keys(const Graph& g, const Lineage& l, Direction d) {
+  std::vector<std::string> out;
+  for (const LineageEntry& e : l.entries) {
+    if (e.direction == d) out.push_back(g.node(e.document).id);
+  }
+  return out;
+}
+
+const char* const kA = "3-KH/QU@quan-1.ho-chi-minh";
+const char* const kB = "2-ĐA/TU@ho-chi-minh";
+const char* const kC = "35-NQ/TW@TW#XII";
+
+// chain: 3-KH/QU implements 2-ĐA/TU implements 35-NQ/TW, stated in two articles.
+std::vector<Extraction> Chain() {
+  ArticleBuilder one("https://x.vn/chain-1",
+                     "Kế hoạch 3-KH/QU của Quận ủy thực hiện Đề án 2-ĐA/TU của Thành ủy.");
+  one.Doc(kA).Doc(kB).Implements(kA, kB).Meeting("Quận ủy Quận 1", "2019-06-24", {kA});
+  ArticleBuilder two("https://x.vn/chain-2",
+                     "Đề án 2-ĐA/TU thực hiện Nghị quyết 35-NQ/TW của Bộ Chính trị.");
+  two.Doc(kB).Doc(kC).Implements(kB, kC).Meeting("Quận ủy Bình Tân", "2020-11-20", {kB});
+  return {one.e, two.e};
+}
+
+}  // namespace
+
+TEST_CASE("chain: lineage up and down, transitively, with paths and evidence") {
+  TempDir dir;
+  auto g = Build(dir, Chain());
+  const VertexId a = Key(*g, kA), c = Key(*g, kC);
+
+  auto up = g->GetLineage(a, {Direction::kUp, 0, false});
+  REQUIRE(up.ok());
+  CHECK(Keys(*g, *up, Direction::kUp) == std::vector<std::string>{kB, kC});
+  CHECK(Keys(*g, *up, Direction::kDown).empty());
+  const LineageEntry& far = up->entries.back();
+  CHECK(far.depth == 2);
+  REQUIRE(far.path.size() == 3);
+  CHECK(g->node(far.path[1]).id == kB);
+  REQUIRE(far.steps.size() == 2);
+  CHECK(far.steps[0].url == "https://x.vn/chain-1");
+  CHECK(far.steps[0].sentence.find("thực hiện Đề án 2-ĐA/TU") != std::string::npos);
+  CHECK(far.steps[1].url == "https://x.vn/chain-2");
+  CHECK_FALSE(far.steps[1].inferred);
+  CHECK(up->cycles.empty());
+
+  auto down = g->GetLineage(c, {Direction::kDown, 0, false});
+  REQUIRE(down.ok());
+  CHECK(Keys(*g, *down, Direction::kDown) == std::vector<std::string>{kB, kA});
+
+  auto shallow = g->GetLineage(c, {Direction::kBoth, 1, false});
+  REQUIRE(shallow.ok());
+  CHECK(Keys(*g, *shallow, Direction::kDown) == std::vector<std::string>{kB});
+}
+
+TEST_CASE("chain: reviews of a document include meetings that reviewed a plan implementing it") {
+  TempDir dir;
+  auto g = Build(dir, Chain());
+  auto rows = g->Reviews(Key(*g, kC));
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 2);
+  // Sorted by date: Quận 1 (2019, via 2-ĐA/TU and 3-KH/QU), Bình Tân (2020, via 2-ĐA/TU).
+  CHECK(g->node((*rows)[0].meeting).meeting().unit == "Quận ủy Quận 1");
+  CHECK((*rows)[0].path.size() == 3);
+  CHECK(g->node((*rows)[0].document).id == kA);
+  CHECK(g->node((*rows)[1].meeting).meeting().unit == "Quận ủy Bình Tân");
+  CHECK((*rows)[1].path.size() == 2);
+  CHECK((*rows)[1].role == "reviewed");
+
+  auto direct = g->Reviews(Key(*g, kB));
+  REQUIRE(direct.ok());
+  REQUIRE(direct->size() == 2);
+  CHECK((*direct)[1].direct());
+  CHECK_FALSE((*direct)[0].direct());
+
+  auto from = g->Reviews(Key(*g, kC), "2020-01-01", "");
+  REQUIRE(from.ok());
+  REQUIRE(from->size() == 1);
+  CHECK(g->node((*from)[0].meeting).meeting().date == "2020-11-20");
+  auto to = g->Reviews(Key(*g, kC), "", "2019");
+  REQUIRE(to.ok());
+  REQUIRE(to->size() == 1);
+  CHECK(g->node((*to)[0].meeting).meeting().date == "2019-06-24");
+  CHECK(g->Reviews(Key(*g, kC), "yesterday", "").status().code() == Code::kInvalidArgument);
+
+  const std::string text = ReviewsToText(*g, Key(*g, kB), direct.value());
+  CHECK(text.find("via 3-KH/QU") != std::string::npos);
+  CHECK(text.find("direct") != std::string::npos);
+}
+
+TEST_CASE("diamond: the shared descendant is listed once, at its shortest depth") {
+  // 4-KH/HU implements 2-KH/QU and 3-KH/QU, which both implement 1-ĐA/TU.
+  const std::string top = "1-ĐA/TU@ho-chi-minh", left = "2-KH/QU@quan-1.ho-chi-minh",
+                    right = "3-KH/QU@quan-3.ho-chi-minh", bottom = "4-KH/ĐU@phuong-1.ho-chi-minh";
+  ArticleBuilder x("https://x.vn/diamond",
+                   "Kế hoạch 2-KH/QU và Kế hoạch 3-KH/QU thực hiện Đề án 1-ĐA/TU; "
+                   "Kế hoạch 4-KH/ĐU thực hiện cả hai.");
+  x.Doc(top).Doc(left).Doc(right).Doc(bottom);
+  x.Implements(left, top).Implements(right, top).Implements(bottom, left).Implements(bottom, right);
+  TempDir dir;
+  auto g = Build(dir, {x.e});
+  auto down = g->GetLineage(Key(*g, top), {Direction::kDown, 0, false});
+  REQUIRE(down.ok());
+  CHECK(Keys(*g, *down, Direction::kDown) == std::vector<std::string>{left, right, bottom});
+  CHECK(down->entries.back().depth == 2);
+  CHECK(down->cycles.empty());
+  auto up = g->GetLineage(Key(*g, bottom), {Direction::kUp, 0, false});
+  REQUIRE(up.ok());
+  CHECK(Keys(*g, *up, Direction::kUp) == std::vector<std::string>{left, right, top});
+}
+
+TEST_CASE("cycle: reported with its path and never looped") {
+  const std::string x = "7-KH/TU@ha-noi", y = "8-KH/TU@ha-noi", z = "9-KH/TU@ha-noi";
+  ArticleBuilder one("https://x.vn/cycle-1", "Kế hoạch 7-KH/TU thực hiện Kế hoạch 8-KH/TU.");
+  one.Doc(x).Doc(y).Implements(x, y);
+  ArticleBuilder two("https://x.vn/cycle-2", "Kế hoạch 8-KH/TU thực hiện Kế hoạch 9-KH/TU.");
+  two.Doc(y).Doc(z).Implements(y, z);
+  ArticleBuilder three("https://x.vn/cycle-3", "Kế hoạch 9-KH/TU thực hiện Kế hoạch 7-KH/TU.");
+  three.Doc(z).Doc(x).Implements(z, x);
+  TempDir dir;
+  auto g = Build(dir, {one.e, two.e, three.e});
+  for (Direction d : {Direction::kUp, Direction::kDown, Direction::kBoth}) {
+    auto l = g->GetLineage(Key(*g, x), {d, 0, false});
+    REQUIRE(l.ok());
+    REQUIRE(l->cycles.size() == 1);
+    CHECK(l->cycles[0] == "7-KH/TU -> 8-KH/TU -> 9-KH/TU -> 7-KH/TU");
+    CHECK(l->entries.size() == (d == Direction::kBoth ? 4u : 2u));
+  }
+  auto l = g->GetLineage(Key(*g, y), {Direction::kUp, 0, false});
+  REQUIRE(l.ok());
+  CHECK(LineageToText(*g, *l).find("cycle: 7-KH/TU -> 8-KH/TU -> 9-KH/TU -> 7-KH/TU") !=
+        std::string::npos);
+  auto rows = g->Reviews(Key(*g, x));
+  CHECK(rows.ok());
+}
+
+TEST_CASE("island: a document with no relation has an empty lineage") {
+  ArticleBuilder a("https://x.vn/island", "Chỉ thị 5-CT/TW của Bộ Chính trị.");
+  a.Doc("5-CT/TW@TW#XII");
+  TempDir dir;
+  auto g = Build(dir, {a.e});
+  auto l = g->GetLineage(Key(*g, "5-CT/TW@TW#XII"), {});
+  REQUIRE(l.ok());
+  CHECK(l->entries.empty());
+  CHECK(l->cycles.empty());
+  auto rows = g->Reviews(Key(*g, "5-CT/TW@TW#XII"));
+  REQUIRE(rows.ok());
+  CHECK(rows->empty());
+  const VertexId article = *g->FindArticle(1);
+  CHECK(g->GetLineage(article, {}).status().code() == Code::kInvalidArgument);
+}
+
+TEST_CASE("inferred links: hidden unless asked, marked with weight and why; stated ones win") {
+  const std::string nq = "35-NQ/TW@TW#XII", da = "5-ĐA/TU@ho-chi-minh",
+                    ct = "22-CT/TU@ho-chi-minh", kh = "9-KH/QU@binh-thanh.ho-chi-minh";
+  ArticleBuilder a("https://x.vn/together",
+                   "Quận ủy sơ kết 5 năm Nghị quyết 35-NQ/TW và 3 năm Đề án 5-ĐA/TU; "
+                   "Chỉ thị 22-CT/TU và Kế hoạch 9-KH/QU cũng được sơ kết.");
+  a.Doc(nq, "về tăng cường bảo vệ nền tảng tư tưởng của Đảng, đấu tranh phản bác các quan "
+            "điểm sai trái, thù địch trong tình hình mới")
+      .Doc(da, "về đấu tranh phản bác các quan điểm sai trái, thù địch trên internet")
+      .Doc(ct)
+      .Doc(kh);
+  // One meeting reviews all four; 9-KH/QU states that it implements 35-NQ/TW.
+  a.Implements(kh, nq).Meeting("Quận ủy Bình Thạnh", "2023-09-13", {nq, da, ct, kh});
+  TempDir dir;
+  auto g = Build(dir, {a.e});
+  const VertexId root = Key(*g, nq);
+
+  auto plain = g->GetLineage(root, {Direction::kDown, 0, false});
+  REQUIRE(plain.ok());
+  CHECK(Keys(*g, *plain, Direction::kDown) == std::vector<std::string>{kh});
+
+  auto wide = g->GetLineage(root, {Direction::kDown, 0, true});
+  REQUIRE(wide.ok());
+  CHECK(Keys(*g, *wide, Direction::kDown) == std::vector<std::string>{ct, da, kh});
+  for (const LineageEntry& e : wide->entries) {
+    REQUIRE(e.steps.size() == 1);
+    const Evidence& ev = e.steps[0];
+    CAPTURE(g->node(e.document).id);
+    if (g->node(e.document).id == kh) {
+      CHECK_FALSE(ev.inferred);  // stated: no inferred edge beside it
+      CHECK(ev.weight == 1.0);
+    } else {
+      CHECK(ev.inferred);
+      CHECK(ev.weight > 0.0);
+      CHECK(ev.weight < 1.0);
+      CHECK(ev.why.find("reviewed together") != std::string::npos);
+    }
+  }
+  // The shared subject makes 5-ĐA/TU stronger than 22-CT/TU, which has no title.
+  double w_da = 0, w_ct = 0;
+  for (const LineageEntry& e : wide->entries) {
+    if (g->node(e.document).id == da) w_da = e.steps[0].weight;
+    if (g->node(e.document).id == ct) w_ct = e.steps[0].weight;
+  }
+  CHECK(w_da > w_ct);
+  int inferred_to_kh = 0;
+  for (const EdgeRef& e : g->InEdges(root)) {
+    if (g->node(e.from).id == kh && e.data->inferred) ++inferred_to_kh;
+  }
+  CHECK(inferred_to_kh == 0);
+  CHECK(g->Stats().inferred_edges == 2);
+  // Reviews follow stated links only.
+  auto rows = g->Reviews(root);
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  CHECK((*rows)[0].direct());
+}
+
+TEST_CASE("Resolve: the key forms users type, ambiguity and did-you-mean") {
+  ArticleBuilder a("https://x.vn/keys",
+                   "Nghị quyết 35-NQ/TW; Chỉ thị 35-CT/TW (2019) và Chỉ thị 35-CT/TW (2024); "
+                   "Đề án 5-ĐA/TU của Thành ủy; Đề án 5-ĐA/TU của Tỉnh ủy; Nghị định "
+                   "15/2020/NĐ-CP.");
+  a.Doc("35-NQ/TW@TW#XII")
+      .Doc("35-CT/TW@TW#XII")
+      .Doc("35-CT/TW@TW#XIII")
+      .Doc("5-ĐA/TU@ho-chi-minh", "", "Thành phố Hồ Chí Minh")
+      .Doc("5-ĐA/TU@tra-vinh", "", "Tỉnh Trà Vinh")
+      .Doc("15/2020/NĐ-CP@VN");
+  TempDir dir;
+  auto g = Build(dir, {a.e});
+  struct Row {
+    const char* typed;
+    const char* want;  // a key, or nullptr for an error
+    Code code;
+  };
+  const Row rows[] = {
+      {"35-NQ/TW", "35-NQ/TW@TW#XII", Code::kOk},                 // a code
+      {"NQ 35", "35-NQ/TW@TW#XII", Code::kOk},                    // type code and number
+      {"nq35", "35-NQ/TW@TW#XII", Code::kOk},                     // glued, lower case
+      {"Nghị quyết 35-NQ/TW", "35-NQ/TW@TW#XII", Code::kOk},      // type word and code
+      {"Nghị quyết số 35", "35-NQ/TW@TW#XII", Code::kOk},         // type word, số, number
+      {"nghi quyet 35", "35-NQ/TW@TW#XII", Code::kOk},            // without diacritics
+      {"35 - NQ / TW", "35-NQ/TW@TW#XII", Code::kOk},             // spaced
+      {"35-NQ/TW@TW#XII", "35-NQ/TW@TW#XII", Code::kOk},          // canonical
+      {"35-CT/TW@TW#XIII", "35-CT/TW@TW#XIII", Code::kOk},        // canonical, one term
+      {"35-CT/TW", nullptr, Code::kConflict},                     // two terms
+      {"05-ĐA/TU", nullptr, Code::kConflict},                     // two provinces
+      {"05-ĐA/TU@ho-chi-minh", "5-ĐA/TU@ho-chi-minh", Code::kOk},  // scoped by slug
+      {"5-DA/TU@tra-vinh", "5-ĐA/TU@tra-vinh", Code::kOk},        // folded
+      {"05-ĐA/TU (Thành phố Hồ Chí Minh)", "5-ĐA/TU@ho-chi-minh", Code::kOk},  // by name
+      {"Đề án 05-ĐA/TU (Trà Vinh)", "5-ĐA/TU@tra-vinh", Code::kOk},
+      {"15/2020/NĐ-CP", "15/2020/NĐ-CP@VN", Code::kOk},           // state code
+      {"36-NQ/TW", nullptr, Code::kNotFound},                     // unknown
+      {"05-ĐA/TU@ha-noi", nullptr, Code::kNotFound},              // no such place
+      {"hello", nullptr, Code::kInvalidArgument},                 // not a key
+      {"", nullptr, Code::kInvalidArgument},
+  };
+  for (const Row& row : rows) {
+    CAPTURE(row.typed);
+    auto v = g->Resolve(row.typed);
+    CHECK(v.status().code() == row.code);
+    if (row.want != nullptr && v.ok()) CHECK(g->node(*v).id == row.want);
+  }
+  auto both = g->Resolve("35-CT/TW");
+  CHECK(both.status().message().find("35-CT/TW@TW#XII") != std::string::npos);
+  CHECK(both.status().message().find("35-CT/TW@TW#XIII") != std::string::npos);
+  auto unknown = g->Resolve("36-NQ/TW");
+  CHECK(unknown.status().message().find("did you mean") != std::string::npos);
+  CHECK(unknown.status().message().find("35-NQ/TW@TW#XII") != std::string::npos);
+}
+
+TEST_CASE("units tree: part_of edges from the stored ancestors; a unit's meetings") {
+  ArticleBuilder a("https://x.vn/units", "Quận ủy Bình Tân tổng kết Đề án 2-ĐA/TU.");
+  a.Doc(kB).Meeting("Quận ủy Bình Tân", "2020-11-20", {kB}, {}, "777");
+  Unit district;
+  district.code = "777";
+  district.name = "Quận Bình Tân";
+  district.level = UnitLevel::kDistrict;
+  district.parent_code = "79";
+  district.province = "Thành phố Hồ Chí Minh";
+  district.slug = "binh-tan.ho-chi-minh";
+  Unit province;
+  province.code = "79";
+  province.name = "Thành phố Hồ Chí Minh";
+  province.level = UnitLevel::kProvince;
+  province.province = "Thành phố Hồ Chí Minh";
+  province.slug = "ho-chi-minh";
+  a.e.units = {district, province};
+  TempDir dir;
+  auto g = Build(dir, {a.e});
+  auto bt = g->FindById("unit:777");
+  auto hcm = g->FindById("unit:79");
+  REQUIRE(bt.has_value());
+  REQUIRE(hcm.has_value());
+  CHECK(g->node(*bt).unit().name == "Quận ủy Bình Tân");  // the meeting's name is kept
+  CHECK(g->node(*bt).unit().slug == "binh-tan.ho-chi-minh");
+  bool part_of = false;
+  for (const EdgeRef& e : g->OutEdges(*bt)) {
+    part_of |= e.data->kind == EdgeKind::kPartOf && e.to == *hcm;
+  }
+  CHECK(part_of);
+  auto meetings = g->UnitMeetings(*bt);
+  REQUIRE(meetings.size() == 1);
+  CHECK(g->MeetingDocuments(meetings[0]).size() == 1);
+  CHECK(g->UnitDocuments(*bt) == std::vector<VertexId>{Key(*g, kB)});
+  CHECK(g->UnitMeetings(*hcm).empty());
+  auto rows = g->Reviews(Key(*g, kB));
+  REQUIRE(rows.ok());
+  REQUIRE(rows->size() == 1);
+  REQUIRE((*rows)[0].unit.has_value());
+  CHECK(*(*rows)[0].unit == *bt);
+}
+
+TEST_CASE("iteration is sorted by stable ids and the counts add up") {
+  TempDir dir;
+  auto g = Build(dir, Chain());
+  auto ids = g->NodeIds();
+  CHECK(ids.size() == g->node_count());
+  for (size_t i = 1; i < ids.size(); ++i) CHECK(g->node(ids[i - 1]).id < g->node(ids[i]).id);
+  auto edges = g->Edges();
+  CHECK(edges.size() == g->edge_count());
+  GraphStats s = g->Stats();
+  CHECK(s.nodes_by_kind["document"] == 3);
+  CHECK(s.nodes_by_kind["article"] == 2);
+  CHECK(s.nodes_by_kind["meeting"] == 2);
+  CHECK(s.edges_by_kind["implements"] == 2);
+  CHECK(s.edges_by_kind["reviews"] == 2);
+  CHECK(s.edges_by_kind["mentions"] == 4);
+  int64_t total = 0;
+  for (const auto& [kind, n] : s.edges_by_kind) total += n;
+  CHECK(static_cast<size_t>(total) == g->edge_count());
+  // The JSON names documents with key, type, number, suffix, jurisdiction.
+  auto l = g->GetLineage(Key(*g, kA), {Direction::kUp, 0, false});
+  REQUIRE(l.ok());
+  const std::string json = LineageToJson(*g, *l);
+  for (const char* field : {"\"key\":", "\"type\":", "\"number\":", "\"suffix\":",
+                            "\"jurisdiction\":", "\"sentence\":"}) {
+    CHECK(json.find(field) != std::string::npos);
+  }
+}
+
+TEST_CASE("SentenceAround cuts the sentence holding a span") {
+  const std::string text = "Câu một. Kế hoạch 1-KH/QU thực hiện Đề án 2. Câu ba.";
+  const uint32_t at = static_cast<uint32_t>(text.find("1-KH/QU"));
+  CHECK(SentenceAround(text, at, at + 7) == "Kế hoạch 1-KH/QU thực hiện Đề án 2.");
+  CHECK(SentenceAround(text, 999, 1000).empty());
+}
+
+TEST_CASE("schema v1 databases migrate to v2 and keep their units") {
+  TempDir dir;
+  const std::string path = dir.File("old.db");
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    Put(*store.value(), Chain());
+  }
+  {  // Turn it back into what version 1 wrote.
+    auto db = sqlite::Database::Open(path, sqlite::OpenMode::kReadWrite);
+    REQUIRE(db.ok());
+    REQUIRE(db->Exec("INSERT INTO units(code, name, level, province) VALUES "
+                     "('760', 'Quận ủy Quận 1', 'district', 'Thành phố Hồ Chí Minh')")
+                .ok());
+    REQUIRE(db->Exec("ALTER TABLE units DROP COLUMN parent_code; ALTER TABLE units DROP COLUMN "
+                     "slug; ALTER TABLE units DROP COLUMN after_reform; DELETE FROM "
+                     "schema_migrations WHERE version = 2; PRAGMA user_version = 1")
+                .ok());
+  }
+  CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK(store.value()->schema_version() == 2);
+  auto& db = store.value()->database();
+  CHECK(*db.QueryInt("SELECT count(*) FROM units WHERE code = '760' AND parent_code = '' "
+                     "AND slug = '' AND after_reform = 0") == 1);
+  CHECK(*db.QueryInt("SELECT max(version) FROM schema_migrations") == 2);
+  auto g = Graph::Load(*store.value());
+  REQUIRE(g.ok());
+  CHECK(g.value()->FindById("unit:760").has_value());
+}
