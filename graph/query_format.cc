@@ -208,7 +208,10 @@ std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<R
     std::string path = "direct";
     if (!r.direct()) {
       path = "via";
-      for (size_t i = 1; i < r.path.size(); ++i) path += " " + LabelOf(g, r.path[i]);
+      for (size_t i = 1; i < r.path.size(); ++i) {
+        path += ' ';  // appended in two steps: GCC 12 -O2 warns falsely on " " + s here
+        path += LabelOf(g, r.path[i]);
+      }
     }
     table.push_back({m.date.empty() ? "?" : m.date + (m.date_inferred ? "*" : ""),
                      m.unit.empty() ? "?" : m.unit, m.unit_level, m.province, m.kind,
