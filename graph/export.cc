@@ -2,6 +2,8 @@
 // attributes, sorted), then one writer per format, each a plain loop over it.
 #include "graph/export.h"
 
+#include <unistd.h>
+
 #include <algorithm>
 #include <array>
 #include <cctype>
@@ -13,7 +15,6 @@
 #include <optional>
 #include <set>
 #include <tuple>
-#include <unistd.h>
 
 #include "graph/graph.h"
 
@@ -23,10 +24,14 @@ namespace dg {
 
 const char* ExportFormatName(ExportFormat f) {
   switch (f) {
-    case ExportFormat::kGexf: return "gexf";
-    case ExportFormat::kGraphml: return "graphml";
-    case ExportFormat::kJson: return "json";
-    case ExportFormat::kCsv: return "csv";
+    case ExportFormat::kGexf:
+      return "gexf";
+    case ExportFormat::kGraphml:
+      return "graphml";
+    case ExportFormat::kJson:
+      return "json";
+    case ExportFormat::kCsv:
+      return "csv";
   }
   return "gexf";
 }
@@ -398,8 +403,8 @@ std::string CleanUtf8(std::string_view text) {
   std::string out;
   out.reserve(text.size());
   ForEachCodePoint(text, [&](int32_t cp, std::string_view bytes) {
-    bool bad = cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') ||
-               cp == 0xFFFE || cp == 0xFFFF;
+    bool bad = cp < 0 || (cp < 0x20 && cp != '\t' && cp != '\n' && cp != '\r') || cp == 0xFFFE ||
+               cp == 0xFFFF;
     out += bad ? kReplacement : bytes;
   });
   return out;
@@ -413,15 +418,32 @@ std::string XmlEscape(std::string_view text) {
   out.reserve(clean.size() + 16);
   for (char c : clean) {
     switch (c) {
-      case '&': out += "&amp;"; break;
-      case '<': out += "&lt;"; break;
-      case '>': out += "&gt;"; break;
-      case '"': out += "&quot;"; break;
-      case '\'': out += "&apos;"; break;
-      case '\t': out += "&#9;"; break;
-      case '\n': out += "&#10;"; break;
-      case '\r': out += "&#13;"; break;
-      default: out += c;
+      case '&':
+        out += "&amp;";
+        break;
+      case '<':
+        out += "&lt;";
+        break;
+      case '>':
+        out += "&gt;";
+        break;
+      case '"':
+        out += "&quot;";
+        break;
+      case '\'':
+        out += "&apos;";
+        break;
+      case '\t':
+        out += "&#9;";
+        break;
+      case '\n':
+        out += "&#10;";
+        break;
+      case '\r':
+        out += "&#13;";
+        break;
+      default:
+        out += c;
     }
   }
   return out;
@@ -434,11 +456,21 @@ std::string JsonString(std::string_view text) {
   std::string out = "\"";
   for (char c : clean) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
       default:
         if (static_cast<unsigned char>(c) < 0x20) {
           char buf[8];
@@ -483,10 +515,14 @@ Status Done(std::ostream& out, const char* what) {
 
 const char* GexfType(AttrType t) {
   switch (t) {
-    case AttrType::kString: return "string";
-    case AttrType::kInteger: return "integer";
-    case AttrType::kDouble: return "double";
-    case AttrType::kBoolean: return "boolean";
+    case AttrType::kString:
+      return "string";
+    case AttrType::kInteger:
+      return "integer";
+    case AttrType::kDouble:
+      return "double";
+    case AttrType::kBoolean:
+      return "boolean";
   }
   return "string";
 }
@@ -577,10 +613,14 @@ namespace {
 // both read alike.
 const char* GraphmlType(AttrType t) {
   switch (t) {
-    case AttrType::kString: return "string";
-    case AttrType::kInteger: return "long";
-    case AttrType::kDouble: return "double";
-    case AttrType::kBoolean: return "int";
+    case AttrType::kString:
+      return "string";
+    case AttrType::kInteger:
+      return "long";
+    case AttrType::kDouble:
+      return "double";
+    case AttrType::kBoolean:
+      return "int";
   }
   return "string";
 }
@@ -593,8 +633,8 @@ std::string GraphmlValue(AttrType t, const std::string& v) {
 void GraphmlKeys(std::ostream& out, const char* cls, const char* prefix,
                  std::span<const AttrDef> defs) {
   for (const AttrDef& d : defs) {
-    out << "  <key id=\"" << prefix << d.name << "\" for=\"" << cls << "\" attr.name=\""
-        << d.name << "\" attr.type=\"" << GraphmlType(d.type) << "\"/>\n";
+    out << "  <key id=\"" << prefix << d.name << "\" for=\"" << cls << "\" attr.name=\"" << d.name
+        << "\" attr.type=\"" << GraphmlType(d.type) << "\"/>\n";
   }
 }
 
@@ -643,14 +683,17 @@ namespace {
 
 std::string JsonValue(AttrType t, const std::string& v) {
   switch (t) {
-    case AttrType::kString: return JsonString(v);
-    case AttrType::kBoolean: return v == "true" ? "true" : "false";
+    case AttrType::kString:
+      return JsonString(v);
+    case AttrType::kBoolean:
+      return v == "true" ? "true" : "false";
     case AttrType::kInteger:
     case AttrType::kDouble: {
       // Written by MakeExportGraph with to_string / to_chars; anything else is a string.
       bool numeric = !v.empty();
       for (char c : v)
-        if (!IsDigit(c) && c != '-' && c != '.' && c != 'e' && c != 'E' && c != '+') numeric = false;
+        if (!IsDigit(c) && c != '-' && c != '.' && c != 'e' && c != 'E' && c != '+')
+          numeric = false;
       return numeric ? v : JsonString(v);
     }
   }
@@ -676,8 +719,8 @@ Status WriteJson(const ExportGraph& g, std::ostream& out) {
   out << "{\"nodes\":[";
   for (size_t i = 0; i < g.nodes.size(); ++i) {
     const ExportNode& n = g.nodes[i];
-    out << (i ? ",\n" : "\n") << "{\"id\":" << JsonString(n.id) << ",\"kind\":"
-        << JsonString(n.kind) << ",\"label\":" << JsonString(n.label);
+    out << (i ? ",\n" : "\n") << "{\"id\":" << JsonString(n.id)
+        << ",\"kind\":" << JsonString(n.kind) << ",\"label\":" << JsonString(n.label);
     JsonMembers(out, n.attrs, NodeAttributes(), n.kind == "document");
     out << "}";
   }
@@ -699,10 +742,14 @@ namespace {
 
 const char* Neo4jType(AttrType t) {
   switch (t) {
-    case AttrType::kString: return "";
-    case AttrType::kInteger: return ":long";
-    case AttrType::kDouble: return ":double";
-    case AttrType::kBoolean: return ":boolean";
+    case AttrType::kString:
+      return "";
+    case AttrType::kInteger:
+      return ":long";
+    case AttrType::kDouble:
+      return ":double";
+    case AttrType::kBoolean:
+      return ":boolean";
   }
   return "";
 }
@@ -764,7 +811,8 @@ Status WriteCsvEdges(const ExportGraph& g, std::ostream& out) {
 
 CsvPaths CsvPathsFor(std::string_view output) {
   std::string base(output);
-  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".csv") == 0) base.resize(base.size() - 4);
+  if (base.size() > 4 && base.compare(base.size() - 4, 4, ".csv") == 0)
+    base.resize(base.size() - 4);
   return {base + "-nodes.csv", base + "-edges.csv"};
 }
 
@@ -816,6 +864,25 @@ Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::str
     }
   }
   return Status::Internal("unknown export format");
+}
+
+Result<ExportSummary> ExportStore(const Store& store, ExportFormat format,
+                                  const ExportOptions& options, const std::string& path) {
+  auto graph = Graph::Load(store);
+  if (!graph.ok()) return graph.status();
+  auto g = MakeExportGraph(*graph.value(), options);
+  if (!g.ok()) return g.status();
+  DG_RETURN_IF_ERROR(WriteExportFile(g.value(), format, path));
+  ExportSummary summary;
+  summary.nodes = g.value().nodes.size();
+  summary.edges = g.value().edges.size();
+  if (format == ExportFormat::kCsv) {
+    CsvPaths p = CsvPathsFor(path);
+    summary.files = {p.nodes, p.edges};
+  } else {
+    summary.files = {path};
+  }
+  return summary;
 }
 
 }  // namespace dg

@@ -28,6 +28,7 @@
 namespace dg {
 
 class Graph;
+class Store;
 
 enum class ExportFormat { kGexf, kGraphml, kJson, kCsv };
 // "gexf", "graphml", "json", "csv".
@@ -62,8 +63,8 @@ struct ExportNode {
 struct ExportEdge {
   std::string source;  // node ids
   std::string target;
-  std::string kind;    // "implements", "reviews", "held", "part_of", "mentions", …
-  std::string start;   // ISO date; empty: always there
+  std::string kind;   // "implements", "reviews", "held", "part_of", "mentions", …
+  std::string start;  // ISO date; empty: always there
   std::map<std::string, std::string> attrs;
 };
 
@@ -130,6 +131,19 @@ CsvPaths CsvPathsFor(std::string_view output);
 // through a temporary file renamed into place, so that a failed export leaves no partial
 // file. kIoError naming the file on failure.
 Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::string& path);
+
+// What ExportStore wrote.
+struct ExportSummary {
+  size_t nodes = 0;
+  size_t edges = 0;
+  std::vector<std::string> files;  // one, or the two of CsvPathsFor
+};
+
+// `dirgraph export`: loads the graph of `store`, takes the part options select and writes
+// it in `format` to `path` (WriteExportFile). Errors of loading, of the root and of
+// writing, as those functions return them.
+Result<ExportSummary> ExportStore(const Store& store, ExportFormat format,
+                                  const ExportOptions& options, const std::string& path);
 
 // Escapes `text` for XML character data and attribute values: & < > " ' become
 // entities, tab, CR and LF become character references (kept through attribute

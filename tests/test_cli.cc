@@ -142,14 +142,11 @@ TEST_CASE("version prints the project version") {
   CHECK(r.out == "dirgraph " DIRGRAPH_VERSION "\n");
 }
 
-TEST_CASE("commands not built yet say so and exit 2") {
-  for (const char* c : {"export"}) {
-    CAPTURE(c);
-    Run r = Dirgraph({c, "35-NQ/TW"});
-    CHECK(r.rc == 2);
-    CHECK(r.err ==
-          std::string("dirgraph ") + c + ": not built yet (arrives with the graph issue)\n");
-  }
+TEST_CASE("export without --format and -o is a usage error naming the command") {
+  Run r = Dirgraph({"export", "--db", "nowhere.db"});
+  CHECK(r.rc == 2);
+  CHECK(r.err.rfind("dirgraph export: ", 0) == 0);
+  CHECK(r.err.find("--format") != std::string::npos);
 }
 
 TEST_CASE("a bad option is a usage error naming the command") {

@@ -174,8 +174,8 @@ struct BoostEdge {
   int inferred = -1;
   double weight = -1;
 };
-using BoostRead = boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, BoostNode,
-                                        BoostEdge>;
+using BoostRead =
+    boost::adjacency_list<boost::vecS, boost::vecS, boost::directedS, BoostNode, BoostEdge>;
 
 // Reads `xml` with boost::read_graphml; false with the exception's text on failure.
 bool ReadBackGraphml(const std::string& xml, BoostRead* g, std::string* error) {
@@ -205,7 +205,7 @@ bool ReadBackGraphml(const std::string& xml, BoostRead* g, std::string* error) {
 // ---- the hand-built graph ----
 
 ExportNode Node(std::string id, std::string kind, std::string label, std::string start,
-               std::map<std::string, std::string> attrs) {
+                std::map<std::string, std::string> attrs) {
   attrs["kind"] = kind;
   return {std::move(id), std::move(kind), std::move(label), std::move(start), std::move(attrs)};
 }
@@ -224,30 +224,49 @@ ExportGraph Tiny() {
   ExportGraph g;
   g.nodes.push_back(Node("meeting:10", "meeting", "Quận ủy Bình Tân tổng kết 2020-11-20",
                          "2020-11-20",
-                         {{"meeting_kind", "tổng kết"}, {"years", "5"}, {"date", "2020-11-20"},
-                          {"date_inferred", "false"}, {"evidence", "1"}}));
+                         {{"meeting_kind", "tổng kết"},
+                          {"years", "5"},
+                          {"date", "2020-11-20"},
+                          {"date_inferred", "false"},
+                          {"evidence", "1"}}));
   g.nodes.push_back(Node("meeting:9", "meeting", "Quận ủy Quận 1 sơ kết 2019-06-24", "2019-06-24",
-                         {{"meeting_kind", "sơ kết"}, {"date", "2019-06-24"},
-                          {"date_inferred", "true"}, {"evidence", "1"}}));
+                         {{"meeting_kind", "sơ kết"},
+                          {"date", "2019-06-24"},
+                          {"date_inferred", "true"},
+                          {"evidence", "1"}}));
   g.nodes.push_back(Node("article:1", "article", "Tin <mới> & \"nóng\"", "",
                          {{"url", "https://example.vn/a?x=1&y=2"}}));
   g.nodes.push_back(Node("unit:777", "unit", "Quận ủy Bình Tân", "2020-11-20",
-                         {{"code", "777"}, {"level", "district"},
-                          {"province", "Thành phố Hồ Chí Minh"}, {"evidence", "1"}}));
+                         {{"code", "777"},
+                          {"level", "district"},
+                          {"province", "Thành phố Hồ Chí Minh"},
+                          {"evidence", "1"}}));
   g.nodes.push_back(Node("2-ĐA/TU@ho-chi-minh", "document", "2-ĐA/TU", "2014-03-24",
-                         {{"family", "party"}, {"type", "ĐA"}, {"number", "2"}, {"suffix", "TU"},
-                          {"scope", "ho-chi-minh"}, {"jurisdiction", "Thành phố Hồ Chí Minh"},
+                         {{"family", "party"},
+                          {"type", "ĐA"},
+                          {"number", "2"},
+                          {"suffix", "TU"},
+                          {"scope", "ho-chi-minh"},
+                          {"jurisdiction", "Thành phố Hồ Chí Minh"},
                           {"title", "về \"chi bộ\" <4 tốt> & 'mẫu',\nline\ttab\x01 bad\xff end"},
-                          {"date", "2014-03-24"}, {"evidence", "2"}}));
+                          {"date", "2014-03-24"},
+                          {"evidence", "2"}}));
   g.nodes.push_back(Node("35-NQ/TW@TW#XII", "document", "35-NQ/TW", "2018-10-22",
-                         {{"family", "party"}, {"type", "NQ"}, {"number", "35"}, {"suffix", "TW"},
-                          {"term", "XII"}, {"scope", "TW"}, {"date", "2018-10-22"},
+                         {{"family", "party"},
+                          {"type", "NQ"},
+                          {"number", "35"},
+                          {"suffix", "TW"},
+                          {"term", "XII"},
+                          {"scope", "TW"},
+                          {"date", "2018-10-22"},
                           {"evidence", "1"}}));
   g.edges.push_back(Edge("unit:777", "meeting:10", "held", "2020-11-20", {{"evidence", "0"}}));
-  g.edges.push_back(Edge("meeting:10", "2-ĐA/TU@ho-chi-minh", "reviews", "2020-11-20",
-                         {{"evidence", "1"}}));
+  g.edges.push_back(
+      Edge("meeting:10", "2-ĐA/TU@ho-chi-minh", "reviews", "2020-11-20", {{"evidence", "1"}}));
   g.edges.push_back(Edge("2-ĐA/TU@ho-chi-minh", "35-NQ/TW@TW#XII", "implements", "2018-10-22",
-                         {{"evidence", "0"}, {"inferred", "true"}, {"weight", "0.6"},
+                         {{"evidence", "0"},
+                          {"inferred", "true"},
+                          {"weight", "0.6"},
                           {"why", "reviewed together by meeting:10"}}));
   g.edges.push_back(Edge("article:1", "2-ĐA/TU@ho-chi-minh", "mentions", "", {{"evidence", "1"}}));
   dg::SortExportGraph(g);
@@ -259,10 +278,10 @@ ExportGraph Tiny() {
 // ---- writers on the hand-built graph -------------------------------------------------
 
 TEST_CASE("formats parse by name, case-insensitively; an unknown one names the valid ones") {
-  for (auto [name, f] : {std::pair{"gexf", dg::ExportFormat::kGexf},
-                         std::pair{"GraphML", dg::ExportFormat::kGraphml},
-                         std::pair{"json", dg::ExportFormat::kJson},
-                         std::pair{"CSV", dg::ExportFormat::kCsv}}) {
+  for (auto [name, f] :
+       {std::pair{"gexf", dg::ExportFormat::kGexf},
+        std::pair{"GraphML", dg::ExportFormat::kGraphml},
+        std::pair{"json", dg::ExportFormat::kJson}, std::pair{"CSV", dg::ExportFormat::kCsv}}) {
     CAPTURE(name);
     auto r = dg::ParseExportFormat(name);
     REQUIRE(r.ok());
@@ -281,12 +300,12 @@ TEST_CASE("XML escaping: markup characters, line breaks in attributes, controls,
       {"a & b", "a &amp; b"},
       {"<x>", "&lt;x&gt;"},
       {"\"q\" 'a'", "&quot;q&quot; &apos;a&apos;"},
-      {"l1\nl2\tt\r", "l1&#10;l2&#9;t&#13;"},          // kept through attribute normalization
-      {"bell\x07", "bell\xEF\xBF\xBD"},                // not allowed in XML 1.0
-      {"bad\xff", "bad\xEF\xBF\xBD"},                  // invalid UTF-8
-      {"\xC3\x28", "\xEF\xBF\xBD("},                   // a broken two-byte sequence
+      {"l1\nl2\tt\r", "l1&#10;l2&#9;t&#13;"},  // kept through attribute normalization
+      {"bell\x07", "bell\xEF\xBF\xBD"},        // not allowed in XML 1.0
+      {"bad\xff", "bad\xEF\xBF\xBD"},          // invalid UTF-8
+      {"\xC3\x28", "\xEF\xBF\xBD("},           // a broken two-byte sequence
       {"\xED\xA0\x80", "\xEF\xBF\xBD\xEF\xBF\xBD\xEF\xBF\xBD"},  // a surrogate
-      {"Nghị quyết 35-NQ/TW", "Nghị quyết 35-NQ/TW"},  // Vietnamese passes as is
+      {"Nghị quyết 35-NQ/TW", "Nghị quyết 35-NQ/TW"},            // Vietnamese passes as is
       {"", ""},
   };
   for (const Row& r : rows) {
@@ -703,8 +722,8 @@ TEST_CASE("dirgraph export writes each format to -o (CSV: two files beside it)")
     CAPTURE(format);
     const std::string file = (out / (std::string("graph.") + format)).string();
     std::string output;
-    int rc = Run(std::string(DIRGRAPH_BINARY) + " export --format " + format + " --db '" +
-                     in.db + "' -o '" + file + "'",
+    int rc = Run(std::string(DIRGRAPH_BINARY) + " export --format " + format + " --db '" + in.db +
+                     "' -o '" + file + "'",
                  &output);
     INFO(output);
     CHECK(rc == 0);
