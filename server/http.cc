@@ -342,6 +342,7 @@ struct HttpServer::Impl {
     std::vector<std::string> segments;    // of path, without the leading '/'
     std::vector<std::string> params;      // accepted query parameters
     Handler handler;
+    bool needs_token = false;             // a write: Authorization: Bearer <write token>
   };
 
   Impl(const Store* s, Options o) : store(s), options(std::move(o)) {
@@ -359,8 +360,8 @@ struct HttpServer::Impl {
   }
 
   void Add(const std::string& method, const std::string& path, std::vector<std::string> params,
-           Handler handler) {
-    Route r{method, path, {}, std::move(params), std::move(handler)};
+           Handler handler, bool needs_token = false) {
+    Route r{method, path, {}, std::move(params), std::move(handler), needs_token};
     std::string_view p = path;
     p.remove_prefix(1);
     size_t at = 0;
@@ -538,7 +539,9 @@ struct HttpServer::Impl {
     const std::vector<std::string_view> segs = RawSegments(req);
     std::vector<std::string_view> captures;
     for (const Route& r : routes) {
-      if (r.method == "POST" && Match(r, segs, &captures)) return Dispatch(r, captures, req, res);
+      if (r.method != "POST" || !Match(r, segs, &captures)) continue;
+      if (r.needs_token && !Authorized(req, res)) return;
+      return Dispatch(r, captures, req, res);
     }
     SetError(res, 404, "not_found", "no such path");
   }
@@ -968,6 +971,8 @@ void HttpServer::Impl::AddRoutes() {
           auto key = api::DocumentKeyOf(*db.value(), id.value());
           if (!key.ok()) return key.status();
           o.root = key.value();
+        } else {
+          o.root = api::KeyFromSlug(o.root);  // the graph's lookup explains what it finds
         }
       }
       auto depth = c.IntParam("depth", 2, 0, 20);
@@ -992,7 +997,8 @@ void HttpServer::Impl::AddRoutes() {
     if (!db.ok()) return db.status();
     return AsReply(api::ResolvedExtraction(*db.value(), e.value()));
   });
-  Add("POST", "/api/v1/articles", {}, [this](Call& c) -> Result<Reply> { return PutArticle(c.req); });
+  Add("POST", "/api/v1/articles", {}, [this](Call& c) -> Result<Reply> { return PutArticle(c.req); },
+      /*needs_token=*/true);
 }
 
 HttpServer::HttpServer(const Store* store, Options options)
