@@ -642,6 +642,36 @@ std::string KeyOf(const Ref& r) {
                                     : r.number + "-" + r.type + "/" + r.suffix;
 }
 
+// A committee that is not a place (Đảng ủy Khối, Quân sự, Công an) and its province.
+struct Bloc {
+  std::string name;                // "Khối các cơ quan tỉnh Bình Định"
+  const Unit* province = nullptr;  // may stay unknown
+};
+
+bool IsBlocWord(const std::string& level) {
+  std::string l = Lower(level);
+  return l == "khoi" || l.rfind("quan", 0) == 0 || l.rfind("cong", 0) == 0;
+}
+
+// Where the name of a bloc that starts at `from` ends: before the first verb or
+// punctuation, within eight words ("Khối Doanh nghiệp tỉnh Nghệ An tổ chức …").
+size_t BlocNameEnd(std::string_view t, size_t from, size_t limit) {
+  static const char* kStops[] = {"to chuc", "chu tri", "da", "ban hanh", "tang", "trien khai",
+                                 "so ket", "tong ket", "quan triet", "hop", "ve", "thuc hien",
+                                 "lan thu", "nhiem ky", "va", "cua", "phoi hop", "khai mac"};
+  size_t i = from, end = from;
+  for (int words = 0; i < limit && words < 9; ++words) {
+    i = SkipSpaces(t, i);
+    if (i >= limit || !IsAlnum(t[i])) break;
+    bool stop = false;
+    for (const char* w : kStops) stop = stop || (words > 0 && StartsWithWords(t, i, w));
+    if (stop) break;
+    while (i < limit && IsAlnum(t[i])) ++i;
+    end = i;
+  }
+  return end;
+}
+
 }  // namespace
 
 // ---------------------------------------------------------------------------------------
@@ -661,6 +691,7 @@ struct Extractor::Impl {
     std::vector<Span> sentences;
     Extraction out;
     const Unit* holder = nullptr;  // the unit that held the meeting
+    std::optional<Bloc> bloc;      // or the committee that is not a place
     Gazetteer::Committee holder_committee = Gazetteer::Committee::kAny;
     std::set<std::pair<int, int>> relation_pairs;  // (from doc, to doc) stated
     std::set<int> relation_objects;                // refs that are the object of a relation
@@ -1172,7 +1203,9 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     base.unit = committee_word + " " + name;
     if (best_holder.committee == Gazetteer::Committee::kDangUy) {
       std::string low = unit->name;
-      base.unit = committee_word + " " + (low.empty() ? name : std::string(1, static_cast<char>(std::tolower(low[0]))) + low.substr(1));
+      // "Đảng ủy xã Tân Hội": the type word in lower case (ASCII letters only).
+      if (!low.empty() && IsUpper(low[0])) low[0] = static_cast<char>(low[0] - 'A' + 'a');
+      base.unit = committee_word + " " + (low.empty() ? name : low);
     }
     base.unit_level = UnitLevelName(unit->level);
     base.unit_code = unit->code;
@@ -1180,12 +1213,33 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     if (prov != nullptr) base.province = prov->name;
     w.holder = unit;
     w.holder_committee = best_holder.committee;
+  } else if (best_holder.committee == Gazetteer::Committee::kDangUy && best_holder.level.ok() &&
+             IsBlocWord(Str(t, best_holder.level))) {
+    // A committee that is not a place: "Đảng ủy Khối các cơ quan tỉnh Bình Định", "Đảng ủy
+    // Quân sự tỉnh Quảng Ngãi". Its name runs to the verb; its province is the one it
+    // names, or the only one the article names.
+    size_t end = BlocNameEnd(t, best_holder.level.s, s.e);
+    Span name{best_holder.level.s, end};
+    Bloc bloc;
+    bloc.name = Nfc(w, name);
+    base.unit = committee_word + " " + bloc.name;
+    base.unit_level = UnitLevelName(UnitLevel::kBloc);
+    static const RE2 kProvinceIn(R"((?i:tinh|thanh\s+pho)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,3}))");
+    std::vector<Span> pg;
+    if (Find(kProvinceIn, t, name.s, name.e, &pg))
+      bloc.province = ResolveUnit(w, Gazetteer::Committee::kAny, "", pg[1]);
+    if (bloc.province != nullptr) bloc.province = gazetteer->ProvinceOf(*bloc.province);
+    if (bloc.province == nullptr && gazetteer != nullptr) {
+      auto named = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
+      if (named.size() == 1) bloc.province = named[0].first;
+    }
+    if (bloc.province != nullptr) base.province = bloc.province->name;
+    w.bloc = bloc;
+    w.holder_committee = best_holder.committee;
   } else {
-    Span name_span = best_holder.name.ok() ? best_holder.name : best_holder.whole;
     base.unit = best_holder.name.ok()
                     ? committee_word + " " + Nfc(w, {best_holder.level.ok() ? best_holder.level.s : best_holder.name.s, best_holder.name.e})
                     : Nfc(w, best_holder.whole);
-    (void)name_span;
     w.holder_committee = best_holder.committee;
   }
 
@@ -1193,6 +1247,21 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   const KindWord* kw = nullptr;
   size_t kind_at = first_kind(best_holder.whole.e, s.e, &kw);
   base.kind = kw != nullptr ? kw->kind : "other";
+  {
+    // "tổ chức buổi tọa đàm “Học tập …”", "họp giao ban": an event of another kind named
+    // before any review word; a kind word inside quotes is a title, not the event.
+    size_t other = kNone;
+    for (const char* ev : {"toa dam", "hoi thao", "giao ban", "gap mat", "dien dan", "hoi thi",
+                           "cuoc thi", "le ky niem", "le trao"}) {
+      size_t at = FindWords(t, best_holder.whole.e, s.e, ev);
+      if (at != kNone && (other == kNone || at < other)) other = at;
+    }
+    bool quoted = false;
+    if (kind_at != kNone)
+      quoted = std::count(t.begin() + static_cast<long>(best_holder.whole.e),
+                          t.begin() + static_cast<long>(kind_at), '"') % 2 == 1;
+    if (other != kNone && (kind_at == kNone || other < kind_at || quoted)) base.kind = "other";
+  }
 
   // 4. Date: the first day/month of the sentence that is not a document's date.
   auto in_tail = [&](size_t pos) {
@@ -1202,16 +1271,25 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   };
   int day = 0, month = 0, year = 0;
   {
+    // A date introduced as the meeting's ("Chiều 20/11", "sáng ngày 2/6/2023") wins over
+    // a bare one (a posting stamp "(21/11/2023 08:15)").
     std::vector<Span> g;
+    bool introduced = false;
     for (size_t pos = s.s; Find(p.day_month, t, pos, s.e, &g); pos = g[0].e) {
       if (in_tail(g[0].s)) continue;
       if (g[0].e < t.size() && t[g[0].e] == '/') continue;
       int d = ToInt(Str(t, g[1])), m = ToInt(Str(t, g[2]));
       if (d < 1 || d > 31 || m < 1 || m > 12) continue;
+      size_t back = g[0].s > 12 ? g[0].s - 12 : 0;
+      bool intro = false;
+      for (const char* w : {"sang", "chieu", "toi", "trua", "ngay", "dem"})
+        intro = intro || FindWords(t, back, g[0].s, w) != kNone;
+      if (day != 0 && (introduced || !intro)) continue;
       day = d;
       month = m;
-      if (g[3].ok()) year = SaneYear(ToInt(Str(t, g[3])), 0);
-      break;
+      year = g[3].ok() ? SaneYear(ToInt(Str(t, g[3])), 0) : 0;
+      introduced = intro;
+      if (intro) break;
     }
   }
 
@@ -1476,6 +1554,24 @@ void Extractor::Impl::ResolveJurisdictions(Work& w) const {
       } else if (w.holder != nullptr && w.holder_committee == *c) {
         u = w.holder;
       }
+    }
+    bool issuer_is_bloc = !d.issuer_name.ok();
+    if (d.issuer_name.ok()) {
+      size_t sp = w.t.find(' ', d.issuer_name.s);
+      std::string first = Str(w.t, {d.issuer_name.s, std::min(sp, d.issuer_name.e)});
+      issuer_is_bloc = IsBlocWord(first) || first == "Quan" || first == "Cong";
+    }
+    if (u == nullptr && k.suffix == "ĐU" && w.bloc && issuer_is_bloc) {
+      // The bloc that held the meeting issues the ĐU documents it names.
+      d.d.jurisdiction = w.bloc->name;
+      std::string slug;
+      for (char ch : FoldVietnamese(w.bloc->name)) slug.push_back(ch == ' ' ? '-' : ch);
+      if (w.bloc->province != nullptr) {
+        d.d.jurisdiction += ", " + w.bloc->province->name;
+        slug += "." + w.bloc->province->slug;
+      }
+      k.scope = slug;
+      continue;
     }
     if (u != nullptr) {
       d.d.jurisdiction = gazetteer->JurisdictionOf(*u);

@@ -285,6 +285,41 @@ TEST_CASE("a meeting year is inferred from N years after a dated document when t
   CHECK(e.documents[0].jurisdiction == "Thành phố Cần Thơ");
 }
 
+TEST_CASE("a committee that is not a place: its name, its province, its documents' place") {
+  auto e = Run("Sáng 9/3, Đảng ủy Khối Doanh nghiệp tỉnh Lâm Đồng tổ chức hội nghị tổng kết Kế "
+               "hoạch số 21-KH/ĐU của Ban Thường vụ Đảng ủy Khối.",
+               "2022-03-10");
+  REQUIRE(e.meetings.size() == 1);
+  CHECK(e.meetings[0].unit == "Đảng ủy Khối Doanh nghiệp tỉnh Lâm Đồng");
+  CHECK(e.meetings[0].unit_level == "bloc");
+  CHECK(e.meetings[0].province == "Tỉnh Lâm Đồng");
+  REQUIRE(e.documents.size() == 1);
+  CHECK(e.documents[0].jurisdiction == "Khối Doanh nghiệp tỉnh Lâm Đồng, Tỉnh Lâm Đồng");
+}
+
+TEST_CASE("meeting kind and date: other events, quoted titles, posting stamps") {
+  struct Row {
+    const char* text;
+    const char* kind;
+    const char* date;
+    const char* comment;
+  } rows[] = {
+      {"Chiều 4/5, Huyện ủy Cai Lậy tổ chức tọa đàm \"Học tập và làm theo\" với 80 đại biểu.",
+       "other", "2021-05-04", "a seminar whose title holds a study word"},
+      {"Sáng 2/7, Huyện ủy Cai Lậy họp giao ban quý II, triển khai nhiệm vụ quý III.", "other",
+       "2021-07-02", "a routine meeting"},
+      {"(12/6/2021 08:15) Chiều 10/6, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết Nghị quyết số "
+       "36-NQ/TW.", "sơ kết", "2021-06-10", "a posting stamp before the meeting's own date"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto e = Run(r.text, "2021-07-15");
+    REQUIRE(e.meetings.size() == 1);
+    CHECK(e.meetings[0].kind == r.kind);
+    CHECK(e.meetings[0].date == r.date);
+  }
+}
+
 TEST_CASE("a People's Committee plan takes the place of the meeting's unit at its level") {
   auto e = Run("Chiều 5/5, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết Nghị quyết số 36-NQ/TW. Ủy ban "
                "nhân dân huyện đã ban hành Kế hoạch số 88/KH-UBND để cụ thể hóa Kế hoạch số "
