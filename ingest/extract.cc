@@ -444,9 +444,20 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
   };
   // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike.
   for (size_t pos = 0; Find(p.short_refs, t, pos, t.size(), &g); pos = g[0].e) {
-    if (g[1].ok()) add_plenum({g[0], g[1]});
-    else if (g[2].ok()) add_short(g[0], g[2], g[3], TypeOfWord(Str(t, g[2])));
-    else add_short(g[0], g[4], g[5], TypeOfWord(Lower(Str(t, g[4]))));
+    if (g[1].ok()) {
+      add_plenum({g[0], g[1]});
+    } else if (g[2].ok()) {
+      // Words that also name no document ("báo cáo 416 đường dẫn", "chương trình 135")
+      // count only with "số": "Báo cáo số 45", "Thông báo số 12".
+      std::string word = TypeOfWord(Str(t, g[2]));
+      std::string folded = Lower(Str(t, g[2]));
+      bool weak = folded.rfind("bao", 0) == 0 || folded.rfind("thong", 0) == 0 ||
+                  folded.rfind("cong", 0) == 0 || folded == "chuong trinh";
+      bool so = FindWords(t, g[2].e, g[3].s, "so") != kNone;
+      if (!weak || so) add_short(g[0], g[2], g[3], word);
+    } else {
+      add_short(g[0], g[4], g[5], TypeOfWord(Lower(Str(t, g[4]))));
+    }
   }
 
   std::sort(refs.begin(), refs.end(),
@@ -1184,6 +1195,12 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     unit = ResolveUnit(w, best_holder.committee, "", name);
     if (unit == nullptr && best_holder.level.ok() && name.s != best_holder.level.s)
       unit = ResolveUnit(w, best_holder.committee, "", {best_holder.level.s, best_holder.name.e});
+    // Words after the committee that name no place are a person's name ("Bí thư Thành ủy
+    // Nguyễn Văn A"): the committee is then unnamed.
+    if (unit == nullptr && !best_holder.level.ok()) {
+      unit = UnnamedUnit(w, best_holder.committee);
+      if (unit == nullptr) best_holder.name = Span{};
+    }
   } else if (!best_holder.level.ok()) {
     unit = UnnamedUnit(w, best_holder.committee);
   }

@@ -16,11 +16,12 @@ constexpr const char* kDocWord =
     R"(thong\s+bao|bao\s+cao|nghi\s+dinh|thong\s+tu|cong\s+van|quy\s+che))";
 
 // A proper name: up to four capitalized words or numbers ("Bình Tân", "Quận 1", "Trà Vinh").
-constexpr const char* kName = R"([A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3})";
+// "TP.HCM" and "TP.Hồ Chí Minh" glue the abbreviation to the name.
+constexpr const char* kName = R"((?:TP\.\s*)?[A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3})";
 
 // The type word of a place before its name: "tỉnh", "thành phố", "TP.", "quận", "xã", …
 constexpr const char* kPlaceWord =
-    R"((?i:tinh|thanh\s+pho|tp\.|tp|huyen|quan\s+su|quan|thi\s+xa|xa|phuong|thi\s+tran|khoi|cong\s+an)\b)";
+    R"((?i:tinh|thanh\s+pho|huyen|quan\s+su|quan|thi\s+xa|xa|phuong|thi\s+tran|khoi|cong\s+an)\b)";
 
 RE2::Options Latin1(bool case_sensitive = true) {
   RE2::Options o;

@@ -121,6 +121,21 @@ TEST_CASE("short forms resolve to the full code of the same article, before or a
   CHECK(Doc(e, "36-NQ/TW")->mentions.size() == 2);
 }
 
+TEST_CASE("committee names: a person after the committee, TP.HCM glued, report counts") {
+  auto e = Run("Sáng 3/4, Thành ủy TP.HCM tổ chức hội nghị triển khai công tác năm.", "2021-04-05");
+  REQUIRE(e.meetings.size() == 1);
+  CHECK(e.meetings[0].unit == "Thành ủy Hồ Chí Minh");
+  auto person = Run("Sáng 3/4, Bí thư Thành ủy Nguyễn Văn An chủ trì hội nghị triển khai kế "
+                    "hoạch năm của thành phố Tam Điệp.",
+                    "2021-04-05");
+  REQUIRE(person.meetings.size() == 1);
+  CHECK(person.meetings[0].unit == "Thành ủy Tam Điệp");
+  auto counts = Run("Lực lượng cốt cán phát hiện, báo cáo 416 đường dẫn xấu; Chương trình 135 "
+                    "hỗ trợ 20 xã.");
+  CHECK(counts.unresolved.empty());
+  CHECK(counts.documents.empty());
+}
+
 TEST_CASE("a short form without a full code or issuer is unresolved, not guessed") {
   auto e = Run("Cán bộ tiếp tục học tập Nghị quyết 17 trong năm nay.");
   CHECK(e.documents.empty());
