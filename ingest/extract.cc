@@ -1768,6 +1768,15 @@ void Extractor::Impl::Assemble(Work& w) const {
     u.reason = r.unresolved;
     w.out.unresolved.push_back(std::move(u));
   }
+  // A local code whose place the article does not tell stays a document (scoped "?"),
+  // and is listed here too so that an analyst sees what was not tied to a place.
+  for (int i : order) {
+    const Doc& d = w.docs[i];
+    if (d.d.key.family != Family::kParty || d.d.key.IsCentral() || !d.d.key.IsUnscoped()) continue;
+    const Mention& m = d.d.mentions.front();
+    w.out.unresolved.push_back(
+        {m.start, m.end, m.text, "jurisdiction unknown: the text does not tell whose " + d.d.key.suffix + " this is"});
+  }
   std::sort(w.out.unresolved.begin(), w.out.unresolved.end(),
             [](const Unresolved& a, const Unresolved& b) { return a.start < b.start; });
 }

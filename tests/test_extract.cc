@@ -144,6 +144,15 @@ TEST_CASE("a short form without a full code or issuer is unresolved, not guessed
   CHECK(e.unresolved[0].reason == "no full code for this short form");
 }
 
+TEST_CASE("a local code of an unknown place is kept unscoped and listed as unresolved") {
+  auto e = Run("Các chi bộ tiếp tục thực hiện Chỉ thị số 24-CT/TU về mạng xã hội.");
+  REQUIRE(e.documents.size() == 1);
+  CHECK(e.documents[0].key.ToString() == "24-CT/TU@?");
+  CHECK(e.documents[0].jurisdiction.empty());
+  REQUIRE(e.unresolved.size() == 1);
+  CHECK(e.unresolved[0].reason.find("jurisdiction unknown") == 0);
+}
+
 TEST_CASE("a list of short forms shares the issuer named after it") {
   auto e = Run("Thực hiện Kế hoạch 45, Chỉ thị 12 và Quy định 301 của Ban Thường vụ Huyện ủy.");
   CHECK(Join(Codes(e)) == "12-CT/HU | 301-QĐ/HU | 45-KH/HU");
