@@ -355,7 +355,7 @@ class Writer {
   std::string Code(Doc& d);
   std::string DateText(Date t, bool typo_ok, const Doc* d);
   std::string IssuerText(const Doc& d);
-  std::string NameFull(int i, bool with_title);
+  std::string NameFull(int i, bool with_title, bool with_issuer = true);
   std::string NameCode(int i);
   std::string NameShort(int i);
   std::string NamePlenum(int i);
@@ -585,7 +585,7 @@ std::string Writer::IssuerText(const Doc& d) {
 }
 
 // "Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị về …"
-std::string Writer::NameFull(int i, bool with_title) {
+std::string Writer::NameFull(int i, bool with_title, bool with_issuer) {
   Doc& d = docs_[i];
   std::string word = TypeWord(d.type);
   if (d.type == "NQ" && r_.P(0.05)) word = "NQ";
@@ -593,10 +593,10 @@ std::string Writer::NameFull(int i, bool with_title) {
   std::string s = Record(i, word + so + Code(d));
   bool date = d.central ? (!d.unique_code || r_.P(0.85)) : d.has_date;
   if (date) s += (r_.P(0.15) ? ", " : " ") + DateText(d.date, true, &d);
-  s += " của " + IssuerText(d);
+  if (with_issuer) s += " của " + IssuerText(d);
   if (with_title && !d.title.empty()) {
     if (r_.P(0.25))
-      s += " “" + Cap(d.title.substr(StartsWith(d.title, "về ") ? 4 : 0)) + "”";
+      s += " “" + Cap(d.title.substr(StartsWith(d.title, "về ") ? std::string_view("về ").size() : 0)) + "”";
     else
       s += " " + d.title;
   }
@@ -886,9 +886,11 @@ std::string Writer::ChainParagraph() {
     bool first = d.mentions == 0;
     std::string target = docs_[y].mentions > 0 ? (r_.P(0.5) ? NameShort(y) : NameCode(y)) : NameFull(y, false);
     if (docs_[y].plenum_only) target = NamePlenum(y);
-    std::string named = first ? NameFull(x, r_.P(0.4)) : NameCode(x);
+    size_t form = r_.Below(6);
+    bool subject = form >= 1 && form <= 3;  // the issuer is the sentence's subject
+    std::string named = first ? NameFull(x, r_.P(0.4), !subject) : NameCode(x);
     std::string s;
-    switch (r_.Below(6)) {
+    switch (form) {
       case 0: s = named + " " + r_.Pick(Strs{"thực hiện", "về thực hiện", "triển khai thực hiện", "về tiếp tục thực hiện", "để cụ thể hóa"}) + " " + target; break;
       case 1: s = "Thực hiện " + target + ", " + d.issuer + " đã ban hành " + named; break;
       case 2: s = "Để cụ thể hóa " + target + ", " + d.issuer + " ban hành " + named; break;
@@ -1183,7 +1185,7 @@ std::string Writer::Gold(const std::string& name, const std::string& site, const
 
 Article Writer::Write() {
   ChooseStory();
-  Doc& c = docs_[c_];
+  const Doc c = docs_[c_];  // a copy: docs_ grows below
   // The chain's dates, then the meeting's.
   Date p_date = AddDays(c.date, r_.In(20, 200));
   Date d_date = AddDays(p_date, r_.In(10, 90));
@@ -1257,12 +1259,18 @@ Article Writer::Write() {
     own_ = AddLocal("ĐU", issuer, h_.jurisdiction, Strs{"KH", "KH", "NQ", "CTr"}, o_date, r_.P(0.8));
   }
   int main_doc = target == 1 && p_ >= 0 ? p_ : target == 2 && dist_ >= 0 ? dist_ : target == 3 && own_ >= 0 ? own_ : c_;
-  if (main_doc != c_ && review_) {
-    // The period counts from the reviewed document.
-    Date base = docs_[main_doc].date;
-    Date m = AddDays(base, 365L * years_ + r_.In(-40, 60));
-    if (!Before(kLatest, m) && (Before(m, kReform) == Before(meeting_, kReform))) meeting_ = m;
-    else main_doc = c_;
+  if (review_) {
+    // The period counts from the reviewed document; the era chosen for the holder stays.
+    bool before_reform = Before(meeting_, kReform);
+    Date m = AddDays(docs_[main_doc].date, 365L * years_ + r_.In(-40, 60));
+    if (Before(kLatest, m) || Before(m, kReform) != before_reform) {
+      main_doc = c_;
+      m = AddDays(c.date, 365L * years_ + r_.In(-40, 0));
+    }
+    if (Before(kLatest, m)) m = kLatest;
+    if (Before(m, kReform) != before_reform)
+      m = before_reform ? AddDays(kReform, -1 - r_.In(0, 20)) : AddDays(kReform, r_.In(0, 20));
+    meeting_ = m;
   }
   // Local documents must predate the meeting.
   for (int* x : {&p_, &dist_, &own_}) {
@@ -1343,7 +1351,8 @@ Article Writer::Write() {
   std::string head;
   if (r_.P(0.5)) head += site + "\n";
   head += Menu();
-  if (r_.P(0.5) || !has_published_) head += Banner(today) + "\n";
+  // A lone date line would be the article's own date: a banner only beside a published line.
+  if (has_published_ && r_.P(0.5)) head += Banner(today) + "\n";
   if (r_.P(0.2)) head += "Chào mừng bạn đến với " + site + "!\n";
   head += "\n" + Title() + "\n";
   if (has_published_) head += PublishedLine() + "\n";
