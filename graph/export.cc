@@ -158,19 +158,25 @@ void SortExportGraph(ExportGraph& g) {
 
 // ---- from the graph ------------------------------------------------------------------
 
-namespace {
-
-// An ISO date YYYY-MM-DD that xsd:date accepts; anything else is no timeline date.
-bool IsIsoDate(std::string_view s) {
+bool IsCalendarDate(std::string_view s) {
   if (s.size() != 10 || s[4] != '-' || s[7] != '-') return false;
   for (size_t i : {0, 1, 2, 3, 5, 6, 8, 9})
     if (!IsDigit(s[i])) return false;
-  int month = (s[5] - '0') * 10 + (s[6] - '0');
-  int day = (s[8] - '0') * 10 + (s[9] - '0');
-  return s.substr(0, 4) != "0000" && month >= 1 && month <= 12 && day >= 1 && day <= 31;
+  auto num = [&](size_t at, size_t len) {
+    int v = 0;
+    for (size_t i = at; i < at + len; ++i) v = v * 10 + (s[i] - '0');
+    return v;
+  };
+  const int year = num(0, 4), month = num(5, 2), day = num(8, 2);
+  if (year == 0 || month < 1 || month > 12 || day < 1) return false;
+  static constexpr int kDays[] = {31, 28, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
+  const bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
+  return day <= kDays[month - 1] + (month == 2 && leap ? 1 : 0);
 }
 
-std::string TimelineDate(const std::string& date) { return IsIsoDate(date) ? date : ""; }
+namespace {
+
+std::string TimelineDate(const std::string& date) { return IsCalendarDate(date) ? date : ""; }
 
 void Put(std::map<std::string, std::string>& attrs, const char* name, const std::string& v) {
   if (!v.empty()) attrs[name] = v;

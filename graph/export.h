@@ -145,6 +145,11 @@ struct ExportSummary {
 Result<ExportSummary> ExportStore(const Store& store, ExportFormat format,
                                   const ExportOptions& options, const std::string& path);
 
+// True for an ISO date YYYY-MM-DD that exists ("2020-02-29", not "2021-02-29" nor
+// "2020-13-01"): the dates that go on the timeline, as xsd:date (GEXF) requires. Other
+// date text stays in the `date` attribute only.
+bool IsCalendarDate(std::string_view s);
+
 // Escapes `text` for XML character data and attribute values: & < > " ' become
 // entities, tab, CR and LF become character references (kept through attribute
 // normalization), other control characters and invalid UTF-8 become U+FFFD.

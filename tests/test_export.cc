@@ -9,6 +9,7 @@
 #include <rapidjson/document.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <boost/graph/adjacency_list.hpp>
 #include <boost/graph/graphml.hpp>
 #include <cstdio>
@@ -312,6 +313,50 @@ TEST_CASE("XML escaping: markup characters, line breaks in attributes, controls,
     CAPTURE(r.in);
     CHECK(dg::XmlEscape(r.in) == r.out);
   }
+}
+
+TEST_CASE("timeline dates are calendar dates, as xsd:date wants them") {
+  struct Row {
+    const char* text;
+    bool ok;
+  } rows[] = {
+      {"2020-11-20", true},   // the common case
+      {"2020-02-29", true},   // a leap day
+      {"2000-02-29", true},   // a leap century
+      {"2021-02-29", false},  // not a leap year
+      {"1900-02-29", false},  // a century that is not a leap year
+      {"2020-04-31", false},  // April has 30 days
+      {"2020-13-01", false},  // no thirteenth month
+      {"2020-00-10", false},  // nor a zeroth
+      {"0000-01-01", false},  // no year zero in xsd:date
+      {"2020-1-5", false},    // not zero-padded
+      {"20/11/2020", false},  // not ISO
+      {"2020-11-20T08:00", false}, {"", false},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(r.text);
+    CHECK(dg::IsCalendarDate(r.text) == r.ok);
+  }
+}
+
+TEST_CASE("a file export that cannot be written fails naming the file and leaves nothing") {
+  TempDir dir;
+  const std::string missing = (dir.path / "no-such-folder" / "graph.gexf").string();
+  dg::Status s = dg::WriteExportFile(Tiny(), dg::ExportFormat::kGexf, missing);
+  REQUIRE(!s.ok());
+  CHECK(s.code() == dg::Code::kIoError);
+  CHECK(s.message().find(missing) != std::string::npos);
+
+  const std::string file = (dir.path / "graph.json").string();
+  REQUIRE(dg::WriteExportFile(Tiny(), dg::ExportFormat::kJson, file).ok());
+  CHECK(ReadFile(file) == Json(Tiny()));
+  REQUIRE(dg::WriteExportFile(Tiny(), dg::ExportFormat::kCsv, (dir.path / "g.csv").string()).ok());
+  CHECK(ReadFile((dir.path / "g-nodes.csv").string()) == CsvNodes(Tiny()));
+  CHECK(ReadFile((dir.path / "g-edges.csv").string()) == CsvEdges(Tiny()));
+  std::vector<std::string> names;
+  for (const auto& e : fs::directory_iterator(dir.path)) names.push_back(e.path().filename());
+  std::sort(names.begin(), names.end());
+  CHECK(names == std::vector<std::string>{"g-edges.csv", "g-nodes.csv", "graph.json"});
 }
 
 TEST_CASE("the sort: documents, units, meetings, articles; numbers in ids as numbers") {
