@@ -273,6 +273,9 @@ Result<std::vector<bool>> Selection(const Graph& graph, const ExportOptions& opt
   VertexId root;
   if (auto v = graph.FindById(options.root)) {
     root = *v;
+  } else if (options.root.starts_with("unit:") || options.root.starts_with("meeting:") ||
+             options.root.starts_with("article:")) {
+    return Status::NotFound("no node '" + options.root + "' in the graph");
   } else {
     auto r = graph.Resolve(options.root);
     if (!r.ok()) return r.status();

@@ -740,6 +740,15 @@ TEST_CASE("a root and a depth: the neighbourhood, edges followed both ways, no i
   REQUIRE(FindDocument(island, "NQ", "9") != nullptr);
   CHECK(FindDocument(island, "ĐA", "2") == nullptr);
 
+  // A unit's id works as a root: its meetings, and the documents they covered.
+  std::string binh_tan_unit;
+  for (const ExportNode& n : Export(*in.graph).nodes)
+    if (n.kind == "unit" && n.label == "Quận ủy Bình Tân") binh_tan_unit = n.id;
+  REQUIRE(!binh_tan_unit.empty());
+  ExportGraph unit = Export(*in.graph, binh_tan_unit, 2);
+  CHECK(FindDocument(unit, "ĐA", "2") != nullptr);
+  CHECK(FindDocument(unit, "NQ", "9") == nullptr);
+
   // A stable id works as a root too.
   ExportGraph by_id = Export(*in.graph, FindDocument(g, "KH", "138")->id, 2);
   CHECK(Json(by_id) == Json(g));
@@ -752,6 +761,12 @@ TEST_CASE("a root that names nothing, or a negative depth, is an error, not an e
   auto unknown = dg::MakeExportGraph(*in.graph, options);
   REQUIRE(!unknown.ok());
   CHECK(unknown.status().code() == dg::Code::kNotFound);
+  CHECK(unknown.status().message().find("99-NQ/TW") != std::string::npos);
+  options.root = "meeting:999";
+  auto no_node = dg::MakeExportGraph(*in.graph, options);
+  REQUIRE(!no_node.ok());
+  CHECK(no_node.status().code() == dg::Code::kNotFound);
+  CHECK(no_node.status().message() == "no node 'meeting:999' in the graph");
   options.root = "";
   options.depth = -1;
   auto negative = dg::MakeExportGraph(*in.graph, options);
