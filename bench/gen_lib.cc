@@ -380,6 +380,8 @@ class Writer {
   std::string TimeDate(bool capital);
   std::string Gold(const std::string& name, const std::string& site, const std::string& author);
   std::string Number();
+  std::string Percent();  // "97,5%", "83 %"
+  std::string Phone();    // "0273.3871234"
 
   bool UsedCode(const std::string& type, const std::string& number) const {
     for (const Doc& d : docs_)
@@ -592,7 +594,10 @@ std::string Writer::NameFull(int i, bool with_title, bool with_issuer) {
   std::string so = r_.P(0.8) ? (r_.P(0.05) ? " số\u00a0" : " số ") : " ";
   std::string s = Record(i, word + so + Code(d));
   bool date = d.central ? (!d.unique_code || r_.P(0.85)) : d.has_date;
-  if (date) s += (r_.P(0.15) ? ", " : " ") + DateText(d.date, true, &d);
+  if (date) {
+    s += r_.P(0.15) ? ", " : " ";
+    s += DateText(d.date, true, &d);
+  }
   if (with_issuer) s += " của " + IssuerText(d);
   if (with_title && !d.title.empty()) {
     if (r_.P(0.25))
@@ -607,7 +612,8 @@ std::string Writer::NameFull(int i, bool with_title, bool with_issuer) {
 std::string Writer::NameCode(int i) {
   Doc& d = docs_[i];
   std::string word = TypeWord(d.type);
-  return Record(i, word + (r_.P(0.5) ? " số " : " ") + Code(d));
+  std::string so = r_.P(0.5) ? " số " : " ";
+  return Record(i, word + so + Code(d));
 }
 
 // "Nghị quyết 35", "NQ35", "Đề án 02"
@@ -651,7 +657,11 @@ std::string Writer::Person() {
                               "Sơn", "Tâm", "Trung", "Vinh", "Yến", "Thắng", "Quang", "Phong", "Hiếu",
                               "Khánh", "Luân", "Nhân", "Oanh", "Tú", "Duy", "Kiên", "Liên", "Mến", "Tài",
                               "Thủy", "Toàn", "Nghĩa", "Hạnh", "Chiến", "Đạt", "Trí", "Nhung"};
-  return r_.Pick(kSur) + " " + r_.Pick(kMid) + " " + r_.Pick(kGiven);
+  // One draw per statement: the order of draws must not depend on the compiler.
+  std::string name = r_.Pick(kSur);
+  name += " " + r_.Pick(kMid);
+  name += " " + r_.Pick(kGiven);
+  return name;
 }
 
 std::string Writer::ChairRole() {
@@ -680,10 +690,27 @@ std::string Writer::TimeDate(bool capital) {
   return w + " " + dd + "/" + mm;
 }
 
+std::string Writer::Percent() {
+  std::string p = std::to_string(r_.In(70, 99));
+  if (r_.P(0.4)) {
+    p += ',';
+    p += std::to_string(r_.In(1, 9));
+  }
+  p += r_.P(0.7) ? "%" : " %";
+  return p;
+}
+
+std::string Writer::Phone() {
+  std::string p(1, '0');
+  p += std::to_string(r_.In(203, 299));
+  p += '.';
+  p += std::to_string(r_.In(3810000, 3899999));
+  return p;
+}
+
 std::string Writer::Number() {
   size_t f = r_.Weighted({3, 3, 2, 2});
-  if (f == 0) return std::to_string(r_.In(60, 99)) + (r_.P(0.5) ? "," + std::to_string(r_.In(1, 9)) : "") +
-                     (r_.P(0.7) ? "%" : " %");
+  if (f == 0) return Percent();
   if (f == 1) return Thousands(r_.In(120, 48000));
   if (f == 2) return std::to_string(r_.In(3, 240));
   return Thousands(r_.In(2, 900)) + (r_.P(0.6) ? " triệu đồng" : " tỷ đồng");
@@ -711,14 +738,16 @@ std::string Writer::Banner(Date today) {
                      std::to_string(today.y);
   if (f == 1) return wd + ", " + Two(today.d) + "/" + Two(today.m) + "/" + std::to_string(today.y);
   if (f == 2) return "Hôm nay: " + wd + ", " + Two(today.d) + "/" + Two(today.m) + "/" + std::to_string(today.y);
-  return wd + ", " + std::to_string(today.d) + "/" + std::to_string(today.m) + "/" + std::to_string(today.y) +
-         " - " + Two(r_.In(6, 22)) + ":" + Two(r_.In(0, 59));
+  std::string out = wd + ", " + std::to_string(today.d) + "/" + std::to_string(today.m) + "/" +
+                    std::to_string(today.y) + " - " + Two(r_.In(6, 22));
+  return out + ":" + Two(r_.In(0, 59));
 }
 
 std::string Writer::PublishedLine() {
   Date t = published_;
   std::string d2 = Two(t.d) + "/" + Two(t.m) + "/" + std::to_string(t.y);
-  std::string hm = Two(r_.In(6, 22)) + ":" + Two(r_.In(0, 59));
+  std::string hm = Two(r_.In(6, 22));
+  hm += ":" + Two(r_.In(0, 59));
   std::string wd = Weekday(t);
   switch (r_.Below(7)) {
     case 0: return wd + ", " + d2 + " " + std::to_string(r_.In(20, 2500)) + " lượt xem";
@@ -744,7 +773,10 @@ std::string Writer::Title() {
   switch (r_.Below(12)) {
     case 0: return u + " " + k + period + " thực hiện " + NameCode(main_doc);
     case 1: return place + ": " + Cap(k) + period + " thực hiện " + NameShort(main_doc);
-    case 2: return Cap(k) + period + " thực hiện " + NameCode(main_doc) + " của " + IssuerText(docs_[main_doc]);
+    case 2: {
+      std::string t = Cap(k) + period + " thực hiện " + NameCode(main_doc);
+      return t + " của " + IssuerText(docs_[main_doc]);
+    }
     case 3: return place + ": Nâng cao hiệu quả lãnh đạo, chỉ đạo thực hiện " + NameShort(main_doc);
     case 4: return u + " tổ chức hội nghị " + k + period + " thực hiện " + NameShort(main_doc);
     case 5: return place + " tiếp tục đưa " + NameShort(main_doc) + " vào cuộc sống";
@@ -899,11 +931,12 @@ std::string Writer::ChainParagraph() {
       default: s = named + " về việc thực hiện " + target; break;
     }
     rels_.push_back({x, y, "implements", s});
-    static const Strs kTail = {
+    int until = docs_[x].date.y + r_.In(3, 8);
+    const Strs kTail = {
         ", xác định rõ mục tiêu, nhiệm vụ, giải pháp và lộ trình thực hiện.",
         "; đồng thời chỉ đạo các cơ quan, đơn vị xây dựng kế hoạch cụ thể.",
         ", phân công nhiệm vụ cụ thể cho từng cơ quan, đơn vị.",
-        ", trong đó đề ra các chỉ tiêu cụ thể đến năm " + std::to_string(docs_[x].date.y + r_.In(3, 8)) + ".",
+        ", trong đó đề ra các chỉ tiêu cụ thể đến năm " + std::to_string(until) + ".",
         "."};
     out += (out.empty() ? "" : " ") + s + r_.Pick(kTail);
   };
@@ -947,8 +980,8 @@ std::string Writer::ListParagraph() {
       "Để thực hiện hiệu quả {L} của {I}, đồng chí đề nghị người đứng đầu cấp ủy các cấp phải nêu gương, đi đầu.",
       "Các nội dung trên được triển khai đồng bộ với {L} của {I}, tạo sự lan tỏa sâu rộng trong Nhân dân."};
   std::string w = h_.bloc ? "Ban Thường vụ Đảng ủy Khối" : "Ban Thường vụ " + h_.committee;
-  return Replace(Replace(Replace(r_.Pick(kFrame), "{L}", Join(names, ", ", r_.P(0.5) ? " và " : ", ")), "{I}", issuer),
-                 "{W}", w);
+  std::string frame = r_.Pick(kFrame);
+  return Replace(Replace(Replace(frame, "{L}", Join(names, ", ", r_.P(0.5) ? " và " : ", ")), "{I}", issuer), "{W}", w);
 }
 
 // A plenum resolution named by its plenum, sometimes linked to a local document.
@@ -969,7 +1002,8 @@ std::string Writer::PlenumParagraph() {
       "Các chi, đảng bộ trực thuộc đã kết hợp kiểm điểm theo tinh thần {P} với đánh giá chất lượng tổ chức cơ sở đảng hằng năm.",
       "Cùng với đó, việc học tập, quán triệt {P} được tổ chức đầy đủ, đạt tỷ lệ {X} đảng viên tham gia.",
       "Nhiều nơi đã lồng ghép nội dung {P} trong sinh hoạt chuyên đề của chi bộ."};
-  std::string pct = std::to_string(r_.In(90, 99)) + (r_.P(0.5) ? "%" : ",5%");
+  std::string pct = std::to_string(r_.In(90, 99));
+  pct += r_.P(0.5) ? "%" : ",5%";
   return Replace(Replace(r_.Pick(kFrame), "{P}", name), "{X}", pct);
 }
 
@@ -1030,12 +1064,12 @@ std::string Writer::Sentence() {
       char c = s[i + 1];
       if (c == 'n') out += std::to_string(r_.In(2, 180));
       else if (c == 'N') out += Thousands(r_.In(150, 52000));
-      else if (c == 'p') out += std::to_string(r_.In(70, 99)) + (r_.P(0.4) ? "," + std::to_string(r_.In(1, 9)) : "") + (r_.P(0.7) ? "%" : " %");
+      else if (c == 'p') out += Percent();
       else if (c == 'M') out += Number().find("đồng") != std::string::npos ? Thousands(r_.In(2, 900)) + " triệu đồng" : Thousands(r_.In(2, 90)) + " tỷ đồng";
       else if (c == 'Y') out += std::to_string(meeting_.y - r_.In(1, 4));
       else if (c == 'k') out += std::to_string(r_.In(2, 12));
       else if (c == 'R') out += Roman(r_.In(8, 16));
-      else if (c == 'T') out += "0" + std::to_string(r_.In(203, 299)) + "." + std::to_string(r_.In(3800000, 3899999)).substr(0, 3) + "." + std::to_string(r_.In(100, 999));
+      else if (c == 'T') out += Phone();
       i += 2;
     } else {
       out += s[i];
@@ -1124,11 +1158,17 @@ std::string Writer::Trailer() {
   if (r_.P(0.6)) {
     int m = r_.In(2, 4);
     for (int i = 0; i < m; ++i)
-      out += Replace(Replace(r_.Pick(kOther), "{n}", std::to_string(r_.In(2, 60))), "{Y}", std::to_string(meeting_.y)) + "\n";
+    {
+      std::string line = r_.Pick(kOther);
+      out += Replace(Replace(line, "{n}", std::to_string(r_.In(2, 60))), "{Y}", std::to_string(meeting_.y)) + "\n";
+    }
   }
   if (r_.P(0.6)) out += "Lượt xem: " + std::to_string(r_.In(40, 900000)) + "\n";
-  if (r_.P(0.5)) out += "Điện thoại: 0" + std::to_string(r_.In(203, 299)) + "." + std::to_string(r_.In(3810000, 3899999)) + " - Fax: 0" + std::to_string(r_.In(203, 299)) + "." + std::to_string(r_.In(3810000, 3899999)) + "\n";
-  if (r_.P(0.4)) out += "Địa chỉ: Số " + std::to_string(r_.In(1, 250)) + ", đường " + r_.Pick(Strs{"Hùng Vương", "Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "30 Tháng 4", "Quang Trung"}) + ", " + h_.province_place + "\n";
+  if (r_.P(0.5)) {
+    out += "Điện thoại: " + Phone();
+    out += " - Fax: " + Phone() + "\n";
+  }
+  if (r_.P(0.4)) out += "Địa chỉ: Số " + std::to_string(r_.In(1, 250)), out += ", đường " + r_.Pick(Strs{"Hùng Vương", "Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "30 Tháng 4", "Quang Trung"}) + ", " + h_.province_place + "\n";
   if (r_.P(0.4)) out += "Số lượt truy cập: " + Thousands(r_.In(10000, 9000000)) + "\n";
   return out;
 }
