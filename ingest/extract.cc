@@ -10,6 +10,7 @@
 #include "ingest/extract.h"
 
 #include <algorithm>
+#include <exception>
 #include <cstring>
 #include <map>
 #include <optional>
@@ -366,7 +367,8 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
       r.suffix = party_suffix;
     } else {
       std::string type = StateType(type_f);
-      if (type.empty()) continue;
+      // No document is numbered 0, and every issuer code has two letters or more.
+      if (type.empty() || r.number == "0" || suffix_f.size() < 2) continue;
       if (g[2].ok()) {
         int y = ToInt(Str(t, g[2]));
         if (y < 1945 || y > 2100) continue;
@@ -1691,7 +1693,8 @@ void Extractor::Impl::FindRelations(Work& w) const {
     }
     // 1b. "A … về <title>, thay thế B" / ", sửa đổi, bổ sung B".
     if (a.title.ok()) {
-      size_t q = SkipSpaces(t, a.title.e + (a.title_quoted ? 1 : 0));
+      // past the closing quote, if the title has one (an unclosed title ends the text)
+      size_t q = SkipSpaces(t, std::min(t.size(), a.title.e + (a.title_quoted ? 1 : 0)));
       if (q < t.size() && t[q] == ',') q = SkipSpaces(t, q + 1);
       if (StartsWithWords(t, q, "thay the")) {
         int b = ref_at(q + 8, 1);
@@ -1785,6 +1788,16 @@ Extractor::Extractor(const Gazetteer* g, const Catalogue* c) : impl_(new Impl{g,
 Extractor::~Extractor() = default;
 
 Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
+  // The module edge: nothing thrown inside (std::bad_alloc, a library's exception) leaves it.
+  try {
+    return ExtractChecked(text, hints);
+  } catch (const std::exception& e) {
+    const std::string name = hints.file.empty() ? hints.url : hints.file;
+    return Status::Internal(name + ": extraction failed: " + e.what());
+  }
+}
+
+Result<Extraction> Extractor::ExtractChecked(std::string_view text, const ArticleHints& hints) const {
   const std::string name = hints.file.empty() ? (hints.url.empty() ? "input" : hints.url) : hints.file;
   Impl::Work w;
   Status st = CheckAndFold(text, &w.ft);

@@ -39,6 +39,7 @@ class Extractor {
   Result<Extraction> Extract(std::string_view text, const ArticleHints& hints) const;
 
  private:
+  Result<Extraction> ExtractChecked(std::string_view text, const ArticleHints& hints) const;
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };
