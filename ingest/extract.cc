@@ -536,9 +536,21 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
     }
     if (!dated && title_line == kNone && l.words >= 7 && len < 300) {
       std::string low = Lower(std::string(t.substr(l.s, std::min<size_t>(len, 40))));
-      bool banner = low.rfind("trang thong tin", 0) == 0 || low.rfind("cong thong tin", 0) == 0 ||
-                    low.rfind("chao mung", 0) == 0;
-      if (!banner) {
+      bool banner = low.find("trang thong tin") != std::string::npos ||
+                    low.find("cong thong tin") != std::string::npos ||
+                    low.rfind("chao mung", 0) == 0 || low.rfind("trang chu", 0) == 0;
+      // A menu ("Trang chủ | Giới thiệu | Tin tức") or a site name in capitals is no title.
+      std::string_view line = t.substr(l.s, len);
+      size_t bars = static_cast<size_t>(std::count(line.begin(), line.end(), '|')) +
+                    static_cast<size_t>(std::count(line.begin(), line.end(), '\x7f')) +  // » ·
+                    (std::count(line.begin(), line.end(), '/') >= 2 ? 2 : 0);
+      size_t lower = 0, upper = 0;
+      for (char c : line) {
+        if (c >= 'a' && c <= 'z') ++lower;
+        if (IsUpper(c)) ++upper;
+      }
+      bool capitals = upper > 3 * lower;
+      if (!banner && bars < 2 && !capitals) {
         title_line = i;
         m.title = orig_line(l);
       }
@@ -590,6 +602,12 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
         if (IsDigit(c)) digits = true;
       }
       if (words > 5 || digits) continue;
+      std::string folded_name = Lower(std::string(name));
+      bool boilerplate = false;
+      for (const char* b : {"binh luan", "y kien", "tin khac", "chia se", "tin lien quan", "thong bao",
+                            "dang nhap", "lien he", "quay lai", "ban in", "tin moi"})
+        boilerplate = boilerplate || folded_name.rfind(b, 0) == 0;
+      if (boilerplate) continue;
       size_t fs = lines[i].s + static_cast<size_t>(name.data() - line.data());
       m.author = CleanNfc(orig.substr(ft.Orig(fs), ft.Orig(fs + name.size()) - ft.Orig(fs)));
       break;
