@@ -343,7 +343,7 @@ Result<std::string> DocumentKeyOf(Database& db, int64_t id) {
 }
 
 namespace {
-constexpr int kMaxMentions = 200;
+constexpr int kMaxMentions = 50;  // the first ones, by article; mentions_total counts all
 constexpr int kMaxEdges = 500;
 constexpr int kSnippetContext = 120;
 }  // namespace

@@ -55,7 +55,8 @@ Result<std::string> ListDocuments(sqlite::Database& db, const DocumentFilter& f)
 Result<int64_t> FindDocument(sqlite::Database& db, std::string_view id);
 // The canonical key of a document row.
 Result<std::string> DocumentKeyOf(sqlite::Database& db, int64_t id);
-// The document with its aliases, mentions (article and snippet) and edges.
+// The document with its aliases, its first 50 mentions (article and snippet) with
+// mentions_total, and its edges (up to 500).
 Result<std::string> GetDocument(sqlite::Database& db, int64_t id);
 
 struct UnitFilter {
