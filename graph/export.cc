@@ -12,6 +12,7 @@
 #include <deque>
 #include <filesystem>
 #include <fstream>
+#include <iostream>
 #include <optional>
 #include <set>
 #include <tuple>
@@ -829,27 +830,36 @@ CsvPaths CsvPathsFor(std::string_view output) {
 
 namespace {
 
-// Writes `path` through `path.tmp-<pid>`, renamed into place once complete.
+// Writes one output. "-" is standard output. A regular file (or a new one) is written
+// through `path.tmp-<pid>`, renamed into place once complete; anything else (a symbolic
+// link, /dev/stdout, a named pipe) is written in place, so that it is never replaced.
 template <typename F>
-Status WriteFileAtomically(const std::string& path, F write) {
+Status WriteOutput(const std::string& path, F write) {
   namespace fs = std::filesystem;
-  const std::string tmp = path + ".tmp-" + std::to_string(::getpid());
+  if (path == "-") {
+    DG_RETURN_IF_ERROR(write(std::cout));
+    return Status::Ok();
+  }
+  std::error_code ec;
+  const fs::file_status link = fs::symlink_status(path, ec);
+  const bool in_place = fs::exists(link) && !fs::is_regular_file(link);
+  const std::string target = in_place ? path : path + ".tmp-" + std::to_string(::getpid());
   {
-    std::ofstream file(tmp, std::ios::binary | std::ios::trunc);
+    std::ofstream file(target, std::ios::binary | std::ios::trunc);
     if (!file) return Status::Io("cannot write '" + path + "'");
     Status s = write(file);
     file.close();
-    if (s.ok() && !file) s = Status::Io("writing '" + path + "' failed");
+    if (s.ok() && !file) s = Status::Io("writing failed");
     if (!s.ok()) {
-      std::error_code ec;
-      fs::remove(tmp, ec);
+      if (!in_place) fs::remove(target, ec);
       return Status(s.code(), "'" + path + "': " + s.message());
     }
   }
-  std::error_code ec;
-  fs::rename(tmp, path, ec);
+  if (in_place) return Status::Ok();
+  fs::rename(target, path, ec);
   if (ec) {
-    fs::remove(tmp, ec);
+    std::error_code ignored;
+    fs::remove(target, ignored);
     return Status::Io("cannot write '" + path + "': " + ec.message());
   }
   return Status::Ok();
@@ -858,18 +868,22 @@ Status WriteFileAtomically(const std::string& path, F write) {
 }  // namespace
 
 Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::string& path) {
+  if (path.empty()) return Status::Invalid("no output file given");
   switch (format) {
     case ExportFormat::kGexf:
-      return WriteFileAtomically(path, [&](std::ostream& o) { return WriteGexf(g, o); });
+      return WriteOutput(path, [&](std::ostream& o) { return WriteGexf(g, o); });
     case ExportFormat::kGraphml:
-      return WriteFileAtomically(path, [&](std::ostream& o) { return WriteGraphml(g, o); });
+      return WriteOutput(path, [&](std::ostream& o) { return WriteGraphml(g, o); });
     case ExportFormat::kJson:
-      return WriteFileAtomically(path, [&](std::ostream& o) { return WriteJson(g, o); });
+      return WriteOutput(path, [&](std::ostream& o) { return WriteJson(g, o); });
     case ExportFormat::kCsv: {
+      if (path == "-") {
+        return Status::Invalid("CSV is two files, nodes and edges: give -o PATH, not -");
+      }
       CsvPaths p = CsvPathsFor(path);
       DG_RETURN_IF_ERROR(
-          WriteFileAtomically(p.nodes, [&](std::ostream& o) { return WriteCsvNodes(g, o); }));
-      return WriteFileAtomically(p.edges, [&](std::ostream& o) { return WriteCsvEdges(g, o); });
+          WriteOutput(p.nodes, [&](std::ostream& o) { return WriteCsvNodes(g, o); }));
+      return WriteOutput(p.edges, [&](std::ostream& o) { return WriteCsvEdges(g, o); });
     }
   }
   return Status::Internal("unknown export format");

@@ -127,9 +127,11 @@ struct CsvPaths {
 };
 CsvPaths CsvPathsFor(std::string_view output);
 
-// Writes `g` in `format` to the file `path` (for CSV, the two files of CsvPathsFor), each
-// through a temporary file renamed into place, so that a failed export leaves no partial
-// file. kIoError naming the file on failure.
+// Writes `g` in `format` to the file `path` (for CSV, the two files of CsvPathsFor). A
+// regular file is written through a temporary file renamed into place, so that a failed
+// export leaves no partial file; a symbolic link, /dev/stdout or a pipe is written in
+// place, never replaced. "-" is standard output (not for CSV: kInvalidArgument). kIoError
+// naming the file on failure.
 Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::string& path);
 
 // What ExportStore wrote.

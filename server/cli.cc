@@ -442,7 +442,8 @@ int CmdExport(int argc, char** argv) {
       ->check(CLI::NonNegativeNumber)
       ->capture_default_str();
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
-  app.add_option("-o,--output", out, "the file to write (csv: the prefix of two files)")
+  app.add_option("-o,--output", out,
+                 "the file to write, - for standard output (csv: the prefix of two files)")
       ->required();
   if (int rc; !Parse(app, "export", argc, argv, &rc)) return rc;
 
@@ -456,8 +457,10 @@ int CmdExport(int argc, char** argv) {
   for (const std::string& file : summary.value().files) {
     files += (files.empty() ? "" : ", ") + file;
   }
-  std::printf("dirgraph: wrote %zu nodes and %zu edges to %s\n", summary.value().nodes,
-              summary.value().edges, files.c_str());
+  // On standard error when the export itself went to standard output.
+  std::fprintf(out == "-" ? stderr : stdout, "dirgraph: wrote %zu nodes and %zu edges to %s\n",
+               summary.value().nodes, summary.value().edges,
+               out == "-" ? "standard output" : files.c_str());
   return kExitOk;
 }
 

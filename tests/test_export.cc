@@ -359,6 +359,18 @@ TEST_CASE("a file export that cannot be written fails naming the file and leaves
   CHECK(names == std::vector<std::string>{"g-edges.csv", "g-nodes.csv", "graph.json"});
 }
 
+TEST_CASE("a symbolic link is written through, never replaced by a file") {
+  TempDir dir;
+  const std::string real = dir.Write("real.graphml", "old");
+  const fs::path link = dir.path / "link.graphml";
+  fs::create_symlink(real, link);
+  REQUIRE(dg::WriteExportFile(Tiny(), dg::ExportFormat::kGraphml, link.string()).ok());
+  CHECK(fs::is_symlink(link));
+  CHECK(ReadFile(real) == Graphml(Tiny()));
+  CHECK(dg::WriteExportFile(Tiny(), dg::ExportFormat::kCsv, "-").code() ==
+        dg::Code::kInvalidArgument);
+}
+
 TEST_CASE("the sort: documents, units, meetings, articles; numbers in ids as numbers") {
   ExportGraph g = Tiny();
   std::vector<std::string> ids;
@@ -798,6 +810,17 @@ TEST_CASE("dirgraph export writes each format to -o (CSV: two files beside it)")
   std::ostringstream expected;
   REQUIRE(dg::WriteGexf(Export(*in.graph), expected).ok());
   CHECK(ReadFile((out / "graph.gexf").string()) == expected.str());
+
+  // "-" is standard output; the summary then goes to standard error.
+  std::string json;
+  CHECK(Run("(" + std::string(DIRGRAPH_BINARY) + " export --format json --db '" + in.db +
+                "' -o - 2>/dev/null)",
+            &json) == 0);
+  CHECK(json == Json(Export(*in.graph)));
+  std::string csv_out;
+  CHECK(Run(std::string(DIRGRAPH_BINARY) + " export --format csv --db '" + in.db + "' -o -",
+            &csv_out) != 0);
+  CHECK(csv_out.find("give -o PATH") != std::string::npos);
 
   std::string output;
   CHECK(Run(std::string(DIRGRAPH_BINARY) + " export --format dot --db '" + in.db + "' -o '" +
