@@ -103,7 +103,8 @@ void SortExportGraph(ExportGraph& g);
 // from that day on.
 Status WriteGexf(const ExportGraph& g, std::ostream& out);
 // GraphML with typed <key>s (attr.name, attr.type) for every attribute plus "label",
-// edgedefault="directed": read by Gephi and by boost::read_graphml.
+// edgedefault="directed": read by Gephi and by boost::read_graphml. Booleans are keys of
+// type int, 0 or 1: boost::read_graphml (1.74) reads no "true".
 Status WriteGraphml(const ExportGraph& g, std::ostream& out);
 // {"nodes":[{"id","kind","label",<attributes>…}],"links":[{"source","target","kind",…}]}:
 // documents carry "type", "number", "suffix" and "jurisdiction" (null when unknown);
@@ -111,7 +112,8 @@ Status WriteGraphml(const ExportGraph& g, std::ostream& out);
 Status WriteJson(const ExportGraph& g, std::ostream& out);
 // The two files of `neo4j-admin database import full --nodes=N --relationships=R`:
 // nodes with `id:ID`, `:LABEL` (Document, Unit, Meeting, Article), `label` and the typed
-// attributes (`years:int`, `inferred:boolean`…); relationships with `:START_ID`, `:END_ID`,
+// attributes (`years:long`, `inferred:boolean`…; an empty field is no property); relationships with
+// `:START_ID`, `:END_ID`,
 // `:TYPE` (IMPLEMENTS, REVIEWS, HELD…) and the edge attributes. Comma-separated, a header
 // line, every text field in double quotes with quotes doubled; line breaks inside values
 // become spaces so that no --multiline-fields is needed.
