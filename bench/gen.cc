@@ -51,8 +51,9 @@ dg::Status Run(const std::string& out, uint64_t count, uint64_t seed, bool jsonl
     bytes += a.text.size();
     gold << a.gold << '\n';
     if (jsonl) {
-      articles << "{\"url\": " << dg::gen::JsonString(a.url) << ", \"text\": " << dg::gen::JsonString(a.text)
-               << ", \"published\": " << (a.published.empty() ? "null" : dg::gen::JsonString(a.published))
+      articles << "{\"url\": " << dg::gen::JsonString(a.url)
+               << ", \"text\": " << dg::gen::JsonString(a.text) << ", \"published\": "
+               << (a.published.empty() ? "null" : dg::gen::JsonString(a.published))
                << ", \"site\": " << dg::gen::JsonString(a.site) << "}\n";
     } else if (dg::Status s = WriteFile(fs::path(out) / a.name, a.text); !s.ok()) {
       return s;
@@ -70,8 +71,9 @@ dg::Status Run(const std::string& out, uint64_t count, uint64_t seed, bool jsonl
 }  // namespace
 
 int main(int argc, char** argv) {
-  CLI::App app{"Writes N synthetic articles in the genre, with their gold in the shared scorer's format.",
-               "dirgraph-gen"};
+  CLI::App app{
+      "Writes N synthetic articles in the genre, with their gold in the shared scorer's format.",
+      "dirgraph-gen"};
   std::string out;
   uint64_t count = 100;
   uint64_t seed = 1;

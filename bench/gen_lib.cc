@@ -23,11 +23,15 @@ class Rng {
   uint64_t Raw() { return g_(); }
   // Uniform in [0, n); n > 0. The modulo bias (n / 2^64) is far below anything visible.
   uint64_t Below(uint64_t n) { return g_() % n; }
-  int In(int lo, int hi) { return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo + 1))); }
+  int In(int lo, int hi) {
+    return lo + static_cast<int>(Below(static_cast<uint64_t>(hi - lo + 1)));
+  }
   // True with probability p.
   bool P(double p) { return static_cast<double>(g_() >> 11) * 0x1.0p-53 < p; }
   template <typename T>
-  const T& Pick(const std::vector<T>& v) { return v[Below(v.size())]; }
+  const T& Pick(const std::vector<T>& v) {
+    return v[Below(v.size())];
+  }
   // An index drawn with the given weights.
   size_t Weighted(const std::vector<int>& w) {
     int total = 0;
@@ -121,8 +125,9 @@ const Date kLatest{2025, 11, 28};  // no meeting after this day
 // ---- small text helpers ---------------------------------------------------------------
 
 std::string Cap(std::string s) {  // first letter upper case (ASCII or the few we need)
-  static const std::pair<const char*, const char*> kUp[] = {
-      {"đ", "Đ"}, {"ủ", "Ủ"}, {"ư", "Ư"}, {"ơ", "Ơ"}, {"â", "Â"}, {"ê", "Ê"}, {"ô", "Ô"}, {"ă", "Ă"}};
+  static const std::pair<const char*, const char*> kUp[] = {{"đ", "Đ"}, {"ủ", "Ủ"}, {"ư", "Ư"},
+                                                            {"ơ", "Ơ"}, {"â", "Â"}, {"ê", "Ê"},
+                                                            {"ô", "Ô"}, {"ă", "Ă"}};
   if (!s.empty() && s[0] >= 'a' && s[0] <= 'z') {
     s[0] = static_cast<char>(s[0] - 'a' + 'A');
     return s;
@@ -178,13 +183,13 @@ const char* TypeWord(const std::string& type) {
 }
 
 const char* Roman(int v) {
-  static const char* kR[] = {"", "I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X",
-                             "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII"};
+  static const char* kR[] = {"",  "I",  "II",  "III",  "IV",  "V",  "VI",  "VII",  "VIII", "IX",
+                             "X", "XI", "XII", "XIII", "XIV", "XV", "XVI", "XVII", "XVIII"};
   return (v >= 0 && v <= 18) ? kR[v] : "";
 }
 
 const char* OrdinalWord(int v) {
-  static const char* kW[] = {"",    "nhất", "hai", "ba",  "tư",   "năm",   "sáu",
+  static const char* kW[] = {"",    "nhất", "hai",  "ba",   "tư",       "năm",     "sáu",
                              "bảy", "tám",  "chín", "mười", "mười một", "mười hai"};
   return (v >= 0 && v <= 12) ? kW[v] : "";
 }
@@ -204,7 +209,7 @@ struct Central {
 struct Generator::Index {
   const Gazetteer& gaz;
   std::vector<Central> central;
-  std::vector<size_t> plenum_main;                 // central entries that are a plenum's main
+  std::vector<size_t> plenum_main;  // central entries that are a plenum's main
   std::vector<const Unit*> provinces[2], districts, communes[2];
 };
 
@@ -213,8 +218,10 @@ Generator::Generator(const Gazetteer& gazetteer, const Catalogue& catalogue)
   Index& x = *index_;
   for (const auto& e : catalogue.entries()) {
     // A title that names another document would be one more mention to account for.
-    if (e.title.find("Nghị quyết") != std::string::npos || e.title.find("Chỉ thị") != std::string::npos ||
-        e.title.find("Kết luận") != std::string::npos || e.title.find("Quy định") != std::string::npos ||
+    if (e.title.find("Nghị quyết") != std::string::npos ||
+        e.title.find("Chỉ thị") != std::string::npos ||
+        e.title.find("Kết luận") != std::string::npos ||
+        e.title.find("Quy định") != std::string::npos ||
         e.title.find("Hội nghị") != std::string::npos)
       continue;
     Central c;
@@ -240,7 +247,8 @@ Generator::Generator(const Gazetteer& gazetteer, const Catalogue& catalogue)
       if (u.level == UnitLevel::kProvince) {
         x.provinces[era].push_back(&u);
       } else if (u.level == UnitLevel::kCommune) {
-        if (StartsWith(u.name, "Xã ") || StartsWith(u.name, "Phường ") || StartsWith(u.name, "Thị trấn "))
+        if (StartsWith(u.name, "Xã ") || StartsWith(u.name, "Phường ") ||
+            StartsWith(u.name, "Thị trấn "))
           x.communes[era].push_back(&u);
       } else if (era == 0 && (StartsWith(u.name, "Huyện ") || StartsWith(u.name, "Quận ") ||
                               StartsWith(u.name, "Thị xã ") || StartsWith(u.name, "Thành phố "))) {
@@ -262,11 +270,21 @@ std::string JsonString(const std::string& s) {
   std::string out = "\"";
   for (unsigned char c : s) {
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\n': out += "\\n"; break;
-      case '\t': out += "\\t"; break;
-      case '\r': out += "\\r"; break;
+      case '"':
+        out += "\\\"";
+        break;
+      case '\\':
+        out += "\\\\";
+        break;
+      case '\n':
+        out += "\\n";
+        break;
+      case '\t':
+        out += "\\t";
+        break;
+      case '\r':
+        out += "\\r";
+        break;
       default:
         if (c < 0x20) {
           char b[8];
@@ -288,9 +306,9 @@ struct Doc {
   std::string type, number, shown, suffix;  // shown: the number as printed ("02")
   std::string issuer, jurisdiction, title, plenum, term, note;
   Date date;
-  bool has_date = false;      // the text states the date (local) or the catalogue knows it
+  bool has_date = false;  // the text states the date (local) or the catalogue knows it
   bool central = false;
-  bool plenum_only = false;   // named by its plenum, code unknown
+  bool plenum_only = false;  // named by its plenum, code unknown
   bool unique_code = true;
   Strs surfaces;
   int mentions = 0;
@@ -415,13 +433,15 @@ void Writer::ChooseStory() {
   size_t k = r_.Weighted({40, 20, 25, 15});
   kind_ = k == 0 ? "sơ kết" : k == 1 ? "tổng kết" : k == 2 ? "triển khai" : "quán triệt";
   review_ = k < 2;
-  if (review_) years_ = k == 0 ? std::vector<int>{1, 2, 3, 3, 5, 5, 5, 10}[r_.Below(8)]
-                               : std::vector<int>{5, 5, 10, 10, 15, 20}[r_.Below(6)];
+  if (review_)
+    years_ = k == 0 ? std::vector<int>{1, 2, 3, 3, 5, 5, 5, 10}[r_.Below(8)]
+                    : std::vector<int>{5, 5, 10, 10, 15, 20}[r_.Below(6)];
   std::vector<size_t> fit;
   for (size_t i = 0; i < x_.central.size(); ++i) {
     const Central& c = x_.central[i];
     if (review_) {
-      if (Days(c.date) + 365L * years_ + 300 <= Days(kLatest) && c.date.y + years_ >= 2008) fit.push_back(i);
+      if (Days(c.date) + 365L * years_ + 300 <= Days(kLatest) && c.date.y + years_ >= 2008)
+        fit.push_back(i);
     } else if (c.date.y >= 2008 && Days(c.date) + 150 <= Days(kLatest)) {
       fit.push_back(i);
     }
@@ -469,7 +489,8 @@ void Writer::ChooseHolder() {
   bool hcm = h.province_bare == "Hồ Chí Minh";
   h.province_committee = city ? "Thành ủy" : "Tỉnh ủy";
   h.province_place = hcm ? "TP. Hồ Chí Minh" : (city ? "thành phố " : "tỉnh ") + h.province_bare;
-  h.province_full_committee = h.province_committee + " " + (hcm ? "TP. Hồ Chí Minh" : h.province_bare);
+  h.province_full_committee =
+      h.province_committee + " " + (hcm ? "TP. Hồ Chí Minh" : h.province_bare);
   h.province_gold = city ? pn : h.province_bare;
   const std::string& n = h.unit_ptr->name;
   h.bare = Bare(n);
@@ -504,11 +525,14 @@ void Writer::ChooseHolder() {
     } else if (StartsWith(n, "Thị xã ")) {
       h.committee = "Thị ủy", h.place_word = "thị xã", h.suffix = "TX", h.level = "town";
     } else {
-      h.committee = "Thành ủy", h.place_word = "thành phố", h.suffix = "TU", h.level = "city under province";
+      h.committee = "Thành ủy", h.place_word = "thành phố", h.suffix = "TU",
+      h.level = "city under province";
     }
     h.unit = h.committee + " " + h.bare;
   } else {
-    std::string word = StartsWith(n, "Xã ") ? "xã" : StartsWith(n, "Phường ") ? "phường" : "thị trấn";
+    std::string word = StartsWith(n, "Xã ")       ? "xã"
+                       : StartsWith(n, "Phường ") ? "phường"
+                                                  : "thị trấn";
     h.committee = "Đảng ủy";
     h.place_word = word;
     h.level = word == "phường" ? "ward" : "commune";
@@ -523,7 +547,11 @@ int Writer::AddLocal(const std::string& suffix, const std::string& issuer, const
   Doc d;
   for (int tries = 0; tries < 50; ++tries) {
     d.type = r_.Pick(types);
-    int hi = d.type == "KH" ? 320 : d.type == "ĐA" ? 12 : d.type == "CTr" ? 60 : d.type == "HD" ? 40 : 45;
+    int hi = d.type == "KH"    ? 320
+             : d.type == "ĐA"  ? 12
+             : d.type == "CTr" ? 60
+             : d.type == "HD"  ? 40
+                               : 45;
     int v = r_.In(1, hi);
     if (d.type == "KH" && r_.P(0.2)) v = r_.In(320, 1400);
     d.number = std::to_string(v);
@@ -544,7 +572,8 @@ int Writer::AddLocal(const std::string& suffix, const std::string& issuer, const
 std::string Writer::Record(int i, std::string surface) {
   Doc& d = docs_[i];
   ++d.mentions;
-  if (std::find(d.surfaces.begin(), d.surfaces.end(), surface) == d.surfaces.end()) d.surfaces.push_back(surface);
+  if (std::find(d.surfaces.begin(), d.surfaces.end(), surface) == d.surfaces.end())
+    d.surfaces.push_back(surface);
   return surface;
 }
 
@@ -566,7 +595,9 @@ std::string Writer::DateText(Date t, bool typo_ok, const Doc* d) {
   std::string mm = r_.P(0.4) ? Two(t.m) : std::to_string(t.m);
   if (f == 0) return "ngày " + dd + "/" + mm + "/" + std::to_string(y);
   if (f == 1) return "ngày " + dd + "-" + mm + "-" + std::to_string(y);
-  if (f == 2) return "ngày " + std::to_string(t.d) + " tháng " + std::to_string(t.m) + " năm " + std::to_string(y);
+  if (f == 2)
+    return "ngày " + std::to_string(t.d) + " tháng " + std::to_string(t.m) + " năm " +
+           std::to_string(y);
   return "ngày " + dd + "/" + mm + "/" + std::to_string(y);
 }
 
@@ -578,10 +609,12 @@ std::string Writer::IssuerText(const Doc& d) {
                           "Bộ Chính trị (khóa " + term + ")"});
     }
     if (d.issuer == "Ban Bí thư") {
-      return r_.Pick(Strs{"Ban Bí thư", "Ban Bí thư Trung ương Đảng", "Ban Bí thư (khóa " + term + ")"});
+      return r_.Pick(
+          Strs{"Ban Bí thư", "Ban Bí thư Trung ương Đảng", "Ban Bí thư (khóa " + term + ")"});
     }
-    return r_.Pick(Strs{"Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương Đảng khóa " + term,
-                        "Ban Chấp hành Trung ương Đảng (khóa " + term + ")", "BCH Trung ương Đảng"});
+    return r_.Pick(
+        Strs{"Ban Chấp hành Trung ương Đảng", "Ban Chấp hành Trung ương Đảng khóa " + term,
+             "Ban Chấp hành Trung ương Đảng (khóa " + term + ")", "BCH Trung ương Đảng"});
   }
   return d.issuer;
 }
@@ -601,7 +634,9 @@ std::string Writer::NameFull(int i, bool with_title, bool with_issuer) {
   if (with_issuer) s += " của " + IssuerText(d);
   if (with_title && !d.title.empty()) {
     if (r_.P(0.25))
-      s += " “" + Cap(d.title.substr(StartsWith(d.title, "về ") ? std::string_view("về ").size() : 0)) + "”";
+      s += " “" +
+           Cap(d.title.substr(StartsWith(d.title, "về ") ? std::string_view("về ").size() : 0)) +
+           "”";
     else
       s += " " + d.title;
   }
@@ -623,7 +658,8 @@ std::string Writer::NameShort(int i) {
   if (d.type == "CTr") word = r_.P(0.5) ? "Chương trình" : "Chương trình hành động";
   size_t f = r_.Weighted({55, 15, 10, 10});
   std::string abbr = d.type == "QĐi" ? "QĐ" : d.type;
-  if ((d.type == "NQ" || d.type == "CT" || d.type == "KL") && f == 2) return Record(i, abbr + d.shown);
+  if ((d.type == "NQ" || d.type == "CT" || d.type == "KL") && f == 2)
+    return Record(i, abbr + d.shown);
   if ((d.type == "NQ" || d.type == "CT" || d.type == "KL" || d.type == "KH") && f == 3)
     return Record(i, abbr + " " + d.shown);
   if (f == 1) return Record(i, word + " số " + d.shown);
@@ -636,12 +672,17 @@ std::string Writer::NamePlenum(int i) {
   size_t f = r_.Weighted({40, 30, 10, 10, 10});
   int p = std::stoi(d.plenum);
   switch (f) {
-    case 0: return Record(i, "Nghị quyết Trung ương " + d.plenum + " (khóa " + d.term + ")");
-    case 1: return Record(i, "Nghị quyết Trung ương " + d.plenum + " khóa " + d.term);
-    case 2: return Record(i, "Nghị quyết Hội nghị Trung ương " + d.plenum + " (khóa " + d.term + ")");
-    case 3: return Record(i, "Nghị quyết TW " + d.plenum + " khóa " + d.term);
+    case 0:
+      return Record(i, "Nghị quyết Trung ương " + d.plenum + " (khóa " + d.term + ")");
+    case 1:
+      return Record(i, "Nghị quyết Trung ương " + d.plenum + " khóa " + d.term);
+    case 2:
+      return Record(i, "Nghị quyết Hội nghị Trung ương " + d.plenum + " (khóa " + d.term + ")");
+    case 3:
+      return Record(i, "Nghị quyết TW " + d.plenum + " khóa " + d.term);
     default:
-      return Record(i, std::string("Nghị quyết Hội nghị lần thứ ") + (p <= 12 ? OrdinalWord(p) : d.plenum.c_str()) +
+      return Record(i, std::string("Nghị quyết Hội nghị lần thứ ") +
+                           (p <= 12 ? OrdinalWord(p) : d.plenum.c_str()) +
                            " Ban Chấp hành Trung ương Đảng khóa " + d.term);
   }
 }
@@ -649,14 +690,17 @@ std::string Writer::NamePlenum(int i) {
 // ---- people and places --------------------------------------------------------------
 
 std::string Writer::Person() {
-  static const Strs kSur = {"Nguyễn", "Trần", "Lê", "Phạm", "Huỳnh", "Phan", "Vũ", "Võ", "Đặng",
-                            "Bùi", "Đỗ", "Hồ", "Ngô", "Dương", "Lý", "Đinh", "Trương", "Lâm", "Mai", "Tạ"};
-  static const Strs kMid = {"Văn", "Thị", "Hữu", "Quốc", "Ngọc", "Thành", "Đức", "Kim", "Xuân", "Thu",
-                            "Mạnh", "Công", "Trọng", "Thanh", "Minh", "Hoài", "Tấn", "Thị Thu", "Văn Minh"};
-  static const Strs kGiven = {"Hùng", "Dũng", "Tuấn", "Hương", "Lan", "Phương", "Thảo", "Cường", "Hải",
-                              "Sơn", "Tâm", "Trung", "Vinh", "Yến", "Thắng", "Quang", "Phong", "Hiếu",
-                              "Khánh", "Luân", "Nhân", "Oanh", "Tú", "Duy", "Kiên", "Liên", "Mến", "Tài",
-                              "Thủy", "Toàn", "Nghĩa", "Hạnh", "Chiến", "Đạt", "Trí", "Nhung"};
+  static const Strs kSur = {"Nguyễn", "Trần", "Lê",     "Phạm", "Huỳnh", "Phan", "Vũ",
+                            "Võ",     "Đặng", "Bùi",    "Đỗ",   "Hồ",    "Ngô",  "Dương",
+                            "Lý",     "Đinh", "Trương", "Lâm",  "Mai",   "Tạ"};
+  static const Strs kMid = {"Văn",  "Thị",  "Hữu", "Quốc",    "Ngọc",    "Thành", "Đức",
+                            "Kim",  "Xuân", "Thu", "Mạnh",    "Công",    "Trọng", "Thanh",
+                            "Minh", "Hoài", "Tấn", "Thị Thu", "Văn Minh"};
+  static const Strs kGiven = {"Hùng",  "Dũng", "Tuấn",  "Hương", "Lan",  "Phương", "Thảo",  "Cường",
+                              "Hải",   "Sơn",  "Tâm",   "Trung", "Vinh", "Yến",    "Thắng", "Quang",
+                              "Phong", "Hiếu", "Khánh", "Luân",  "Nhân", "Oanh",   "Tú",    "Duy",
+                              "Kiên",  "Liên", "Mến",   "Tài",   "Thủy", "Toàn",   "Nghĩa", "Hạnh",
+                              "Chiến", "Đạt",  "Trí",   "Nhung"};
   // One draw per statement: the order of draws must not depend on the compiler.
   std::string name = r_.Pick(kSur);
   name += " " + r_.Pick(kMid);
@@ -668,11 +712,13 @@ std::string Writer::ChairRole() {
   const std::string& c = h_.committee;
   if (h_.bloc) return r_.Pick(Strs{"Bí thư Đảng ủy Khối", "Phó Bí thư Thường trực Đảng ủy Khối"});
   if (c == "Đảng ủy")
-    return r_.Pick(Strs{"Bí thư Đảng ủy " + h_.place_word, "Phó Bí thư Thường trực Đảng ủy " + h_.place_word,
+    return r_.Pick(Strs{"Bí thư Đảng ủy " + h_.place_word,
+                        "Phó Bí thư Thường trực Đảng ủy " + h_.place_word,
                         "Bí thư Đảng ủy, Chủ tịch HĐND " + h_.place_word});
-  return r_.Pick(Strs{"Bí thư " + c, "Phó Bí thư Thường trực " + c, "Bí thư " + c + ", Chủ tịch HĐND " + h_.place_word,
-                      "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo " + c, "Phó Bí thư " + c + ", Chủ tịch UBND " +
-                      h_.place_word});
+  return r_.Pick(Strs{"Bí thư " + c, "Phó Bí thư Thường trực " + c,
+                      "Bí thư " + c + ", Chủ tịch HĐND " + h_.place_word,
+                      "Ủy viên Ban Thường vụ, Trưởng Ban Tuyên giáo " + c,
+                      "Phó Bí thư " + c + ", Chủ tịch UBND " + h_.place_word});
 }
 
 // "Sáng 20/11", "Chiều ngày 20/11/2023", "Ngày 20 tháng 11 năm 2023"
@@ -684,7 +730,8 @@ std::string Writer::TimeDate(bool capital) {
   meeting_year_shown_ = !has_published_ || r_.P(0.4);
   std::string dd = std::to_string(t.d), mm = r_.P(0.3) ? Two(t.m) : std::to_string(t.m);
   if (meeting_year_shown_) {
-    if (r_.P(0.15)) return w + " " + dd + " tháng " + std::to_string(t.m) + " năm " + std::to_string(t.y);
+    if (r_.P(0.15))
+      return w + " " + dd + " tháng " + std::to_string(t.m) + " năm " + std::to_string(t.y);
     return w + " " + dd + "/" + mm + "/" + std::to_string(t.y);
   }
   return w + " " + dd + "/" + mm;
@@ -719,12 +766,32 @@ std::string Writer::Number() {
 // ---- the parts of the page ---------------------------------------------------------------
 
 std::string Writer::Menu() {
-  static const Strs kItems = {"Trang chủ", "Giới thiệu", "Tin tức - Sự kiện", "Xây dựng Đảng", "Văn bản",
-                              "Hỏi đáp", "Liên hệ", "Sơ đồ cổng", "Tin hoạt động", "Chính trị",
-                              "Kinh tế", "Văn hóa - Xã hội", "Quốc phòng - An ninh", "Tuyên truyền",
-                              "Thông tin chuyên đề", "Dự thảo văn bản", "Tin địa phương", "Góc nhìn",
-                              "Bản tin - Thông tin Tuyên truyền", "Công tác kiểm tra", "Dân vận",
-                              "Tổ chức - Cán bộ", "Thư viện ảnh", "Video", "Lịch công tác", "Tìm kiếm"};
+  static const Strs kItems = {"Trang chủ",
+                              "Giới thiệu",
+                              "Tin tức - Sự kiện",
+                              "Xây dựng Đảng",
+                              "Văn bản",
+                              "Hỏi đáp",
+                              "Liên hệ",
+                              "Sơ đồ cổng",
+                              "Tin hoạt động",
+                              "Chính trị",
+                              "Kinh tế",
+                              "Văn hóa - Xã hội",
+                              "Quốc phòng - An ninh",
+                              "Tuyên truyền",
+                              "Thông tin chuyên đề",
+                              "Dự thảo văn bản",
+                              "Tin địa phương",
+                              "Góc nhìn",
+                              "Bản tin - Thông tin Tuyên truyền",
+                              "Công tác kiểm tra",
+                              "Dân vận",
+                              "Tổ chức - Cán bộ",
+                              "Thư viện ảnh",
+                              "Video",
+                              "Lịch công tác",
+                              "Tìm kiếm"};
   std::string out;
   int n = r_.In(0, 6);
   for (int i = 0; i < n; ++i) out += r_.Pick(kItems) + "\n";
@@ -734,10 +801,13 @@ std::string Writer::Menu() {
 std::string Writer::Banner(Date today) {
   std::string wd = Weekday(today);
   size_t f = r_.Weighted({3, 3, 2, 2});
-  if (f == 0) return wd + ", ngày " + std::to_string(today.d) + " tháng " + std::to_string(today.m) + " năm " +
-                     std::to_string(today.y);
+  if (f == 0)
+    return wd + ", ngày " + std::to_string(today.d) + " tháng " + std::to_string(today.m) +
+           " năm " + std::to_string(today.y);
   if (f == 1) return wd + ", " + Two(today.d) + "/" + Two(today.m) + "/" + std::to_string(today.y);
-  if (f == 2) return "Hôm nay: " + wd + ", " + Two(today.d) + "/" + Two(today.m) + "/" + std::to_string(today.y);
+  if (f == 2)
+    return "Hôm nay: " + wd + ", " + Two(today.d) + "/" + Two(today.m) + "/" +
+           std::to_string(today.y);
   std::string out = wd + ", " + std::to_string(today.d) + "/" + std::to_string(today.m) + "/" +
                     std::to_string(today.y) + " - " + Two(r_.In(6, 22));
   return out + ":" + Two(r_.In(0, 59));
@@ -750,14 +820,25 @@ std::string Writer::PublishedLine() {
   hm += ":" + Two(r_.In(0, 59));
   std::string wd = Weekday(t);
   switch (r_.Below(7)) {
-    case 0: return wd + ", " + d2 + " " + std::to_string(r_.In(20, 2500)) + " lượt xem";
-    case 1: return "Cập nhật lúc: " + hm + " " + d2;
-    case 2: return "Ngày đăng: " + d2 + " | " + hm;
-    case 3: return "Thứ " + std::string(wd == std::string("Chủ Nhật") ? "CN" : wd.substr(std::string("Thứ ").size())) +
-                   ", Ngày " + std::to_string(t.d) + "/" + std::to_string(t.m) + "/" + std::to_string(t.y) + ", " + hm;
-    case 4: return d2 + " " + hm;
-    case 5: return wd + ", ngày " + std::to_string(t.d) + " tháng " + std::to_string(t.m) + " năm " + std::to_string(t.y);
-    default: return "Đăng lúc: " + hm + " - " + d2;
+    case 0:
+      return wd + ", " + d2 + " " + std::to_string(r_.In(20, 2500)) + " lượt xem";
+    case 1:
+      return "Cập nhật lúc: " + hm + " " + d2;
+    case 2:
+      return "Ngày đăng: " + d2 + " | " + hm;
+    case 3:
+      return "Thứ " +
+             std::string(wd == std::string("Chủ Nhật") ? "CN"
+                                                       : wd.substr(std::string("Thứ ").size())) +
+             ", Ngày " + std::to_string(t.d) + "/" + std::to_string(t.m) + "/" +
+             std::to_string(t.y) + ", " + hm;
+    case 4:
+      return d2 + " " + hm;
+    case 5:
+      return wd + ", ngày " + std::to_string(t.d) + " tháng " + std::to_string(t.m) + " năm " +
+             std::to_string(t.y);
+    default:
+      return "Đăng lúc: " + hm + " - " + d2;
   }
 }
 
@@ -765,41 +846,55 @@ std::string Writer::Title() {
   std::string u = h_.unit;
   if (size_t par = u.find(" ("); par != std::string::npos) u = u.substr(0, par);
   std::string place = h_.committee == "Đảng ủy" && !h_.bloc ? Cap(h_.place_word) + " " + h_.bare
-                      : h_.bloc ? u : Cap(h_.place_word) + " " + h_.bare;
+                      : h_.bloc                             ? u
+                                                            : Cap(h_.place_word) + " " + h_.bare;
   if (h_.level == "province" || h_.level == "province-level city") place = h_.bare;
   int main_doc = review_ ? reviewed_[0] : launched_[0];
   std::string k = kind_;
   std::string period = review_ ? " " + std::to_string(years_) + " năm" : "";
   switch (r_.Below(12)) {
-    case 0: return u + " " + k + period + " thực hiện " + NameCode(main_doc);
-    case 1: return place + ": " + Cap(k) + period + " thực hiện " + NameShort(main_doc);
+    case 0:
+      return u + " " + k + period + " thực hiện " + NameCode(main_doc);
+    case 1:
+      return place + ": " + Cap(k) + period + " thực hiện " + NameShort(main_doc);
     case 2: {
       std::string t = Cap(k) + period + " thực hiện " + NameCode(main_doc);
       return t + " của " + IssuerText(docs_[main_doc]);
     }
-    case 3: return place + ": Nâng cao hiệu quả lãnh đạo, chỉ đạo thực hiện " + NameShort(main_doc);
-    case 4: return u + " tổ chức hội nghị " + k + period + " thực hiện " + NameShort(main_doc);
-    case 5: return place + " tiếp tục đưa " + NameShort(main_doc) + " vào cuộc sống";
-    case 6: return "Hội nghị " + k + period + " thực hiện " + NameCode(main_doc) + " tại " + h_.place_word + " " +
-                   (h_.bloc ? h_.province_bare : h_.bare);
-    case 7: return place + ": Tạo chuyển biến rõ nét từ việc thực hiện " + NameShort(main_doc);
-    case 8: return u + " " + k + period + " triển khai " + NameShort(main_doc);
-    case 9: return "Đẩy mạnh thực hiện " + NameShort(main_doc) + " trong toàn Đảng bộ " +
-                   (h_.bloc ? u.substr(std::string("Đảng ủy ").size()) : h_.place_word + " " + h_.bare);
-    case 10: return place + ": " + Cap(k) + " " + NameCode(main_doc);
-    default: return "Kết quả nổi bật sau" + (review_ ? period : " một thời gian") + " thực hiện " +
-                    NameShort(main_doc) + " ở " + place;
+    case 3:
+      return place + ": Nâng cao hiệu quả lãnh đạo, chỉ đạo thực hiện " + NameShort(main_doc);
+    case 4:
+      return u + " tổ chức hội nghị " + k + period + " thực hiện " + NameShort(main_doc);
+    case 5:
+      return place + " tiếp tục đưa " + NameShort(main_doc) + " vào cuộc sống";
+    case 6:
+      return "Hội nghị " + k + period + " thực hiện " + NameCode(main_doc) + " tại " +
+             h_.place_word + " " + (h_.bloc ? h_.province_bare : h_.bare);
+    case 7:
+      return place + ": Tạo chuyển biến rõ nét từ việc thực hiện " + NameShort(main_doc);
+    case 8:
+      return u + " " + k + period + " triển khai " + NameShort(main_doc);
+    case 9:
+      return "Đẩy mạnh thực hiện " + NameShort(main_doc) + " trong toàn Đảng bộ " +
+             (h_.bloc ? u.substr(std::string("Đảng ủy ").size()) : h_.place_word + " " + h_.bare);
+    case 10:
+      return place + ": " + Cap(k) + " " + NameCode(main_doc);
+    default:
+      return "Kết quả nổi bật sau" + (review_ ? period : " một thời gian") + " thực hiện " +
+             NameShort(main_doc) + " ở " + place;
   }
 }
 
 std::string Writer::Lead() {
   std::string unit_ref = h_.unit;
-  if (size_t par = unit_ref.find(" ("); par != std::string::npos) unit_ref = unit_ref.substr(0, par);
+  if (size_t par = unit_ref.find(" ("); par != std::string::npos)
+    unit_ref = unit_ref.substr(0, par);
   if (!h_.bloc && r_.P(0.3)) unit_ref = (r_.P(0.7) ? "Ban Thường vụ " : "BTV ") + unit_ref;
   // A commune's lead names its district; before the reform, the district's province too.
   std::string where;
   if (h_.district) where = ", " + Replace(h_.district->name, "Huyện", "huyện");
-  if (h_.district && r_.P(0.5)) where = Replace(Replace(where, "Thị xã", "thị xã"), "Thành phố", "thành phố");
+  if (h_.district && r_.P(0.5))
+    where = Replace(Replace(where, "Thị xã", "thị xã"), "Thành phố", "thành phố");
   if (h_.committee == "Đảng ủy" && !h_.bloc && r_.P(0.5)) where += ", " + h_.province_place;
   std::string who = unit_ref + where;
 
@@ -809,9 +904,10 @@ std::string Writer::Lead() {
       int i = ids[j];
       std::string s = NameFull(i, r_.P(0.75));
       // A local plan named with what it implements: "…của BTV Huyện ủy thực hiện Nghị quyết …"
-      if (j == 0 && i != c_ && !docs_[i].central && c_ >= 0 && docs_[c_].mentions == 0 && r_.P(0.5)) {
-        static const Strs kVerb = {"thực hiện", "về thực hiện", "triển khai thực hiện", "về việc thực hiện",
-                                   "cụ thể hóa"};
+      if (j == 0 && i != c_ && !docs_[i].central && c_ >= 0 && docs_[c_].mentions == 0 &&
+          r_.P(0.5)) {
+        static const Strs kVerb = {"thực hiện", "về thực hiện", "triển khai thực hiện",
+                                   "về việc thực hiện", "cụ thể hóa"};
         std::string verb = r_.Pick(kVerb);
         std::string target = NameFull(c_, r_.P(0.6));
         rels_.push_back({i, c_, "implements", s + " " + verb + " " + target});
@@ -837,39 +933,94 @@ std::string Writer::Lead() {
     std::string extra;
     if (new_plan_ >= 0) extra = ", đồng thời triển khai " + NameFull(new_plan_, true);
     switch (r_.Below(8)) {
-      case 0: lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + "."; break;
-      case 1: lead = begin + ", " + who + " đã tổ chức Hội nghị " + kind_ + " " + N + " năm triển khai thực hiện " + obj + extra + "."; break;
-      case 2: lead = begin + ", tại Hội trường " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + "."; break;
-      case 3: lead = begin + ", " + who + " long trọng tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + "."; break;
-      case 4: lead = begin + ", " + who + " tổ chức hội nghị trực tuyến " + kind_ + " " + N + " năm thực hiện " + obj + extra + " đến các điểm cầu cơ sở."; break;
-      case 5: lead = begin + ", " + who + " họp hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + "."; break;
-      case 6: lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm việc thực hiện " + obj + extra + ". Dự hội nghị có các đồng chí trong Ban Thường vụ, lãnh đạo các ban xây dựng Đảng và bí thư các chi, đảng bộ trực thuộc."; break;
-      default: lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + ". Đồng chí " + chair_ + ", " + chair_role_ + " chủ trì hội nghị."; break;
+      case 0:
+        lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " +
+               obj + extra + ".";
+        break;
+      case 1:
+        lead = begin + ", " + who + " đã tổ chức Hội nghị " + kind_ + " " + N +
+               " năm triển khai thực hiện " + obj + extra + ".";
+        break;
+      case 2:
+        lead = begin + ", tại Hội trường " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ", " +
+               who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " + obj + extra + ".";
+        break;
+      case 3:
+        lead = begin + ", " + who + " long trọng tổ chức hội nghị " + kind_ + " " + N +
+               " năm thực hiện " + obj + extra + ".";
+        break;
+      case 4:
+        lead = begin + ", " + who + " tổ chức hội nghị trực tuyến " + kind_ + " " + N +
+               " năm thực hiện " + obj + extra + " đến các điểm cầu cơ sở.";
+        break;
+      case 5:
+        lead = begin + ", " + who + " họp hội nghị " + kind_ + " " + N + " năm thực hiện " + obj +
+               extra + ".";
+        break;
+      case 6:
+        lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N +
+               " năm việc thực hiện " + obj + extra +
+               ". Dự hội nghị có các đồng chí trong Ban Thường vụ, lãnh đạo các ban xây dựng Đảng "
+               "và bí thư các chi, đảng bộ trực thuộc.";
+        break;
+      default:
+        lead = begin + ", " + who + " tổ chức hội nghị " + kind_ + " " + N + " năm thực hiện " +
+               obj + extra + ". Đồng chí " + chair_ + ", " + chair_role_ + " chủ trì hội nghị.";
+        break;
     }
   } else {
     std::string obj = objects(launched_);
     if (kind_ == "triển khai") {
       switch (r_.Below(5)) {
-        case 0: lead = begin + ", " + who + " tổ chức hội nghị triển khai " + obj + "."; break;
-        case 1: lead = begin + ", " + who + " tổ chức hội nghị trực tuyến triển khai thực hiện " + obj + " cho cán bộ chủ chốt."; break;
-        case 2: lead = begin + ", " + who + " đã tổ chức hội nghị triển khai " + obj + " đến cán bộ, đảng viên."; break;
-        case 3: lead = begin + ", tại hội trường " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ", " + who + " tổ chức hội nghị triển khai " + obj + "."; break;
-        default: lead = begin + ", " + who + " tổ chức hội nghị triển khai " + obj + ". Đồng chí " + chair_ + ", " + chair_role_ + " chủ trì hội nghị."; break;
+        case 0:
+          lead = begin + ", " + who + " tổ chức hội nghị triển khai " + obj + ".";
+          break;
+        case 1:
+          lead = begin + ", " + who + " tổ chức hội nghị trực tuyến triển khai thực hiện " + obj +
+                 " cho cán bộ chủ chốt.";
+          break;
+        case 2:
+          lead = begin + ", " + who + " đã tổ chức hội nghị triển khai " + obj +
+                 " đến cán bộ, đảng viên.";
+          break;
+        case 3:
+          lead = begin + ", tại hội trường " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ", " +
+                 who + " tổ chức hội nghị triển khai " + obj + ".";
+          break;
+        default:
+          lead = begin + ", " + who + " tổ chức hội nghị triển khai " + obj + ". Đồng chí " +
+                 chair_ + ", " + chair_role_ + " chủ trì hội nghị.";
+          break;
       }
     } else {
       switch (r_.Below(5)) {
-        case 0: lead = begin + ", " + who + " tổ chức hội nghị học tập, quán triệt " + obj + "."; break;
-        case 1: lead = begin + ", " + who + " tổ chức hội nghị quán triệt " + obj + " cho đội ngũ cán bộ chủ chốt."; break;
-        case 2: lead = begin + ", " + who + " tổ chức hội nghị nghiên cứu, học tập, quán triệt " + obj + "."; break;
-        case 3: lead = begin + ", " + who + " tổ chức hội nghị trực tuyến quán triệt " + obj + " đến các điểm cầu."; break;
-        default: lead = begin + ", " + who + " tổ chức hội nghị quán triệt " + obj + ". Đồng chí " + chair_ + ", " + chair_role_ + " chủ trì hội nghị."; break;
+        case 0:
+          lead = begin + ", " + who + " tổ chức hội nghị học tập, quán triệt " + obj + ".";
+          break;
+        case 1:
+          lead = begin + ", " + who + " tổ chức hội nghị quán triệt " + obj +
+                 " cho đội ngũ cán bộ chủ chốt.";
+          break;
+        case 2:
+          lead =
+              begin + ", " + who + " tổ chức hội nghị nghiên cứu, học tập, quán triệt " + obj + ".";
+          break;
+        case 3:
+          lead = begin + ", " + who + " tổ chức hội nghị trực tuyến quán triệt " + obj +
+                 " đến các điểm cầu.";
+          break;
+        default:
+          lead = begin + ", " + who + " tổ chức hội nghị quán triệt " + obj + ". Đồng chí " +
+                 chair_ + ", " + chair_role_ + " chủ trì hội nghị.";
+          break;
       }
     }
   }
   if (lead.find(chair_) == std::string::npos) {
-    static const Strs kChair = {"Đồng chí {P}, {R} chủ trì hội nghị.", "Dự và chủ trì hội nghị có đồng chí {P}, {R}.",
-                                "Chủ trì hội nghị có đồng chí {P}, {R}.",
-                                "Đến dự có đồng chí {P}, {R}; cùng lãnh đạo các ban, ngành, đoàn thể."};
+    static const Strs kChair = {
+        "Đồng chí {P}, {R} chủ trì hội nghị.", "Dự và chủ trì hội nghị có đồng chí {P}, {R}.",
+        "Chủ trì hội nghị có đồng chí {P}, {R}.",
+        "Đến dự có đồng chí {P}, {R}; cùng lãnh đạo các ban, ngành, đoàn thể."};
     lead += " " + Replace(Replace(r_.Pick(kChair), "{P}", chair_), "{R}", chair_role_);
   }
   return lead;
@@ -882,19 +1033,30 @@ std::string Writer::ResultsParagraph() {
   std::string s;
   if (review_) {
     static const Strs kOpen = {
-        "Qua {N} năm triển khai thực hiện {D}, {W} đã lãnh đạo, chỉ đạo các cấp ủy, tổ chức đảng xây dựng kế hoạch, tổ chức học tập, quán triệt nghiêm túc, kịp thời.",
-        "Sau {N} năm thực hiện {D}, nhận thức của cán bộ, đảng viên và Nhân dân về ý nghĩa, tầm quan trọng của {D} được nâng lên rõ rệt.",
-        "Theo báo cáo tại hội nghị, {N} năm qua, {W} đã ban hành nhiều văn bản lãnh đạo, chỉ đạo, cụ thể hóa {D} phù hợp với tình hình thực tế của địa phương.",
-        "Báo cáo sơ bộ cho thấy, trong {N} năm thực hiện {D}, các chi, đảng bộ trực thuộc đã tổ chức quán triệt đến 100% cán bộ, đảng viên.",
-        "Trong {N} năm qua, việc triển khai thực hiện {D} được các cấp ủy, chính quyền quan tâm, tạo sự thống nhất cao trong Đảng bộ.",
-        "Đánh giá chung, {N} năm qua, {W} luôn bám sát các nội dung của {D}, phân công rõ người, rõ việc, rõ trách nhiệm."};
-    s = Replace(Replace(Replace(r_.Pick(kOpen), "{N}", std::to_string(years_)), "{W}", who), "{D}", "@");
+        "Qua {N} năm triển khai thực hiện {D}, {W} đã lãnh đạo, chỉ đạo các cấp ủy, tổ chức đảng "
+        "xây dựng kế hoạch, tổ chức học tập, quán triệt nghiêm túc, kịp thời.",
+        "Sau {N} năm thực hiện {D}, nhận thức của cán bộ, đảng viên và Nhân dân về ý nghĩa, tầm "
+        "quan trọng của {D} được nâng lên rõ rệt.",
+        "Theo báo cáo tại hội nghị, {N} năm qua, {W} đã ban hành nhiều văn bản lãnh đạo, chỉ đạo, "
+        "cụ thể hóa {D} phù hợp với tình hình thực tế của địa phương.",
+        "Báo cáo sơ bộ cho thấy, trong {N} năm thực hiện {D}, các chi, đảng bộ trực thuộc đã tổ "
+        "chức quán triệt đến 100% cán bộ, đảng viên.",
+        "Trong {N} năm qua, việc triển khai thực hiện {D} được các cấp ủy, chính quyền quan tâm, "
+        "tạo sự thống nhất cao trong Đảng bộ.",
+        "Đánh giá chung, {N} năm qua, {W} luôn bám sát các nội dung của {D}, phân công rõ người, "
+        "rõ việc, rõ trách nhiệm."};
+    s = Replace(Replace(Replace(r_.Pick(kOpen), "{N}", std::to_string(years_)), "{W}", who), "{D}",
+                "@");
   } else {
     static const Strs kOpen = {
-        "Tại hội nghị, các đại biểu được nghe báo cáo viên truyền đạt những nội dung cơ bản, cốt lõi của {D}.",
-        "Hội nghị đã nghe quán triệt những điểm mới, những nội dung trọng tâm của {D} và yêu cầu đặt ra đối với địa phương.",
-        "Nội dung {D} được truyền đạt ngắn gọn, dễ hiểu, giúp cán bộ, đảng viên nắm được mục tiêu, nhiệm vụ và giải pháp chủ yếu.",
-        "Theo đó, {D} xác định rõ quan điểm chỉ đạo, mục tiêu tổng quát và các nhóm nhiệm vụ, giải pháp đến năm 2030."};
+        "Tại hội nghị, các đại biểu được nghe báo cáo viên truyền đạt những nội dung cơ bản, cốt "
+        "lõi của {D}.",
+        "Hội nghị đã nghe quán triệt những điểm mới, những nội dung trọng tâm của {D} và yêu cầu "
+        "đặt ra đối với địa phương.",
+        "Nội dung {D} được truyền đạt ngắn gọn, dễ hiểu, giúp cán bộ, đảng viên nắm được mục tiêu, "
+        "nhiệm vụ và giải pháp chủ yếu.",
+        "Theo đó, {D} xác định rõ quan điểm chỉ đạo, mục tiêu tổng quát và các nhóm nhiệm vụ, giải "
+        "pháp đến năm 2030."};
     s = Replace(r_.Pick(kOpen), "{D}", "@");
   }
   // The first '@' names the document by code or short form, any later one by short form.
@@ -916,19 +1078,35 @@ std::string Writer::ChainParagraph() {
   auto tell = [&](int x, int y) {
     Doc& d = docs_[x];
     bool first = d.mentions == 0;
-    std::string target = docs_[y].mentions > 0 ? (r_.P(0.5) ? NameShort(y) : NameCode(y)) : NameFull(y, false);
+    std::string target =
+        docs_[y].mentions > 0 ? (r_.P(0.5) ? NameShort(y) : NameCode(y)) : NameFull(y, false);
     if (docs_[y].plenum_only) target = NamePlenum(y);
     size_t form = r_.Below(6);
     bool subject = form >= 1 && form <= 3;  // the issuer is the sentence's subject
     std::string named = first ? NameFull(x, r_.P(0.4), !subject) : NameCode(x);
     std::string s;
     switch (form) {
-      case 0: s = named + " " + r_.Pick(Strs{"thực hiện", "về thực hiện", "triển khai thực hiện", "về tiếp tục thực hiện", "để cụ thể hóa"}) + " " + target; break;
-      case 1: s = "Thực hiện " + target + ", " + d.issuer + " đã ban hành " + named; break;
-      case 2: s = "Để cụ thể hóa " + target + ", " + d.issuer + " ban hành " + named; break;
-      case 3: s = d.issuer + " ban hành " + named + " để triển khai thực hiện " + target; break;
-      case 4: s = "Trên cơ sở " + named + " triển khai thực hiện " + target; break;
-      default: s = named + " về việc thực hiện " + target; break;
+      case 0:
+        s = named + " " +
+            r_.Pick(Strs{"thực hiện", "về thực hiện", "triển khai thực hiện",
+                         "về tiếp tục thực hiện", "để cụ thể hóa"}) +
+            " " + target;
+        break;
+      case 1:
+        s = "Thực hiện " + target + ", " + d.issuer + " đã ban hành " + named;
+        break;
+      case 2:
+        s = "Để cụ thể hóa " + target + ", " + d.issuer + " ban hành " + named;
+        break;
+      case 3:
+        s = d.issuer + " ban hành " + named + " để triển khai thực hiện " + target;
+        break;
+      case 4:
+        s = "Trên cơ sở " + named + " triển khai thực hiện " + target;
+        break;
+      default:
+        s = named + " về việc thực hiện " + target;
+        break;
     }
     rels_.push_back({x, y, "implements", s});
     int until = docs_[x].date.y + r_.In(3, 8);
@@ -936,8 +1114,7 @@ std::string Writer::ChainParagraph() {
         ", xác định rõ mục tiêu, nhiệm vụ, giải pháp và lộ trình thực hiện.",
         "; đồng thời chỉ đạo các cơ quan, đơn vị xây dựng kế hoạch cụ thể.",
         ", phân công nhiệm vụ cụ thể cho từng cơ quan, đơn vị.",
-        ", trong đó đề ra các chỉ tiêu cụ thể đến năm " + std::to_string(until) + ".",
-        "."};
+        ", trong đó đề ra các chỉ tiêu cụ thể đến năm " + std::to_string(until) + ".", "."};
     out += (out.empty() ? "" : " ") + s + r_.Pick(kTail);
   };
   for (int x : {p_, dist_, own_}) {
@@ -969,19 +1146,25 @@ std::string Writer::ListParagraph() {
   juris = x_.gaz.JurisdictionOf(*h_.province);
   (void)province;
   for (int k = 0; k < n; ++k) {
-    int i = AddLocal("TU", issuer + " " + (h_.province_bare), juris, Strs{"ĐA", "KH", "CT", "NQ", "KH", "CTr"}, Date{},
-                     false);
+    int i = AddLocal("TU", issuer + " " + (h_.province_bare), juris,
+                     Strs{"ĐA", "KH", "CT", "NQ", "KH", "CTr"}, Date{}, false);
     docs_[i].note = "suffix from the issuer named after the list";
     names.push_back(NameShort(i));
   }
   static const Strs kFrame = {
-      "Thời gian tới, các cấp ủy tiếp tục thực hiện tốt {L} của {I}; gắn với nhiệm vụ chính trị của từng cơ quan, đơn vị.",
-      "Cùng với đó, {W} chỉ đạo lồng ghép việc thực hiện {L} của {I} trong sinh hoạt chi bộ định kỳ.",
-      "Để thực hiện hiệu quả {L} của {I}, đồng chí đề nghị người đứng đầu cấp ủy các cấp phải nêu gương, đi đầu.",
-      "Các nội dung trên được triển khai đồng bộ với {L} của {I}, tạo sự lan tỏa sâu rộng trong Nhân dân."};
+      "Thời gian tới, các cấp ủy tiếp tục thực hiện tốt {L} của {I}; gắn với nhiệm vụ chính trị "
+      "của từng cơ quan, đơn vị.",
+      "Cùng với đó, {W} chỉ đạo lồng ghép việc thực hiện {L} của {I} trong sinh hoạt chi bộ định "
+      "kỳ.",
+      "Để thực hiện hiệu quả {L} của {I}, đồng chí đề nghị người đứng đầu cấp ủy các cấp phải nêu "
+      "gương, đi đầu.",
+      "Các nội dung trên được triển khai đồng bộ với {L} của {I}, tạo sự lan tỏa sâu rộng trong "
+      "Nhân dân."};
   std::string w = h_.bloc ? "Ban Thường vụ Đảng ủy Khối" : "Ban Thường vụ " + h_.committee;
   std::string frame = r_.Pick(kFrame);
-  return Replace(Replace(Replace(frame, "{L}", Join(names, ", ", r_.P(0.5) ? " và " : ", ")), "{I}", issuer), "{W}", w);
+  return Replace(
+      Replace(Replace(frame, "{L}", Join(names, ", ", r_.P(0.5) ? " và " : ", ")), "{I}", issuer),
+      "{W}", w);
 }
 
 // A plenum resolution named by its plenum, sometimes linked to a local document.
@@ -991,16 +1174,21 @@ std::string Writer::PlenumParagraph() {
   int local = own_ >= 0 ? own_ : dist_ >= 0 ? dist_ : p_;
   if (local >= 0 && docs_[local].mentions > 0 && r_.P(0.5)) {
     std::string l = NameShort(local);
-    std::string s = "Gắn " + l + " với " + r_.Pick(Strs{"các giải pháp thực hiện ", "việc thực hiện ", ""}) + name;
+    std::string s = "Gắn " + l + " với " +
+                    r_.Pick(Strs{"các giải pháp thực hiện ", "việc thực hiện ", ""}) + name;
     rels_.push_back({local, i, "linked", s});
-    return s + ", " + r_.Pick(Strs{"từng bước nhận diện rõ những biểu hiện suy thoái về tư tưởng chính trị, đạo đức, lối sống.",
-                                   "góp phần xây dựng tổ chức đảng trong sạch, vững mạnh.",
-                                   "tạo chuyển biến trong nhận thức và hành động của cán bộ, đảng viên."});
+    return s + ", " +
+           r_.Pick(Strs{"từng bước nhận diện rõ những biểu hiện suy thoái về tư tưởng chính trị, "
+                        "đạo đức, lối sống.",
+                        "góp phần xây dựng tổ chức đảng trong sạch, vững mạnh.",
+                        "tạo chuyển biến trong nhận thức và hành động của cán bộ, đảng viên."});
   }
   static const Strs kFrame = {
       "Việc thực hiện được gắn với đẩy mạnh thực hiện {P} về xây dựng, chỉnh đốn Đảng.",
-      "Các chi, đảng bộ trực thuộc đã kết hợp kiểm điểm theo tinh thần {P} với đánh giá chất lượng tổ chức cơ sở đảng hằng năm.",
-      "Cùng với đó, việc học tập, quán triệt {P} được tổ chức đầy đủ, đạt tỷ lệ {X} đảng viên tham gia.",
+      "Các chi, đảng bộ trực thuộc đã kết hợp kiểm điểm theo tinh thần {P} với đánh giá chất lượng "
+      "tổ chức cơ sở đảng hằng năm.",
+      "Cùng với đó, việc học tập, quán triệt {P} được tổ chức đầy đủ, đạt tỷ lệ {X} đảng viên tham "
+      "gia.",
       "Nhiều nơi đã lồng ghép nội dung {P} trong sinh hoạt chuyên đề của chi bộ."};
   std::string pct = std::to_string(r_.In(90, 99));
   pct += r_.P(0.5) ? "%" : ",5%";
@@ -1010,51 +1198,84 @@ std::string Writer::PlenumParagraph() {
 // A sentence of the genre with numbers that are not documents.
 std::string Writer::Sentence() {
   static const Strs kS = {
-      "Toàn {U} đã tổ chức {n} lớp học tập, quán triệt với {N} lượt cán bộ, đảng viên tham gia, đạt {p}.",
-      "Công tác tuyên truyền được đẩy mạnh với {N} tin, bài đăng tải trên trang thông tin điện tử và mạng xã hội.",
-      "Các cấp ủy đã kiểm tra, giám sát {n} tổ chức đảng và {n} đảng viên, qua đó kịp thời chấn chỉnh những hạn chế.",
-      "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên đạt {p}; đảng viên hoàn thành tốt nhiệm vụ đạt {p}.",
+      "Toàn {U} đã tổ chức {n} lớp học tập, quán triệt với {N} lượt cán bộ, đảng viên tham gia, "
+      "đạt {p}.",
+      "Công tác tuyên truyền được đẩy mạnh với {N} tin, bài đăng tải trên trang thông tin điện tử "
+      "và mạng xã hội.",
+      "Các cấp ủy đã kiểm tra, giám sát {n} tổ chức đảng và {n} đảng viên, qua đó kịp thời chấn "
+      "chỉnh những hạn chế.",
+      "Tỷ lệ tổ chức cơ sở đảng hoàn thành tốt nhiệm vụ trở lên đạt {p}; đảng viên hoàn thành tốt "
+      "nhiệm vụ đạt {p}.",
       "Nhân dân đã đóng góp {M} cùng hàng nghìn ngày công để xây dựng đường giao thông nông thôn.",
-      "Đến nay, {n} chi bộ đã xây dựng được mô hình “Dân vận khéo” tiêu biểu, được nhân rộng trong toàn {U}.",
-      "Lực lượng cộng tác viên dư luận xã hội gồm {n} đồng chí thường xuyên nắm bắt, phản ánh kịp thời tâm tư, nguyện vọng của Nhân dân.",
+      "Đến nay, {n} chi bộ đã xây dựng được mô hình “Dân vận khéo” tiêu biểu, được nhân rộng trong "
+      "toàn {U}.",
+      "Lực lượng cộng tác viên dư luận xã hội gồm {n} đồng chí thường xuyên nắm bắt, phản ánh kịp "
+      "thời tâm tư, nguyện vọng của Nhân dân.",
       "Thu nhập bình quân đầu người năm {Y} ước đạt {M}/người/năm, tăng so với đầu nhiệm kỳ.",
-      "Ban Chỉ đạo 35 của {U} thường xuyên theo dõi, phát hiện và đấu tranh với các thông tin xấu, độc trên không gian mạng.",
-      "Trong kỳ, Ủy ban kiểm tra các cấp đã thi hành kỷ luật {n} đảng viên vi phạm; thu hồi {M} sai phạm.",
-      "Việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh được gắn với nhiệm vụ chính trị của từng cơ quan, đơn vị.",
+      "Ban Chỉ đạo 35 của {U} thường xuyên theo dõi, phát hiện và đấu tranh với các thông tin xấu, "
+      "độc trên không gian mạng.",
+      "Trong kỳ, Ủy ban kiểm tra các cấp đã thi hành kỷ luật {n} đảng viên vi phạm; thu hồi {M} "
+      "sai phạm.",
+      "Việc học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh được gắn với nhiệm vụ "
+      "chính trị của từng cơ quan, đơn vị.",
       "Có {n} tập thể và {n} cá nhân được các cấp khen thưởng trong quá trình thực hiện.",
       "Tổng số đảng viên của Đảng bộ hiện có {N} đồng chí, sinh hoạt tại {n} chi, đảng bộ cơ sở.",
       "Năm {Y}, toàn Đảng bộ kết nạp mới {n} đảng viên, vượt chỉ tiêu cấp trên giao.",
-      "Ngoài ra, {U} đã tổ chức {n} cuộc đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính quyền với Nhân dân.",
-      "Các tổ chức chính trị - xã hội đã vận động hội viên tham gia {n} công trình, phần việc thanh niên với tổng kinh phí {M}.",
+      "Ngoài ra, {U} đã tổ chức {n} cuộc đối thoại trực tiếp giữa người đứng đầu cấp ủy, chính "
+      "quyền với Nhân dân.",
+      "Các tổ chức chính trị - xã hội đã vận động hội viên tham gia {n} công trình, phần việc "
+      "thanh niên với tổng kinh phí {M}.",
       "Đường dây nóng của {U} ({T}) tiếp nhận và xử lý {n} phản ánh, kiến nghị của người dân.",
-      "Hội nghị Ban Chấp hành Trung ương lần thứ {k} khóa XIII đã đặt ra những yêu cầu mới đối với công tác xây dựng Đảng.",
-      "Đại hội Đảng bộ {U} lần thứ {R}, nhiệm kỳ 2020 - 2025 đã đề ra {n} chỉ tiêu chủ yếu, đến nay cơ bản đạt và vượt.",
+      "Hội nghị Ban Chấp hành Trung ương lần thứ {k} khóa XIII đã đặt ra những yêu cầu mới đối với "
+      "công tác xây dựng Đảng.",
+      "Đại hội Đảng bộ {U} lần thứ {R}, nhiệm kỳ 2020 - 2025 đã đề ra {n} chỉ tiêu chủ yếu, đến "
+      "nay cơ bản đạt và vượt.",
       "Tỷ lệ hộ nghèo giảm còn {p}, tỷ lệ người dân tham gia bảo hiểm y tế đạt {p}.",
       "Công tác cải cách hành chính có chuyển biến, {p} hồ sơ được giải quyết đúng và trước hạn.",
-      "Nhiều mô hình hay, cách làm hiệu quả được nhân rộng, tạo sức lan tỏa trong cán bộ, đảng viên và Nhân dân.",
-      "Bên cạnh kết quả đạt được, việc thực hiện vẫn còn một số hạn chế như: công tác tuyên truyền ở một số nơi chưa thường xuyên; vai trò nêu gương của một bộ phận cán bộ chưa cao.",
-      "Một số cấp ủy chưa chủ động cụ thể hóa nội dung phù hợp với đặc điểm của cơ quan, đơn vị; việc sơ kết, đánh giá có lúc chưa kịp thời.",
-      "Nguyên nhân của hạn chế được chỉ ra là nhận thức của một số cán bộ, đảng viên chưa đầy đủ, công tác kiểm tra, đôn đốc có lúc chưa sâu sát.",
-      "Hội nghị đã dành thời gian thảo luận, làm rõ những kết quả đạt được, những tồn tại, hạn chế và bài học kinh nghiệm.",
-      "Các đại biểu tập trung phân tích nguyên nhân, đề xuất nhiều giải pháp thiết thực để nâng cao hiệu quả thực hiện trong thời gian tới.",
-      "Có {n} ý kiến tham luận tại hội nghị, tập trung vào các giải pháp đổi mới phương thức lãnh đạo của cấp ủy.",
+      "Nhiều mô hình hay, cách làm hiệu quả được nhân rộng, tạo sức lan tỏa trong cán bộ, đảng "
+      "viên và Nhân dân.",
+      "Bên cạnh kết quả đạt được, việc thực hiện vẫn còn một số hạn chế như: công tác tuyên truyền "
+      "ở một số nơi chưa thường xuyên; vai trò nêu gương của một bộ phận cán bộ chưa cao.",
+      "Một số cấp ủy chưa chủ động cụ thể hóa nội dung phù hợp với đặc điểm của cơ quan, đơn vị; "
+      "việc sơ kết, đánh giá có lúc chưa kịp thời.",
+      "Nguyên nhân của hạn chế được chỉ ra là nhận thức của một số cán bộ, đảng viên chưa đầy đủ, "
+      "công tác kiểm tra, đôn đốc có lúc chưa sâu sát.",
+      "Hội nghị đã dành thời gian thảo luận, làm rõ những kết quả đạt được, những tồn tại, hạn chế "
+      "và bài học kinh nghiệm.",
+      "Các đại biểu tập trung phân tích nguyên nhân, đề xuất nhiều giải pháp thiết thực để nâng "
+      "cao hiệu quả thực hiện trong thời gian tới.",
+      "Có {n} ý kiến tham luận tại hội nghị, tập trung vào các giải pháp đổi mới phương thức lãnh "
+      "đạo của cấp ủy.",
       "Toàn {U} có {N} hộ gia đình được công nhận đạt chuẩn “Gia đình văn hóa”, chiếm {p}.",
-      "Công tác quốc phòng, an ninh được giữ vững; tình hình an ninh chính trị, trật tự an toàn xã hội ổn định.",
-      "Trang thông tin điện tử của {U} đã có {N} lượt truy cập, trở thành kênh thông tin chính thống của địa phương.",
-      "Tổng vốn đầu tư phát triển trên địa bàn đạt {M}, tập trung cho hạ tầng giao thông, y tế và giáo dục.",
-      "Các nhóm Zalo, Facebook do các chi bộ quản lý đã thu hút {N} thành viên tham gia, kịp thời định hướng dư luận.",
+      "Công tác quốc phòng, an ninh được giữ vững; tình hình an ninh chính trị, trật tự an toàn xã "
+      "hội ổn định.",
+      "Trang thông tin điện tử của {U} đã có {N} lượt truy cập, trở thành kênh thông tin chính "
+      "thống của địa phương.",
+      "Tổng vốn đầu tư phát triển trên địa bàn đạt {M}, tập trung cho hạ tầng giao thông, y tế và "
+      "giáo dục.",
+      "Các nhóm Zalo, Facebook do các chi bộ quản lý đã thu hút {N} thành viên tham gia, kịp thời "
+      "định hướng dư luận.",
       "Hằng năm, {p} chi bộ tổ chức sinh hoạt chuyên đề ít nhất một lần mỗi quý.",
-      "Ủy ban MTTQ Việt Nam và các đoàn thể đã tổ chức {n} buổi tuyên truyền, thu hút {N} lượt người tham dự.",
-      "Qua đó, ý thức tự giác, tinh thần trách nhiệm của cán bộ, đảng viên được nâng lên; nhiều khuyết điểm được khắc phục kịp thời.",
-      "Đặc biệt, công tác phát triển đảng viên trong doanh nghiệp ngoài khu vực nhà nước có bước chuyển biến tích cực với {n} đảng viên mới.",
+      "Ủy ban MTTQ Việt Nam và các đoàn thể đã tổ chức {n} buổi tuyên truyền, thu hút {N} lượt "
+      "người tham dự.",
+      "Qua đó, ý thức tự giác, tinh thần trách nhiệm của cán bộ, đảng viên được nâng lên; nhiều "
+      "khuyết điểm được khắc phục kịp thời.",
+      "Đặc biệt, công tác phát triển đảng viên trong doanh nghiệp ngoài khu vực nhà nước có bước "
+      "chuyển biến tích cực với {n} đảng viên mới.",
       "Số lượng cán bộ, công chức có trình độ đại học trở lên chiếm {p}, đáp ứng yêu cầu nhiệm vụ.",
-      "Mọi thông tin đóng góp xin gửi về số điện thoại {T} hoặc hộp thư điện tử của Ban Tuyên giáo.",
-      "Từ năm {Y} đến nay, {U} đã xây dựng {n} công trình dân sinh, trao {n} căn nhà đại đoàn kết với tổng trị giá {M}.",
-      "Công tác giáo dục lý luận chính trị được chú trọng, {N} lượt cán bộ được cử đi đào tạo, bồi dưỡng.",
-      "Đội ngũ báo cáo viên các cấp gồm {n} đồng chí, hằng tháng được cung cấp tài liệu định hướng kịp thời.",
+      "Mọi thông tin đóng góp xin gửi về số điện thoại {T} hoặc hộp thư điện tử của Ban Tuyên "
+      "giáo.",
+      "Từ năm {Y} đến nay, {U} đã xây dựng {n} công trình dân sinh, trao {n} căn nhà đại đoàn kết "
+      "với tổng trị giá {M}.",
+      "Công tác giáo dục lý luận chính trị được chú trọng, {N} lượt cán bộ được cử đi đào tạo, bồi "
+      "dưỡng.",
+      "Đội ngũ báo cáo viên các cấp gồm {n} đồng chí, hằng tháng được cung cấp tài liệu định hướng "
+      "kịp thời.",
       "Sau {k} tháng triển khai, đã có {n} sáng kiến được ghi nhận và áp dụng vào thực tiễn.",
-      "Hưởng ứng phong trào thi đua, các cơ quan, đơn vị đăng ký {n} phần việc cụ thể, đến nay hoàn thành {p}.",
-      "Tổng số lượt tiếp công dân trong kỳ là {N} lượt, giải quyết dứt điểm {n} vụ việc phức tạp, kéo dài."};
+      "Hưởng ứng phong trào thi đua, các cơ quan, đơn vị đăng ký {n} phần việc cụ thể, đến nay "
+      "hoàn thành {p}.",
+      "Tổng số lượt tiếp công dân trong kỳ là {N} lượt, giải quyết dứt điểm {n} vụ việc phức tạp, "
+      "kéo dài."};
   std::string s = r_.Pick(kS);
   std::string u = h_.bloc ? "Đảng bộ Khối" : h_.place_word == "tỉnh" ? "tỉnh" : h_.place_word;
   s = Replace(s, "{U}", u);
@@ -1062,14 +1283,23 @@ std::string Writer::Sentence() {
   for (size_t i = 0; i < s.size(); ++i) {
     if (s[i] == '{' && i + 2 < s.size() && s[i + 2] == '}') {
       char c = s[i + 1];
-      if (c == 'n') out += std::to_string(r_.In(2, 180));
-      else if (c == 'N') out += Thousands(r_.In(150, 52000));
-      else if (c == 'p') out += Percent();
-      else if (c == 'M') out += Number().find("đồng") != std::string::npos ? Thousands(r_.In(2, 900)) + " triệu đồng" : Thousands(r_.In(2, 90)) + " tỷ đồng";
-      else if (c == 'Y') out += std::to_string(meeting_.y - r_.In(1, 4));
-      else if (c == 'k') out += std::to_string(r_.In(2, 12));
-      else if (c == 'R') out += Roman(r_.In(8, 16));
-      else if (c == 'T') out += Phone();
+      if (c == 'n')
+        out += std::to_string(r_.In(2, 180));
+      else if (c == 'N')
+        out += Thousands(r_.In(150, 52000));
+      else if (c == 'p')
+        out += Percent();
+      else if (c == 'M')
+        out += Number().find("đồng") != std::string::npos ? Thousands(r_.In(2, 900)) + " triệu đồng"
+                                                          : Thousands(r_.In(2, 90)) + " tỷ đồng";
+      else if (c == 'Y')
+        out += std::to_string(meeting_.y - r_.In(1, 4));
+      else if (c == 'k')
+        out += std::to_string(r_.In(2, 12));
+      else if (c == 'R')
+        out += Roman(r_.In(8, 16));
+      else if (c == 'T')
+        out += Phone();
       i += 2;
     } else {
       out += s[i];
@@ -1090,20 +1320,27 @@ std::string Writer::Filler() {
 
 std::string Writer::SpeechParagraph() {
   static const Strs kOpen = {
-      "Phát biểu chỉ đạo hội nghị, đồng chí {P} biểu dương những kết quả đạt được trong thời gian qua.",
-      "Kết luận hội nghị, đồng chí {P}, {R} ghi nhận, đánh giá cao sự nỗ lực của các cấp ủy, tổ chức đảng.",
-      "Phát biểu tại hội nghị, đồng chí {P} đề nghị các cấp ủy, chính quyền tiếp tục quán triệt sâu sắc các nội dung đã đề ra.",
-      "Đồng chí {P} nhấn mạnh, thời gian tới cần tập trung khắc phục những hạn chế đã được chỉ ra tại hội nghị.",
-      "Thay mặt {C}, đồng chí {P} ghi nhận những kết quả nổi bật và chỉ ra một số nhiệm vụ trọng tâm."};
+      "Phát biểu chỉ đạo hội nghị, đồng chí {P} biểu dương những kết quả đạt được trong thời gian "
+      "qua.",
+      "Kết luận hội nghị, đồng chí {P}, {R} ghi nhận, đánh giá cao sự nỗ lực của các cấp ủy, tổ "
+      "chức đảng.",
+      "Phát biểu tại hội nghị, đồng chí {P} đề nghị các cấp ủy, chính quyền tiếp tục quán triệt "
+      "sâu sắc các nội dung đã đề ra.",
+      "Đồng chí {P} nhấn mạnh, thời gian tới cần tập trung khắc phục những hạn chế đã được chỉ ra "
+      "tại hội nghị.",
+      "Thay mặt {C}, đồng chí {P} ghi nhận những kết quả nổi bật và chỉ ra một số nhiệm vụ trọng "
+      "tâm."};
   static const Strs kTask = {
       "tiếp tục tuyên truyền sâu rộng {D} đến cán bộ, đảng viên và Nhân dân;",
       "đề cao trách nhiệm nêu gương của người đứng đầu trong thực hiện {D};",
       "đưa nội dung {D} vào chương trình kiểm tra, giám sát hằng năm;",
-      "định kỳ sơ kết, đánh giá, kịp thời biểu dương, khen thưởng tập thể, cá nhân có thành tích trong thực hiện {D};",
+      "định kỳ sơ kết, đánh giá, kịp thời biểu dương, khen thưởng tập thể, cá nhân có thành tích "
+      "trong thực hiện {D};",
       "gắn việc thực hiện {D} với nhiệm vụ phát triển kinh tế - xã hội của địa phương;",
       "chú trọng đổi mới nội dung, phương thức tuyên truyền, vận dụng linh hoạt trên nền tảng số;"};
-  std::string s = Replace(Replace(Replace(r_.Pick(kOpen), "{P}", chair_), "{R}", chair_role_), "{C}",
-                          h_.bloc ? "Ban Thường vụ Đảng ủy Khối" : "Ban Thường vụ " + h_.committee);
+  std::string s =
+      Replace(Replace(Replace(r_.Pick(kOpen), "{P}", chair_), "{R}", chair_role_), "{C}",
+              h_.bloc ? "Ban Thường vụ Đảng ủy Khối" : "Ban Thường vụ " + h_.committee);
   s += " Đồng chí đề nghị thời gian tới cần:";
   int n = r_.In(2, 4);
   std::vector<int> cands;
@@ -1113,7 +1350,8 @@ std::string Writer::SpeechParagraph() {
       cands.push_back(i);
   for (int k = 0; k < n; ++k) {
     std::string t = r_.Pick(kTask);
-    if (t.find("{D}") != std::string::npos) t = Replace(t, "{D}", NameShort(cands[r_.Below(cands.size())]));
+    if (t.find("{D}") != std::string::npos)
+      t = Replace(t, "{D}", NameShort(cands[r_.Below(cands.size())]));
     s += " " + t;
   }
   s.back() = '.';
@@ -1124,24 +1362,46 @@ std::string Writer::AwardsParagraph() {
   awards_c_ = r_.In(2, 40);
   awards_i_ = r_.In(2, 60);
   int doc = review_ ? reviewed_[0] : c_;
-  std::string giver = h_.bloc ? "Ban Thường vụ Đảng ủy Khối" : (r_.P(0.5) ? "Ban Thường vụ " : "") + h_.unit.substr(0, h_.unit.find(" ("));
+  std::string giver =
+      h_.bloc ? "Ban Thường vụ Đảng ủy Khối"
+              : (r_.P(0.5) ? "Ban Thường vụ " : "") + h_.unit.substr(0, h_.unit.find(" ("));
   std::string what = r_.P(0.5) ? "giấy khen" : "Giấy khen";
   switch (r_.Below(4)) {
-    case 0: return "Dịp này, " + giver + " tặng " + what + " " + std::to_string(awards_c_) + " tập thể, " +
-                   std::to_string(awards_i_) + " cá nhân có thành tích xuất sắc trong thực hiện " + NameShort(doc) + ".";
-    case 1: return "Nhân dịp này, " + giver + " đã trao " + what + " cho " + std::to_string(awards_c_) + " tập thể và " +
-                   std::to_string(awards_i_) + " cá nhân có thành tích tiêu biểu" + (review_ ? " qua " + std::to_string(years_) + " năm thực hiện " + NameShort(doc) : "") + ".";
-    case 2: return "Tại hội nghị, " + std::to_string(awards_c_) + " tập thể và " + std::to_string(awards_i_) +
-                   " cá nhân được " + giver + " tặng " + what + " vì đã có thành tích trong thực hiện " + NameShort(doc) + ".";
-    default: return "Dịp này, " + std::to_string(awards_c_) + " tập thể, " + std::to_string(awards_i_) +
-                    " cá nhân được khen thưởng vì có thành tích xuất sắc.";
+    case 0:
+      return "Dịp này, " + giver + " tặng " + what + " " + std::to_string(awards_c_) +
+             " tập thể, " + std::to_string(awards_i_) +
+             " cá nhân có thành tích xuất sắc trong thực hiện " + NameShort(doc) + ".";
+    case 1:
+      return "Nhân dịp này, " + giver + " đã trao " + what + " cho " + std::to_string(awards_c_) +
+             " tập thể và " + std::to_string(awards_i_) + " cá nhân có thành tích tiêu biểu" +
+             (review_ ? " qua " + std::to_string(years_) + " năm thực hiện " + NameShort(doc)
+                      : "") +
+             ".";
+    case 2:
+      return "Tại hội nghị, " + std::to_string(awards_c_) + " tập thể và " +
+             std::to_string(awards_i_) + " cá nhân được " + giver + " tặng " + what +
+             " vì đã có thành tích trong thực hiện " + NameShort(doc) + ".";
+    default:
+      return "Dịp này, " + std::to_string(awards_c_) + " tập thể, " + std::to_string(awards_i_) +
+             " cá nhân được khen thưởng vì có thành tích xuất sắc.";
   }
 }
 
 std::string Writer::Trailer() {
-  static const Strs kLines = {"Bản in", "Quay lại", "Tin cùng chuyên mục", "Tin mới hơn", "Tin đã đưa",
-                              "Bình luận", "Ý kiến bạn đọc (0)", "Chia sẻ", "Lên đầu trang", "Gửi email",
-                              "Các tin khác", "Thủ tục hành chính", "Liên kết website", "Bản quyền thuộc về cơ quan chủ quản",
+  static const Strs kLines = {"Bản in",
+                              "Quay lại",
+                              "Tin cùng chuyên mục",
+                              "Tin mới hơn",
+                              "Tin đã đưa",
+                              "Bình luận",
+                              "Ý kiến bạn đọc (0)",
+                              "Chia sẻ",
+                              "Lên đầu trang",
+                              "Gửi email",
+                              "Các tin khác",
+                              "Thủ tục hành chính",
+                              "Liên kết website",
+                              "Bản quyền thuộc về cơ quan chủ quản",
                               "Ghi rõ nguồn khi phát hành lại thông tin từ trang này"};
   static const Strs kOther = {
       "Hội nghị Ban Chấp hành Đảng bộ lần thứ {n} đánh giá kết quả công tác quý",
@@ -1157,10 +1417,11 @@ std::string Writer::Trailer() {
   for (int i = 0; i < n; ++i) out += r_.Pick(kLines) + "\n";
   if (r_.P(0.6)) {
     int m = r_.In(2, 4);
-    for (int i = 0; i < m; ++i)
-    {
+    for (int i = 0; i < m; ++i) {
       std::string line = r_.Pick(kOther);
-      out += Replace(Replace(line, "{n}", std::to_string(r_.In(2, 60))), "{Y}", std::to_string(meeting_.y)) + "\n";
+      out += Replace(Replace(line, "{n}", std::to_string(r_.In(2, 60))), "{Y}",
+                     std::to_string(meeting_.y)) +
+             "\n";
     }
   }
   if (r_.P(0.6)) out += "Lượt xem: " + std::to_string(r_.In(40, 900000)) + "\n";
@@ -1168,30 +1429,42 @@ std::string Writer::Trailer() {
     out += "Điện thoại: " + Phone();
     out += " - Fax: " + Phone() + "\n";
   }
-  if (r_.P(0.4)) out += "Địa chỉ: Số " + std::to_string(r_.In(1, 250)), out += ", đường " + r_.Pick(Strs{"Hùng Vương", "Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "30 Tháng 4", "Quang Trung"}) + ", " + h_.province_place + "\n";
+  if (r_.P(0.4))
+    out += "Địa chỉ: Số " + std::to_string(r_.In(1, 250)),
+        out += ", đường " +
+               r_.Pick(Strs{"Hùng Vương", "Trần Hưng Đạo", "Lê Lợi", "Nguyễn Huệ", "30 Tháng 4",
+                            "Quang Trung"}) +
+               ", " + h_.province_place + "\n";
   if (r_.P(0.4)) out += "Số lượt truy cập: " + Thousands(r_.In(10000, 9000000)) + "\n";
   return out;
 }
 
 // ---- the gold ----------------------------------------------------------------------
 
-std::string Writer::Gold(const std::string& name, const std::string& site, const std::string& author) {
-  auto str_or_null = [](const std::string& s) { return s.empty() ? std::string("null") : JsonString(s); };
-  std::string g = "{\"file\": " + JsonString(name) + ", \"published\": " +
-                  (has_published_ ? JsonString(Iso(published_)) : "null") + ", \"source\": " + JsonString(site) +
-                  ", \"author\": " + JsonString(author) + ", \"documents\": [";
+std::string Writer::Gold(const std::string& name, const std::string& site,
+                         const std::string& author) {
+  auto str_or_null = [](const std::string& s) {
+    return s.empty() ? std::string("null") : JsonString(s);
+  };
+  std::string g = "{\"file\": " + JsonString(name) +
+                  ", \"published\": " + (has_published_ ? JsonString(Iso(published_)) : "null") +
+                  ", \"source\": " + JsonString(site) + ", \"author\": " + JsonString(author) +
+                  ", \"documents\": [";
   bool first = true;
   for (const Doc& d : docs_) {
     if (d.surfaces.empty()) continue;
     if (!first) g += ", ";
     first = false;
-    g += "{\"type\": " + JsonString(d.plenum_only ? "NQ" : d.type) + ", \"number\": " +
-         (d.plenum_only ? "null" : JsonString(d.number)) + ", \"suffix\": " + JsonString(d.suffix) +
-         ", \"family\": \"party\", \"issuer\": " + str_or_null(d.issuer) + ", \"jurisdiction\": " +
-         str_or_null(d.jurisdiction) + ", \"date\": " + (d.has_date ? JsonString(Iso(d.date)) : "null") +
-         ", \"title\": " + str_or_null(d.title) + ", \"plenum\": " +
-         (d.plenum_only ? JsonString(d.plenum) : "null") + ", \"term\": " +
-         (d.plenum_only || d.central ? JsonString(d.term) : "null") + ", \"surface\": [";
+    g += "{\"type\": " + JsonString(d.plenum_only ? "NQ" : d.type) +
+         ", \"number\": " + (d.plenum_only ? "null" : JsonString(d.number)) +
+         ", \"suffix\": " + JsonString(d.suffix) +
+         ", \"family\": \"party\", \"issuer\": " + str_or_null(d.issuer) +
+         ", \"jurisdiction\": " + str_or_null(d.jurisdiction) +
+         ", \"date\": " + (d.has_date ? JsonString(Iso(d.date)) : "null") +
+         ", \"title\": " + str_or_null(d.title) +
+         ", \"plenum\": " + (d.plenum_only ? JsonString(d.plenum) : "null") +
+         ", \"term\": " + (d.plenum_only || d.central ? JsonString(d.term) : "null") +
+         ", \"surface\": [";
     for (size_t k = 0; k < d.surfaces.size(); ++k) g += (k ? ", " : "") + JsonString(d.surfaces[k]);
     g += "]";
     if (!d.note.empty()) g += ", \"note\": " + JsonString(d.note);
@@ -1200,22 +1473,25 @@ std::string Writer::Gold(const std::string& name, const std::string& site, const
   g += "], \"relations\": [";
   for (size_t k = 0; k < rels_.size(); ++k) {
     const Relation& r = rels_[k];
-    g += (k ? ", " : "") + std::string("{\"from\": ") + JsonString(docs_[r.from].Ref()) + ", \"rel\": " +
-         JsonString(r.rel) + ", \"to\": " + JsonString(docs_[r.to].Ref()) + ", \"evidence\": " + JsonString(r.evidence) + "}";
+    g += (k ? ", " : "") + std::string("{\"from\": ") + JsonString(docs_[r.from].Ref()) +
+         ", \"rel\": " + JsonString(r.rel) + ", \"to\": " + JsonString(docs_[r.to].Ref()) +
+         ", \"evidence\": " + JsonString(r.evidence) + "}";
   }
   auto refs = [&](const std::vector<int>& ids) {
     std::string s = "[";
     for (size_t k = 0; k < ids.size(); ++k) s += (k ? ", " : "") + JsonString(docs_[ids[k]].Ref());
     return s + "]";
   };
-  g += "], \"meetings\": [{\"unit\": " + JsonString(h_.unit) + ", \"unit_level\": " + JsonString(h_.level) +
-       ", \"province\": " + JsonString(h_.province_gold) + ", \"kind\": " + JsonString(kind_) + ", \"years\": " +
-       (review_ ? std::to_string(years_) : "null") + ", \"reviewed\": " + refs(reviewed_) + ", \"launched\": " +
-       refs(launched_) + ", \"date\": " + (meeting_dated_ ? JsonString(Iso(meeting_)) : "null") +
+  g += "], \"meetings\": [{\"unit\": " + JsonString(h_.unit) +
+       ", \"unit_level\": " + JsonString(h_.level) +
+       ", \"province\": " + JsonString(h_.province_gold) + ", \"kind\": " + JsonString(kind_) +
+       ", \"years\": " + (review_ ? std::to_string(years_) : "null") +
+       ", \"reviewed\": " + refs(reviewed_) + ", \"launched\": " + refs(launched_) +
+       ", \"date\": " + (meeting_dated_ ? JsonString(Iso(meeting_)) : "null") +
        ", \"date_inferred\": " + (meeting_dated_ && !meeting_year_shown_ ? "true" : "false") +
        ", \"chair\": " + JsonString(chair_) + ", \"awards\": " +
-       (awards_c_ >= 0 ? "{\"collectives\": " + std::to_string(awards_c_) + ", \"individuals\": " +
-                             std::to_string(awards_i_) + "}"
+       (awards_c_ >= 0 ? "{\"collectives\": " + std::to_string(awards_c_) +
+                             ", \"individuals\": " + std::to_string(awards_i_) + "}"
                        : std::string("null")) +
        ", \"under\": " + (under_ >= 0 ? JsonString(docs_[under_].Ref()) : "null") + "}]}";
   return g;
@@ -1252,7 +1528,8 @@ Article Writer::Write() {
     }
   }
   ChooseHolder();
-  bool district_level = h_.level == "district" || h_.level == "town" || h_.level == "city under province";
+  bool district_level =
+      h_.level == "district" || h_.level == "town" || h_.level == "city under province";
   bool below = h_.committee == "Đảng ủy";  // commune or bloc
   // Local documents before 2009 would name units the gazetteer's map did not have yet.
   if (p_date.y < 2009) want_p = false;
@@ -1277,9 +1554,11 @@ Article Writer::Write() {
   // Local documents of the chain, dated on or before the meeting.
   std::string pj = x_.gaz.JurisdictionOf(*h_.province);
   if (want_p && !Before(meeting_, p_date)) {
-    std::string issuer = r_.P(0.6) ? "Ban Thường vụ " + h_.province_full_committee : h_.province_full_committee;
+    std::string issuer =
+        r_.P(0.6) ? "Ban Thường vụ " + h_.province_full_committee : h_.province_full_committee;
     p_ = AddLocal("TU", issuer, pj, Strs{"KH", "KH", "CTr", "ĐA", "CT", "NQ"}, p_date, r_.P(0.8));
-    if (docs_[p_].type == "ĐA" || docs_[p_].type == "CT" || docs_[p_].type == "NQ") docs_[p_].title = c.title;
+    if (docs_[p_].type == "ĐA" || docs_[p_].type == "CT" || docs_[p_].type == "NQ")
+      docs_[p_].title = c.title;
   }
   if (want_d && !Before(meeting_, d_date)) {
     const Unit* du = district_level ? h_.unit_ptr : h_.district;
@@ -1287,18 +1566,25 @@ Article Writer::Write() {
     std::string suffix = h_.suffix;
     if (!district_level) {
       const std::string& n = du->name;
-      w = StartsWith(n, "Huyện ") ? "Huyện ủy" : StartsWith(n, "Quận ") ? "Quận ủy" : StartsWith(n, "Thị xã ") ? "Thị ủy" : "Thành ủy";
+      w = StartsWith(n, "Huyện ")    ? "Huyện ủy"
+          : StartsWith(n, "Quận ")   ? "Quận ủy"
+          : StartsWith(n, "Thị xã ") ? "Thị ủy"
+                                     : "Thành ủy";
       suffix = w == "Huyện ủy" ? "HU" : w == "Quận ủy" ? "QU" : w == "Thị ủy" ? "TX" : "TU";
     }
     std::string issuer = (r_.P(0.7) ? "Ban Thường vụ " : "") + w + " " + Bare(du->name);
-    dist_ = AddLocal(suffix, issuer, x_.gaz.JurisdictionOf(*du), Strs{"KH", "KH", "KH", "CTr", "NQ", "ĐA"}, d_date,
-                     r_.P(0.8));
+    dist_ = AddLocal(suffix, issuer, x_.gaz.JurisdictionOf(*du),
+                     Strs{"KH", "KH", "KH", "CTr", "NQ", "ĐA"}, d_date, r_.P(0.8));
   }
   if (want_o && below && !Before(meeting_, o_date)) {
     std::string issuer = h_.bloc ? (r_.P(0.5) ? "Ban Thường vụ " : "") + h_.unit : h_.unit;
-    own_ = AddLocal("ĐU", issuer, h_.jurisdiction, Strs{"KH", "KH", "NQ", "CTr"}, o_date, r_.P(0.8));
+    own_ =
+        AddLocal("ĐU", issuer, h_.jurisdiction, Strs{"KH", "KH", "NQ", "CTr"}, o_date, r_.P(0.8));
   }
-  int main_doc = target == 1 && p_ >= 0 ? p_ : target == 2 && dist_ >= 0 ? dist_ : target == 3 && own_ >= 0 ? own_ : c_;
+  int main_doc = target == 1 && p_ >= 0      ? p_
+                 : target == 2 && dist_ >= 0 ? dist_
+                 : target == 3 && own_ >= 0  ? own_
+                                             : c_;
   if (review_) {
     // The period counts from the reviewed document; the era chosen for the holder stays.
     bool before_reform = Before(meeting_, kReform);
@@ -1314,7 +1600,8 @@ Article Writer::Write() {
   }
   // Local documents must predate the meeting.
   for (int* x : {&p_, &dist_, &own_}) {
-    if (*x >= 0 && Before(meeting_, docs_[*x].date)) docs_[*x].date = AddDays(meeting_, -r_.In(20, 60));
+    if (*x >= 0 && Before(meeting_, docs_[*x].date))
+      docs_[*x].date = AddDays(meeting_, -r_.In(20, 60));
   }
   if (review_) {
     reviewed_.push_back(main_doc);
@@ -1341,10 +1628,11 @@ Article Writer::Write() {
     std::string issuer = (r_.P(0.5) ? "Ban Thường vụ " : "BTV ") + h_.province_full_committee;
     under_ = AddLocal("TU", issuer, pj, Strs{"KH"}, AddDays(meeting_, -r_.In(20, 90)), true);
   }
-  if (review_ && r_.P(0.2) && !(h_.level == "province" || h_.level == "province-level city") && !h_.after_reform &&
-      !h_.bloc) {
+  if (review_ && r_.P(0.2) && !(h_.level == "province" || h_.level == "province-level city") &&
+      !h_.after_reform && !h_.bloc) {
     std::string issuer = "Ban Thường vụ " + h_.unit.substr(0, h_.unit.find(" ("));
-    new_plan_ = AddLocal(h_.suffix, issuer, h_.jurisdiction, Strs{"KH", "CTr"}, AddDays(meeting_, -r_.In(3, 30)), true);
+    new_plan_ = AddLocal(h_.suffix, issuer, h_.jurisdiction, Strs{"KH", "CTr"},
+                         AddDays(meeting_, -r_.In(3, 30)), true);
     launched_.push_back(new_plan_);
   }
   // A plenum resolution named by its plenum (not the central document of the story).
@@ -1352,7 +1640,9 @@ Article Writer::Write() {
     std::vector<size_t> fit;
     for (size_t i : x_.plenum_main) {
       const Central& e = x_.central[i];
-      if (Before(meeting_, e.date) || (e.plenum == c.plenum && e.term == c.term) || (e.type == c.type && e.number == c.number)) continue;
+      if (Before(meeting_, e.date) || (e.plenum == c.plenum && e.term == c.term) ||
+          (e.type == c.type && e.number == c.number))
+        continue;
       fit.push_back(i);
     }
     if (!fit.empty()) {
@@ -1379,11 +1669,16 @@ Article Writer::Write() {
     std::string pb = Replace(FoldVietnamese(h_.province_bare), " ", "");
     size_t f = r_.Below(5);
     std::string u = h_.unit.substr(0, h_.unit.find(" ("));
-    if (f == 0) site = "Trang thông tin điện tử " + u, host = b + "." + pb + ".dcs.vn";
-    else if (f == 1) site = "Cổng thông tin điện tử " + h_.province_place, host = pb + ".gov.vn";
-    else if (f == 2) site = "Báo " + h_.province_bare + " điện tử", host = "bao" + pb + ".vn";
-    else if (f == 3) site = "Trang tin Đảng bộ " + h_.province_place, host = "dangbo" + pb + ".vn";
-    else site = "Cổng thông tin điện tử " + u, host = b + ".vn";
+    if (f == 0)
+      site = "Trang thông tin điện tử " + u, host = b + "." + pb + ".dcs.vn";
+    else if (f == 1)
+      site = "Cổng thông tin điện tử " + h_.province_place, host = pb + ".gov.vn";
+    else if (f == 2)
+      site = "Báo " + h_.province_bare + " điện tử", host = "bao" + pb + ".vn";
+    else if (f == 3)
+      site = "Trang tin Đảng bộ " + h_.province_place, host = "dangbo" + pb + ".vn";
+    else
+      site = "Cổng thông tin điện tử " + u, host = b + ".vn";
   }
   Date today = AddDays(published_, r_.In(0, 700));
   std::string author = Person();
@@ -1397,8 +1692,10 @@ Article Writer::Write() {
   head += "\n" + Title() + "\n";
   if (has_published_) head += PublishedLine() + "\n";
   head += "\n";
-  if (r_.P(0.3)) head += r_.Pick(Strs{"Quang cảnh hội nghị", "Toàn cảnh hội nghị.", "Các đại biểu dự hội nghị",
-                                      "Đồng chí " + chair_ + " phát biểu tại hội nghị"}) + "\n\n";
+  if (r_.P(0.3))
+    head += r_.Pick(Strs{"Quang cảnh hội nghị", "Toàn cảnh hội nghị.", "Các đại biểu dự hội nghị",
+                         "Đồng chí " + chair_ + " phát biểu tại hội nghị"}) +
+            "\n\n";
   std::string lead = Lead();
   if (r_.P(0.3)) lead = "(" + site + ") - " + lead;
   std::string results = ResultsParagraph();
@@ -1409,15 +1706,26 @@ Article Writer::Write() {
   std::string awards = r_.P(0.6) ? AwardsParagraph() : "";
   std::string author_line;
   switch (r_.Below(5)) {
-    case 0: author_line = author; break;
-    case 1: author_line = "Tin, ảnh: " + author; break;
-    case 2: author_line = author + " (Ban Tuyên giáo " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ")"; break;
-    case 3: author_line = author + " - " + h_.province_bare; break;
-    default: author_line = "Tác giả: " + author; break;
+    case 0:
+      author_line = author;
+      break;
+    case 1:
+      author_line = "Tin, ảnh: " + author;
+      break;
+    case 2:
+      author_line = author + " (Ban Tuyên giáo " + (h_.bloc ? "Đảng ủy Khối" : h_.committee) + ")";
+      break;
+    case 3:
+      author_line = author + " - " + h_.province_bare;
+      break;
+    default:
+      author_line = "Tác giả: " + author;
+      break;
   }
   std::string tail = Trailer();
-  size_t fixed = head.size() + lead.size() + results.size() + chain.size() + list.size() + plenum.size() +
-                 speech.size() + awards.size() + author_line.size() + tail.size() + 20;
+  size_t fixed = head.size() + lead.size() + results.size() + chain.size() + list.size() +
+                 plenum.size() + speech.size() + awards.size() + author_line.size() + tail.size() +
+                 20;
   size_t target_size = static_cast<size_t>(r_.In(3300, 8800));
   std::vector<std::string> fillers;
   size_t sz = fixed;

@@ -79,9 +79,10 @@ TEST_CASE("gen: the gold parses, names its file, and every surface occurs in the
     std::set<std::string> refs;
     for (const auto& doc : d["documents"].GetArray()) {
       std::string ref = doc["number"].IsNull()
-                            ? std::string("TW") + doc["plenum"].GetString() + "-" + doc["term"].GetString() + "/NQ/TW"
-                            : std::string(doc["number"].GetString()) + "/" + doc["type"].GetString() + "/" +
-                                  doc["suffix"].GetString();
+                            ? std::string("TW") + doc["plenum"].GetString() + "-" +
+                                  doc["term"].GetString() + "/NQ/TW"
+                            : std::string(doc["number"].GetString()) + "/" +
+                                  doc["type"].GetString() + "/" + doc["suffix"].GetString();
       refs.insert(ref);
       REQUIRE(doc["surface"].IsArray());
       CHECK(doc["surface"].Size() >= 1);
