@@ -164,6 +164,7 @@ struct Ref {
   bool title_quoted = false;
   int doc = -1;
   std::string unresolved;  // reason, when it could not be tied to a document
+  bool weak = false;       // a short form that counts only if it resolves
 };
 
 bool Overlaps(const std::vector<Span>& covered, Span s) {
@@ -385,9 +386,18 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     refs.push_back(std::move(r));
   }
   // Plenum resolutions: "Nghị quyết Trung ương 4 khóa XI, khóa XII" is two documents.
-  auto add_plenum = [&](const std::vector<Span>& g) {
-    if (Overlaps(covered, g[0])) return;
-    std::string plenum = StripLeadingZeros(Str(t, g[1]));
+  auto add_plenum = [&](const std::vector<Span>& g, std::string plenum) {
+    if (Overlaps(covered, g[0]) || plenum.empty() || plenum == "0") return;
+    // "các nghị quyết Hội nghị lần thứ năm … khóa XIII": several resolutions of one plenum,
+    // no one document. ("các Nghị quyết Trung ương 4 khóa XI, khóa XII" are two.)
+    size_t back = g[0].s > 6 ? g[0].s - 6 : 0;
+    if (FindWords(t, back, g[0].s, "cac") != kNone || FindWords(t, back, g[0].s, "nhung") != kNone) {
+      std::vector<Span> first_term, second_term;
+      bool one = Find(p.term_after, t, g[0].e, std::min(t.size(), g[0].e + 40), &first_term);
+      bool two = one && Find(p.term_after, t, first_term[0].e,
+                             std::min(t.size(), first_term[0].e + 40), &second_term);
+      if (!two) return;
+    }
     size_t at = g[0].e;
     std::vector<Span> tg;
     bool first = true;
@@ -423,7 +433,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     }
   };
   // Short forms: "Nghị quyết 35", "Đề án số 02", and abbreviations "NQ35", "NQ 35".
-  auto add_short = [&](Span whole, Span word, Span num, std::string type) {
+  auto add_short = [&](Span whole, Span word, Span num, std::string type, bool weak) {
     if (type.empty() || Overlaps(covered, whole)) return;
     // Not a number of something else: "35%", "1.234", "2/3", "35-NQ" handled above.
     size_t after = num.e;
@@ -441,24 +451,30 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     r.code = num;
     r.type = std::move(type);
     r.number = StripLeadingZeros(Str(t, num));
+    r.weak = weak;
     covered.push_back(r.span);
     refs.push_back(std::move(r));
   };
   // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike.
   for (size_t pos = 0; Find(p.short_refs, t, pos, t.size(), &g); pos = g[0].e) {
     if (g[1].ok()) {
-      add_plenum({g[0], g[1]});
+      add_plenum({g[0], g[1]}, std::to_string(OrdinalValue(Str(t, g[1]))));
     } else if (g[2].ok()) {
+      add_plenum({g[0], g[2]}, StripLeadingZeros(Str(t, g[2])));
+    } else if (g[3].ok()) {
       // Words that also name no document ("báo cáo 416 đường dẫn", "chương trình 135")
-      // count only with "số": "Báo cáo số 45", "Thông báo số 12".
-      std::string word = TypeOfWord(Str(t, g[2]));
-      std::string folded = Lower(Str(t, g[2]));
+      // are weak without "số": kept only when they resolve to a document.
+      std::string word = TypeOfWord(Str(t, g[3]));
+      std::string folded = Lower(Str(t, g[3]));
       bool weak = folded.rfind("bao", 0) == 0 || folded.rfind("thong", 0) == 0 ||
                   folded.rfind("cong", 0) == 0 || folded == "chuong trinh";
-      bool so = FindWords(t, g[2].e, g[3].s, "so") != kNone;
-      if (!weak || so) add_short(g[0], g[2], g[3], word);
+      bool so = FindWords(t, g[3].e, g[4].s, "so") != kNone;
+      add_short(g[0], g[3], g[4], word, weak && !so);
     } else {
-      add_short(g[0], g[4], g[5], TypeOfWord(Lower(Str(t, g[4]))));
+      // "KH 116", "ĐA 02", "CTr 04" are weak too: "KH" is also a customer, a plan year.
+      std::string abbrev = Str(t, g[5]);
+      bool weak = abbrev == "KH" || abbrev == "DA" || abbrev == "CTr";
+      add_short(g[0], g[5], g[6], TypeOfWord(Lower(abbrev)), weak);
     }
   }
 
@@ -538,7 +554,8 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
       std::string low = Lower(std::string(t.substr(l.s, std::min<size_t>(len, 40))));
       bool banner = low.find("trang thong tin") != std::string::npos ||
                     low.find("cong thong tin") != std::string::npos ||
-                    low.rfind("chao mung", 0) == 0 || low.rfind("trang chu", 0) == 0;
+                    low.rfind("chao mung", 0) == 0 || low.rfind("trang chu", 0) == 0 ||
+                    low.rfind("trang tin", 0) == 0 || low.rfind("cong tin", 0) == 0;
       // A menu ("Trang chủ | Giới thiệu | Tin tức") or a site name in capitals is no title.
       std::string_view line = t.substr(l.s, len);
       size_t bars = static_cast<size_t>(std::count(line.begin(), line.end(), '|')) +
@@ -991,7 +1008,7 @@ void Extractor::Impl::ResolveShortForms(Work& w) const {
         w.docs[nearest].refs.push_back(static_cast<int>(i));
         continue;
       }
-      r.unresolved = "ambiguous: " + std::to_string(cands.size()) + " documents of this number";
+      if (!r.weak) r.unresolved = "ambiguous: " + std::to_string(cands.size()) + " documents of this number";
       continue;
     }
     // No full code in the article: the stated issuer gives the suffix.
@@ -1013,7 +1030,7 @@ void Extractor::Impl::ResolveShortForms(Work& w) const {
       w.docs[it->second].refs.push_back(static_cast<int>(i));
       continue;
     }
-    r.unresolved = "no full code for this short form";
+    if (!r.weak) r.unresolved = "no full code for this short form";
   }
   // Fold each document's facts from its references: first stated wins.
   for (auto& d : w.docs) {
@@ -1134,6 +1151,10 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       bool issuer = (b >= 3 && (Lower(std::string(t.substr(b - 3, 3))) == "cua")) ||
                     (b >= 2 && Lower(std::string(t.substr(b - 2, 2))) == "do");
       if (issuer) continue;
+      // "tại Hội trường Huyện ủy", "trụ sở Tỉnh ủy": a building, not the holder
+      size_t back = b > 12 ? b - 12 : 0;
+      if (FindWords(t, back, b, "hoi truong") != kNone || FindWords(t, back, b, "tru so") != kNone)
+        continue;
       auto c = CommitteeOfFolded(Str(t, g[2]));
       if (!c) continue;
       // Quân ủy (the army's) folds like Quận ủy: the original has "Quân" with â.
@@ -1209,8 +1230,11 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     if (best_holder.level.ok()) {
       // "Quận ủy Quận 1": the place word belongs to the name when it is capitalized or the
       // name is a number.
+      // "Đảng ủy xã Thuận Hưng": the type word tells a xã from a phường of that name.
       std::string nm = Str(t, best_holder.name);
-      if (IsUpper(t[best_holder.level.s]) || (!nm.empty() && IsDigit(nm[0]))) name.s = best_holder.level.s;
+      if (IsUpper(t[best_holder.level.s]) || (!nm.empty() && IsDigit(nm[0])) ||
+          best_holder.committee == Gazetteer::Committee::kDangUy)
+        name.s = best_holder.level.s;
     }
     unit = ResolveUnit(w, best_holder.committee, "", name);
     if (unit == nullptr && best_holder.level.ok() && name.s != best_holder.level.s)
@@ -1312,7 +1336,25 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     // a bare one (a posting stamp "(21/11/2023 08:15)").
     std::vector<Span> g;
     bool introduced = false;
-    for (size_t pos = s.s; Find(p.day_month, t, pos, s.e, &g); pos = g[0].e) {
+    // "Sáng 21 tháng 11 năm 2022": a date in words, with its year or without.
+    static const RE2 kDayMonthWords(
+        R"(\b(\d{1,2})\s+(?i:thang)\s+(\d{1,2})(?:\s+(?i:nam)\s+(\d{4}))?\b)");
+    for (size_t pos = s.s; Find(kDayMonthWords, t, pos, s.e, &g); pos = g[0].e) {
+      if (in_tail(g[0].s)) continue;
+      int d = ToInt(Str(t, g[1])), m = ToInt(Str(t, g[2]));
+      if (d < 1 || d > 31 || m < 1 || m > 12) continue;
+      size_t back = g[0].s > 12 ? g[0].s - 12 : 0;
+      bool intro = false;
+      for (const char* w : {"sang", "chieu", "toi", "trua", "ngay", "dem"})
+        intro = intro || FindWords(t, back, g[0].s, w) != kNone;
+      if (!intro) continue;
+      day = d;
+      month = m;
+      year = g[3].ok() ? SaneYear(ToInt(Str(t, g[3])), 0) : 0;
+      introduced = true;
+      break;
+    }
+    for (size_t pos = s.s; !introduced && Find(p.day_month, t, pos, s.e, &g); pos = g[0].e) {
       if (in_tail(g[0].s)) continue;
       if (g[0].e < t.size() && t[g[0].e] == '/') continue;
       int d = ToInt(Str(t, g[1])), m = ToInt(Str(t, g[2]));
@@ -1681,6 +1723,9 @@ void Extractor::Impl::FindRelations(Work& w) const {
   static const Trigger kAfter[] = {
       {"ve tiep tuc thuc hien", Relation::kImplements}, {"tiep tuc thuc hien", Relation::kImplements},
       {"duoc ban hanh nham cu the hoa", Relation::kImplements},
+      {"de trien khai thuc hien", Relation::kImplements},
+      {"nham trien khai thuc hien", Relation::kImplements},
+      {"de to chuc thuc hien", Relation::kImplements}, {"nham trien khai", Relation::kImplements},
       {"duoc ban hanh nham thuc hien", Relation::kImplements},
       {"duoc ban hanh de thuc hien", Relation::kImplements},
       {"nham cu the hoa", Relation::kImplements}, {"nham thuc hien", Relation::kImplements},
@@ -1694,12 +1739,8 @@ void Extractor::Impl::FindRelations(Work& w) const {
       {"ve viec sua doi, bo sung", Relation::kAmends}, {"thay the", Relation::kReplaces},
       {"ve viec thay the", Relation::kReplaces},
   };
-  for (size_t k = 0; k < w.refs.size(); ++k) {
-    const Ref& a = w.refs[k];
-    if (a.doc < 0) continue;
-    size_t pos = SkipSpaces(t, std::max(a.span.e, a.tail_end));
-    // 1. "A … thực hiện B": the trigger right after A's date and issuer, or opening its
-    //    title ("Kế hoạch 45-KH/HU về thực hiện Nghị quyết 35-NQ/TW").
+  // The first trigger that opens the text at `pos`, and the document right after it.
+  auto relate_at = [&](const Ref& a, size_t pos) {
     for (const auto& tr : kAfter) {
       if (!StartsWithWords(t, pos, tr.words) && !(std::strchr(tr.words, ',') != nullptr && t.substr(pos, std::strlen(tr.words)) == tr.words))
         continue;
@@ -1707,20 +1748,21 @@ void Extractor::Impl::FindRelations(Work& w) const {
       size_t gap = tr.rel == Relation::kAmends ? 5 : (tr.rel == Relation::kLinked ? 6 : 1);
       int b = ref_at(after, gap);
       if (b >= 0) add(a, tr.rel, b);
-      break;
+      return;
     }
-    // 1b. "A … về <title>, thay thế B" / ", sửa đổi, bổ sung B".
+  };
+  for (size_t k = 0; k < w.refs.size(); ++k) {
+    const Ref& a = w.refs[k];
+    if (a.doc < 0) continue;
+    // 1. "A … thực hiện B": the trigger right after A's date and issuer, or opening its
+    //    title ("Kế hoạch 45-KH/HU về thực hiện Nghị quyết 35-NQ/TW").
+    relate_at(a, SkipSpaces(t, std::max(a.span.e, a.tail_end)));
+    // 1b. After A's title: "A … về <title>, thay thế B", "A “<title>” thực hiện B".
     if (a.title.ok()) {
       // past the closing quote, if the title has one (an unclosed title ends the text)
       size_t q = SkipSpaces(t, std::min(t.size(), a.title.e + (a.title_quoted ? 1 : 0)));
       if (q < t.size() && t[q] == ',') q = SkipSpaces(t, q + 1);
-      if (StartsWithWords(t, q, "thay the")) {
-        int b = ref_at(q + 8, 1);
-        if (b >= 0) add(a, Relation::kReplaces, b);
-      } else if (t.substr(q, 16) == "sua doi, bo sung") {
-        int b = ref_at(q + 16, 5);
-        if (b >= 0) add(a, Relation::kAmends, b);
-      }
+      relate_at(a, q);
     }
     // 2. Inside a quoted title: "“về trách nhiệm … tổ chức thực hiện Nghị quyết Trung ương
     //    4 (khóa XII) và Chỉ thị số 05-CT/TW”".
@@ -1743,17 +1785,20 @@ void Extractor::Impl::FindRelations(Work& w) const {
     int b = ref_at(voi + 3, 6);
     if (b >= 0) add(w.refs[a], Relation::kLinked, b);
   }
-  // 4. "Để thực hiện B, … ban hành A": A implements B.
+  // 4. "(Để) thực hiện B, … (đã) ban hành A": A implements B.
   for (const Span& s : w.sentences) {
     size_t at = SkipSpaces(t, s.s);
-    if (!StartsWithWords(t, at, "de") && !StartsWithWords(t, at, "nham")) continue;
-    size_t trig = kNone;
-    for (const char* tr : {"thuc hien", "trien khai", "cu the hoa"}) {
-      size_t x = FindWords(t, at, std::min(s.e, at + 30), tr);
-      if (x != kNone && (trig == kNone || x < trig)) trig = x;
+    if (StartsWithWords(t, at, "de")) at = SkipSpaces(t, at + 2);
+    else if (StartsWithWords(t, at, "nham")) at = SkipSpaces(t, at + 4);
+    size_t after_trig = kNone;
+    for (const char* tr : {"trien khai thuc hien", "to chuc thuc hien", "thuc hien", "trien khai",
+                           "cu the hoa", "quan triet"}) {
+      if (StartsWithWords(t, at, tr)) {
+        after_trig = at + std::strlen(tr);
+        break;
+      }
     }
-    if (trig == kNone) continue;
-    size_t after_trig = FindWords(t, trig, s.e, "thuc hien") == trig ? trig + 9 : trig + (FindWords(t, trig, s.e, "trien khai") == trig ? 10 : 10);
+    if (after_trig == kNone) continue;
     int b = ref_at(after_trig, 1);
     if (b < 0) continue;
     size_t bh = FindWords(t, w.refs[b].span.e, s.e, "ban hanh");
@@ -1841,7 +1886,13 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   impl_->Assemble(w);
 
   Extraction& e = w.out;
+  // JSON Lines items have no file: they are named by their url's last part, so their rows
+  // can be paired with a gold file like those of files.
   e.article.file = hints.file;
+  if (e.article.file.empty() && !hints.url.empty()) {
+    size_t slash = hints.url.find_last_of('/');
+    e.article.file = slash == std::string::npos ? hints.url : hints.url.substr(slash + 1);
+  }
   e.article.url = hints.url.empty() ? hints.file : hints.url;
   e.article.text = std::string(text);
   e.article.title = w.meta.title;

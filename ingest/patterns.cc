@@ -1,6 +1,7 @@
 #include "ingest/patterns.h"
 
 #include <array>
+#include <cstdlib>
 #include <utility>
 
 namespace dg {
@@ -41,7 +42,7 @@ Patterns::Patterns()
       state_code(
           R"(\b(\d{1,5})(?:\s?[/-]\s?(\d{4}))?\s?/\s?([A-Za-z]{1,5})\s?-\s?([A-Z][A-Za-z]{0,9}(?:-[A-Z][A-Za-z]{0,9})?)\b)",
           Latin1()),
-      abbrev_number(R"(\b(NQ|CT|KL|QD)\s?(?:(?i:so)\s?)?(\d{1,4})\b)", Latin1()),
+      abbrev_number(R"(\b(NQ|CT|KL|QD|KH|DA|CTr)\s?(?:(?i:so)\s?)?(\d{1,4})\b)", Latin1()),
       word_number(S(R"(\b()") + kDocWord + R"()\s+(?:(?i:so)\s*)?(\d{1,5})\b)", Latin1(false)),
       word_before(S(R"(\b()") + kDocWord +
                       R"(|nq|ct|kl|qd|qdi|kh|da|ctr|hd|nd|tb)\s*(?:\(?\s*so\s*)?$)",
@@ -76,8 +77,13 @@ Patterns::Patterns()
       years(R"(\b(\d{1,2})\s+(?i:nam)\b)", Latin1()),
       awards(R"(\b(\d{1,4})\s+(?:(?i:luot)\s+)?(?i:tap\s+the)\s*(?:,|(?i:va))\s*(\d{1,4})\s+(?:(?i:luot)\s+)?(?i:ca\s+nhan))",
              Latin1()) ,
-      short_refs("(?i:" + plenum.pattern() + ")|(?i:" + word_number.pattern() + ")|(?:" +
-                     abbrev_number.pattern() + ")",
+      plenum_meeting(
+          R"(\b(?:nghi\s+quyet|nq)\s+(?:cua\s+)?hoi\s+nghi\s+(?:lan\s+thu\s+)?)"
+          R"(((?:muoi\s+)?(?:nhat|mot|hai|ba|bon|tu|nam|lam|sau|bay|tam|chin)|muoi|\d{1,2})\s+)"
+          R"((?:ban\s+chap\s+hanh\s+trung\s+uong|bch\s*tw|trung\s+uong|tw)(?:\s+dang)?\b)",
+          Latin1(false)),
+      short_refs("(?i:" + plenum_meeting.pattern() + ")|(?i:" + plenum.pattern() + ")|(?i:" +
+                     word_number.pattern() + ")|(?:" + abbrev_number.pattern() + ")",
                  Latin1()) {}
 
 const Patterns& Patterns::Get() {
@@ -126,6 +132,31 @@ std::string StateType(std::string_view t) {
   return Lookup(kTypes, t);
 }
 
+int OrdinalValue(std::string_view f) {
+  std::string s;
+  for (char c : f) {
+    if (c == ' ' || c == '\n') {
+      if (!s.empty() && s.back() != ' ') s.push_back(' ');
+    } else {
+      s.push_back(static_cast<char>(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c));
+    }
+  }
+  if (!s.empty() && s[0] >= '0' && s[0] <= '9') return std::atoi(s.c_str());
+  int tens = 0;
+  if (s.rfind("muoi", 0) == 0) {
+    tens = 10;
+    s = s.size() > 5 ? s.substr(5) : "";
+    if (s.empty()) return 10;
+  }
+  static constexpr std::array<std::pair<const char*, int>, 12> kUnits{{
+      {"nhat", 1}, {"mot", 1}, {"hai", 2}, {"ba", 3}, {"bon", 4}, {"tu", 4}, {"nam", 5},
+      {"lam", 5}, {"sau", 6}, {"bay", 7}, {"tam", 8}, {"chin", 9},
+  }};
+  for (const auto& [w, v] : kUnits)
+    if (s == w) return tens + v;
+  return 0;
+}
+
 std::string TypeOfWord(std::string_view w) {
   // Collapse runs of spaces so "nghi  quyet" reads as "nghi quyet".
   std::string s;
@@ -156,7 +187,7 @@ namespace dg {
 std::string Patterns::FirstError() const {
   for (const RE2* re : {&party_code, &state_code, &abbrev_number, &word_number, &word_before,
                         &plenum, &term_after, &date_after, &issuer_after, &committee, &day_month,
-                        &full_date, &years, &awards, &short_refs}) {
+                        &full_date, &years, &awards, &plenum_meeting, &short_refs}) {
     if (!re->ok()) return re->pattern() + ": " + re->error();
   }
   return "";

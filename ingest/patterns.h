@@ -48,8 +48,12 @@ struct Patterns {
   // Awards: "30 tập thể, 12 cá nhân", "03 tập thể và 05 cá nhân".
   RE2 awards;
 
-  // plenum | word_number | abbrev_number in one pattern, so the text is read once for all
-  // three: groups 1 (plenum number), 2-3 (document word, number), 4-5 (abbreviation, number).
+  // A plenum named by its meeting and an ordinal: "Nghị quyết Hội nghị lần thứ tám Ban
+  // Chấp hành Trung ương Đảng khóa XII", "Nghị quyết Hội nghị Trung ương 6".
+  RE2 plenum_meeting;
+  // plenum_meeting | plenum | word_number | abbrev_number in one pattern, so the text is
+  // read once for all: groups 1 (ordinal or number), 2 (plenum number), 3-4 (document
+  // word, number), 5-6 (abbreviation, number).
   RE2 short_refs;
 
   static const Patterns& Get();
@@ -68,6 +72,9 @@ std::string PartyType(std::string_view folded_upper);
 std::string PartySuffix(std::string_view folded_upper);
 // The canonical state document type ("ND" -> "NĐ", "QD" -> "QĐ"), or "".
 std::string StateType(std::string_view folded_upper);
+// The number a folded Vietnamese ordinal or numeral names ("tam" -> 8, "muoi mot" -> 11,
+// "6" -> 6), or 0.
+int OrdinalValue(std::string_view folded);
 // The document type a folded document word names ("nghi quyet" -> "NQ"), or "".
 std::string TypeOfWord(std::string_view folded_lower);
 

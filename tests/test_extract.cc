@@ -156,6 +156,23 @@ TEST_CASE("a local code of an unknown place is kept unscoped and listed as unres
 TEST_CASE("a list of short forms shares the issuer named after it") {
   auto e = Run("Thực hiện Kế hoạch 45, Chỉ thị 12 và Quy định 301 của Ban Thường vụ Huyện ủy.");
   CHECK(Join(Codes(e)) == "12-CT/HU | 301-QĐ/HU | 45-KH/HU");
+  // Weak words ("Chương trình 04", "KH 116") join a list; alone they name nothing.
+  auto weak = Run("quán triệt Nghị quyết 2, Chương trình 04 và KH 116 của Tỉnh ủy.");
+  CHECK(Join(Codes(weak)) == "116-KH/TU | 2-NQ/TU | 4-CTr/TU");
+  auto alone = Run("Chương trình 135 hỗ trợ 20 xã; KH 116 đã thanh toán.");
+  CHECK(alone.documents.empty());
+  CHECK(alone.unresolved.empty());
+}
+
+TEST_CASE("the issuer as the subject: 'Thực hiện B, … ban hành A' and 'ban hành A … để triển khai B'") {
+  auto e = Run("Thực hiện Nghị quyết số 36-NQ/TW, Ban Thường vụ Tỉnh ủy đã ban hành Kế hoạch số "
+               "12-KH/TU. Ban Thường vụ Huyện ủy ban hành Kế hoạch số 7-KH/HU ngày 2/3/2019 để "
+               "triển khai thực hiện Kế hoạch số 12-KH/TU.");
+  std::vector<std::string> pairs;
+  for (const auto& r : e.relations)
+    pairs.push_back(r.from.substr(0, r.from.find('@')) + " -> " + r.to.substr(0, r.to.find('@')));
+  std::sort(pairs.begin(), pairs.end());
+  CHECK(Join(pairs) == "12-KH/TU -> 36-NQ/TW | 7-KH/HU -> 12-KH/TU");
 }
 
 TEST_CASE("plenum resolutions by name, one document per term") {
@@ -172,6 +189,14 @@ TEST_CASE("plenum resolutions by name, one document per term") {
 
   auto one = Run("Nghị quyết Trung ương 4 (khóa XII) và Nghị quyết số 04-NQ/TW", "2019-05-01");
   CHECK(one.documents.size() == 1);
+
+  // A plenum by its meeting and an ordinal in words; and a plural that names no one document.
+  auto words = Run("quán triệt Nghị quyết Hội nghị lần thứ tám Ban Chấp hành Trung ương Đảng khóa "
+                   "XII và các nghị quyết Hội nghị lần thứ năm Ban Chấp hành Trung ương khóa XIII",
+                   "2019-05-01");
+  REQUIRE(words.documents.size() == 1);
+  CHECK(words.documents[0].key.plenum == "8");
+  CHECK(words.documents[0].key.term == "XII");
 }
 
 TEST_CASE("issue dates, with year sanity") {
