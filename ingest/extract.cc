@@ -266,6 +266,17 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
         clause = clause || std::binary_search(ref_starts.begin(), ref_starts.end(), n);
         if (clause) break;
       }
+      // "… về việc thực hiện Chỉ thị 35": a second "về" that carries out a document ends
+      // the title and opens the relation.
+      if (c == ' ' && end > q + 2) {
+        size_t n = end + 1;
+        bool relation = false;
+        for (const char* w : {"ve viec thuc hien", "ve thuc hien", "ve trien khai thuc hien",
+                              "de trien khai thuc hien", "de thuc hien", "nham thuc hien",
+                              "nham cu the hoa", "de cu the hoa"})
+          relation = relation || StartsWithWords(t, n, w);
+        if (relation) break;
+      }
       // " và 3 năm thực hiện …", " và Kế hoạch số 45 …": the next clause of the sentence
       if (c == ' ' && StartsWithWords(t, end + 1, "va") && end + 4 < t.size()) {
         char n = t[SkipSpaces(t, end + 3)];

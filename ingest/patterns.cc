@@ -18,7 +18,9 @@ constexpr const char* kDocWord =
 
 // A proper name: up to four capitalized words or numbers ("Bình Tân", "Quận 1", "Trà Vinh").
 // "TP.HCM" and "TP.Hồ Chí Minh" glue the abbreviation to the name.
-constexpr const char* kName = R"((?:TP\.\s*)?[A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3})";
+// "Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm": a hyphen joins two names into one.
+constexpr const char* kName =
+    R"((?:TP\.\s*)?[A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*|\s?-\s?[A-Z][A-Za-z]*){0,4})";
 
 // The type word of a place before its name: "tỉnh", "thành phố", "TP.", "quận", "xã", …
 constexpr const char* kPlaceWord =

@@ -280,6 +280,10 @@ TEST_CASE("relations the text states, and none it does not") {
        "7-QĐ/HU ngày 1/3/2016.", "replaces", "after a title and a comma"},
       {"Kế hoạch số 64-KH/TU của Ban Thường vụ Tỉnh ủy Quảng Trị thực hiện Chỉ thị số 12-CT/TW.",
        "implements", "an issuer's place starting like a place word (Quảng)"},
+      {"Đề án số 5-ĐA/TU của Tỉnh ủy Bà Rịa - Vũng Tàu \"Bảo vệ môi trường\" về việc thực hiện "
+       "Nghị quyết số 24-NQ/TW.", "implements", "a hyphenated province, then a quoted title"},
+      {"Đề án số 12-ĐA/TU về đại hội đảng bộ các cấp về việc thực hiện Chỉ thị số 35-CT/TW.",
+       "implements", "a second 'về' after an unquoted title"},
       {"Kế hoạch số 45-KH/HU về tổng kết Nghị quyết số 36-NQ/TW.", "", "về tổng kết is no implementation"},
       {"sơ kết Nghị quyết số 36-NQ/TW và Kế hoạch số 45-KH/HU.", "", "reviewed together"},
       {"Đề án số 02-ĐA/TU, triển khai kế hoạch thực hiện Đề án số 05-ĐA/TU.", "", "a comma ends the clause"},
