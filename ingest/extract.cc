@@ -224,17 +224,30 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       Span committee;
       r->issuer_suffix = SuffixOfIssuer(t, r->issuer, &committee);
       r->issuer_committee = committee;
-      if (committee.ok()) {
-        size_t n = SkipSpaces(t, committee.e + 3 > r->issuer.e ? r->issuer.e : committee.e);
-        // the name after the committee word ("uy" is 2 letters after the level word)
-        size_t after = committee.e;
-        n = SkipSpaces(t, after);
+      if (committee.ok()) {  // the place named after the committee word
+        size_t n = SkipSpaces(t, committee.e);
         if (n < r->issuer.e) r->issuer_name = {n, r->issuer.e};
       }
       pos = g[0].e;
     }
   }
   r->tail_end = pos;
+  // No issuer after it: one right before it, as the subject of "ban hành".
+  if (!r->issuer.ok() && r->span.s > 0) {
+    size_t from = r->span.s > 90 ? r->span.s - 90 : 0;
+    size_t stop = t.find_last_of(".\n;", r->span.s - 1);
+    if (stop != kNone && stop + 1 > from) from = stop + 1;
+    if (Find(p.issuer_before, t, from, r->span.s, &g)) {
+      r->issuer = g[1];
+      Span committee;
+      r->issuer_suffix = SuffixOfIssuer(t, r->issuer, &committee);
+      r->issuer_committee = committee;
+      if (committee.ok()) {
+        size_t n = SkipSpaces(t, committee.e);
+        if (n < r->issuer.e) r->issuer_name = {n, r->issuer.e};
+      }
+    }
+  }
   // A title: "về …" (to the end of the clause) or a quoted one.
   size_t q = SkipSpaces(t, pos);
   if (q < t.size() && t[q] == ',') q = SkipSpaces(t, q + 1);
@@ -1218,7 +1231,9 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       score += 2;
     if (kind_at != kNone) score += 2;
     std::vector<Span> g;
-    if (Find(p.day_month, t, s.s, std::min(s.e, s.s + 40), &g)) score += 2;
+    // a date before the holder ("… - Sáng 15/12, Ban Thường vụ Huyện ủy …") marks the lead
+    if (Find(p.day_month, t, s.s, hs[0].whole.s, &g)) score += 3;
+    else if (Find(p.day_month, t, s.s, std::min(s.e, s.s + 40), &g)) score += 2;
     bool has_doc = false;
     for (const auto& r : w.refs)
       if (r.doc >= 0 && r.span.s >= s.s && r.span.e <= s.e) has_doc = true;

@@ -26,6 +26,21 @@ constexpr const char* kName =
 constexpr const char* kPlaceWord =
     R"((?i:tinh|thanh\s+pho|huyen|quan\s+su|quan|thi\s+xa|xa|phuong|thi\s+tran|khoi|cong\s+an)\b)";
 
+// An issuer: a central organ, a committee with its place, a state body.
+//   "Bộ Chính trị", "Ban Thường vụ Tỉnh ủy Trà Vinh", "BTV Huyện ủy", "UBND tỉnh"
+std::string IssuerExpr() {
+  return std::string(
+             R"((?i:ban\s+chap\s+hanh\s+trung\s+uong)(?:\s+(?i:dang))?|(?i:bch\s*tw|bch\s+trung\s+uong|bchtw)|)"
+             R"((?i:bo\s+chinh\s+tri)|(?i:ban\s+bi\s+thu)|(?i:quan\s+uy\s+trung\s+uong)|)"
+             R"((?:(?i:ban\s+thuong\s+vu|btv|ban\s+chap\s+hanh|bch|thuong\s+truc)\s+)?)"
+             R"((?i:tinh\s+uy|thanh\s+uy|huyen\s+uy|quan\s+uy|thi\s+uy|dang\s+uy))"
+             R"((?:\s+)") + kPlaceWord + R"((?:\s+)" + kName + R"()?|\s+)" + kName +
+         R"()?|)"
+         R"((?i:thu\s+tuong\s+chinh\s+phu)|(?i:chinh\s+phu)|(?i:quoc\s+hoi)|)"
+         R"((?:(?i:ubnd|uy\s+ban\s+nhan\s+dan|hdnd|hoi\s+dong\s+nhan\s+dan))(?:\s+)" +
+         kPlaceWord + R"()?(?:\s+)" + kName + R"()?|(?i:trung\s+uong))";
+}
+
 RE2::Options Latin1(bool case_sensitive = true) {
   RE2::Options o;
   o.set_encoding(RE2::Options::EncodingLatin1);
@@ -56,18 +71,12 @@ Patterns::Patterns()
       date_after(R"(^(?:\s*[,(]?\s*(?:(?i:ban\s+hanh\s+)?(?i:ngay)\s+)?(\d{1,2})\s*[/.-]\s*(\d{1,2})\s*[/.-]\s*(\d{4})\b)"
                  R"(|\s*,?\s*(?i:ngay)\s+(\d{1,2})\s+(?i:thang)\s+(\d{1,2})\s+(?i:nam)\s+(\d{4})))",
                  Latin1()),
-      issuer_after(
-          S(R"(^\s*[,(]?\s*(?i:cua|do)\s+()") +
-              R"((?i:ban\s+chap\s+hanh\s+trung\s+uong)(?:\s+(?i:dang))?|(?i:bch\s*tw|bch\s+trung\s+uong|bchtw)|)"
-              R"((?i:bo\s+chinh\s+tri)|(?i:ban\s+bi\s+thu)|(?i:quan\s+uy\s+trung\s+uong)|)"
-              R"((?:(?i:ban\s+thuong\s+vu|btv|ban\s+chap\s+hanh|bch|thuong\s+truc)\s+)?)"
-              R"((?i:tinh\s+uy|thanh\s+uy|huyen\s+uy|quan\s+uy|thi\s+uy|dang\s+uy))"
-              R"((?:\s+)" + kPlaceWord + R"((?:\s+)" + kName + R"()?|\s+)" + kName + R"()?|)"
-              R"((?i:thu\s+tuong\s+chinh\s+phu)|(?i:chinh\s+phu)|(?i:quoc\s+hoi)|)"
-              R"((?:(?i:ubnd|uy\s+ban\s+nhan\s+dan|hdnd|hoi\s+dong\s+nhan\s+dan))(?:\s+)" + kPlaceWord +
-              R"()?(?:\s+)" + kName + R"()?|(?i:trung\s+uong))"
-              R"())",
-          Latin1()),
+      issuer_after(S(R"(^\s*[,(]?\s*(?i:cua|do)\s+()") + IssuerExpr() + R"())", Latin1()),
+      // "Huyện ủy Châu Thành ban hành Kế hoạch số 76-KH/HU": the issuer as the subject,
+      // right before the document (the window ends at the document word).
+      issuer_before(S(R"(\b()") + IssuerExpr() +
+                        R"()\s+(?:(?i:da|vua|moi|cung)\s+)?(?i:ban\s+hanh)\s+$)",
+                    Latin1()),
       committee(S(R"(\b(?:((?i:ban\s+thuong\s+vu|btv|ban\s+chap\s+hanh|bch))\s+)?)") +
                     R"(((?i:tinh|thanh|huyen|quan|thi|dang))\s+(?i:uy)\b)" + R"((?:\s+()" +
                     kPlaceWord + R"())?(?:\s+()" + kName + R"())?)",
@@ -188,7 +197,8 @@ namespace dg {
 
 std::string Patterns::FirstError() const {
   for (const RE2* re : {&party_code, &state_code, &abbrev_number, &word_number, &word_before,
-                        &plenum, &term_after, &date_after, &issuer_after, &committee, &day_month,
+                        &plenum, &term_after, &date_after, &issuer_after, &issuer_before,
+                        &committee, &day_month,
                         &full_date, &years, &awards, &plenum_meeting, &short_refs}) {
     if (!re->ok()) return re->pattern() + ": " + re->error();
   }

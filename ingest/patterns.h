@@ -35,6 +35,9 @@ struct Patterns {
   // "của <issuer>" right after a reference (or its date): "của Bộ Chính trị", "của Ban
   // Thường vụ Tỉnh ủy", "của BTV Huyện ủy Châu Thành", "của BCH TW", "của Chính phủ".
   RE2 issuer_after;
+  // The issuer as the subject, right before a document: "Huyện ủy Châu Thành ban hành ",
+  // "Ban Thường vụ Tỉnh ủy đã ban hành ". Group 1 is the issuer.
+  RE2 issuer_before;
   // A committee: "Ban Thường vụ Quận ủy", "Huyện ủy Duyên Hải", "Thành ủy", "Đảng ủy xã
   // Tân Phú", "Quận ủy quận Bình Thạnh", "Quận ủy Quận 1". Groups: 1 committee word,
   // 2 the place's type word (optional), 3 the name (optional).

@@ -373,6 +373,25 @@ TEST_CASE("meeting kind and date: other events, quoted titles, posting stamps") 
   }
 }
 
+TEST_CASE("the issuer before the document, as the subject of 'ban hành'") {
+  auto e = Run("Huyện ủy Cai Lậy đã ban hành Kế hoạch số 76-KH/HU ngày 7/5/2018 để triển khai thực "
+               "hiện Chỉ thị số 24-CT/TU.",
+               "2019-01-01");
+  const auto* plan = Doc(e, "76-KH/HU");
+  REQUIRE(plan != nullptr);
+  CHECK(plan->issuer == "Huyện ủy Cai Lậy");
+  CHECK(plan->jurisdiction == "Huyện Cai Lậy, Tỉnh Tiền Giang");
+}
+
+TEST_CASE("the lead with its date wins over a headline naming the same committee") {
+  auto e = Run("Huyện ủy Cai Lậy tổ chức hội nghị sơ kết 2 năm thực hiện NQ 36\n"
+               "(Báo Ấp Bắc) - Sáng 15/12, Ban Thường vụ Huyện ủy Cai Lậy tổ chức hội nghị sơ kết "
+               "02 năm thực hiện Nghị quyết số 36-NQ/TW.",
+               "2019-12-16");
+  REQUIRE(e.meetings.size() == 1);
+  CHECK(e.meetings[0].date == "2019-12-15");
+}
+
 TEST_CASE("a People's Committee plan takes the place of the meeting's unit at its level") {
   auto e = Run("Chiều 5/5, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết Nghị quyết số 36-NQ/TW. Ủy ban "
                "nhân dân huyện đã ban hành Kế hoạch số 88/KH-UBND để cụ thể hóa Kế hoạch số "
