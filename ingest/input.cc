@@ -8,6 +8,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <string_view>
 #include <system_error>
 
 namespace dg {
@@ -54,6 +55,36 @@ Status FromErrorCode(const std::string& path, const std::error_code& ec) {
 bool IsBlank(const std::string& line) {
   return std::all_of(line.begin(), line.end(),
                      [](char c) { return c == ' ' || c == '\t' || c == '\r' || c == '\n'; });
+}
+
+// RapidJSON parses nested arrays and objects by recursion: a line of a million '[' would
+// overflow the stack. An article line is one flat object; refuse anything this deep.
+constexpr int kMaxJsonDepth = 64;
+
+// The byte offset of the first '[' or '{' nested deeper than kMaxJsonDepth outside
+// strings, or npos. Up to the first syntax error this agrees with RapidJSON's view.
+size_t TooDeepAt(std::string_view json) {
+  int depth = 0;
+  bool in_string = false, escaped = false;
+  for (size_t i = 0; i < json.size(); ++i) {
+    const char c = json[i];
+    if (in_string) {
+      if (escaped) {
+        escaped = false;
+      } else if (c == '\\') {
+        escaped = true;
+      } else if (c == '"') {
+        in_string = false;
+      }
+    } else if (c == '"') {
+      in_string = true;
+    } else if (c == '[' || c == '{') {
+      if (++depth > kMaxJsonDepth) return i;
+    } else if (c == ']' || c == '}') {
+      --depth;
+    }
+  }
+  return std::string_view::npos;
 }
 
 // Copies an optional string field; null or absent leaves *out empty.
@@ -115,6 +146,11 @@ Result<std::string> ReadFileBytes(const std::string& path) {
 }
 
 Status ParseJsonLine(const std::string& line, InputItem* item) {
+  if (size_t at = TooDeepAt(line); at != std::string_view::npos) {
+    return Status::Invalid("invalid JSON at column " + std::to_string(at + 1) +
+                           ": arrays or objects nested deeper than " +
+                           std::to_string(kMaxJsonDepth) + " levels");
+  }
   rapidjson::Document d;
   d.Parse<rapidjson::kParseValidateEncodingFlag>(line.data(), line.size());
   if (d.HasParseError()) {
