@@ -1,8 +1,9 @@
 // libFuzzer target: Extractor::Extract on arbitrary bytes, with the real gazetteer and
 // catalogue (loaded once from dg::HomeDir(); set DIRGRAPH_HOME when running elsewhere).
-// Extract must return, OK or with a Status; on success ExtractionToJson must give JSON
-// that RapidJSON parses, and every span it reports (mentions, unresolved references,
-// relation evidence) must lie inside the input, a mention's "text" being its bytes.
+// Extract must return, OK or with a Status that is not kInternal; on success
+// ExtractionToJson must give JSON that RapidJSON parses, and every span it reports
+// (mentions, unresolved references, relation evidence) must lie inside the input, a
+// mention's or an unresolved reference's "text" being its bytes.
 #include <rapidjson/document.h>
 
 #include <cstdint>
@@ -100,7 +101,10 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   hints.file = "fuzz.txt";
   auto e = X().Extract(input, hints);
   if (!e.ok()) {
-    if (e.status().message().empty()) Fail("an error without a message");
+    // Bad input is kInvalidArgument; kInternal means Extract caught a bug of its own.
+    if (e.status().code() == dg::Code::kInternal || e.status().message().empty()) {
+      Fail(e.status().ToString());
+    }
     return 0;
   }
   CheckJson(dg::ExtractionToJson(*e), input);

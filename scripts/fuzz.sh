@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the libFuzzer targets of fuzz/ in build-fuzz (clang, ASan + UBSan) and runs each
 # for SECONDS (default 600), one after the other, on one core:
-#   scripts/fuzz.sh [SECONDS]
+#   scripts/fuzz.sh [SECONDS] [extract|jsonl ...]     (default: both)
 # extract_fuzzer starts from fuzz/seeds/extract and fixtures/corpus, jsonl_fuzzer from
 # fuzz/seeds/jsonl; the corpus they grow is kept in build-fuzz/corpus/<target> for the
 # next run. Crashing, hanging or memory-hungry inputs go to fuzz/crashes/<target>/ (not
@@ -12,11 +12,20 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
+usage="usage: scripts/fuzz.sh [SECONDS] [extract|jsonl ...]  (each one's run time, default 600)"
 seconds="${1:-600}"
 if ! [[ "$seconds" =~ ^[0-9]+$ ]] || [[ "$seconds" -eq 0 ]]; then
-  echo "usage: scripts/fuzz.sh [SECONDS]   (each fuzzer's run time, default 600)" >&2
+  echo "$usage" >&2
   exit 2
 fi
+targets=("${@:2}")
+if [[ ${#targets[@]} -eq 0 ]]; then targets=(extract jsonl); fi
+for target in "${targets[@]}"; do
+  if [[ "$target" != extract && "$target" != jsonl ]]; then
+    echo "$usage" >&2
+    exit 2
+  fi
+done
 
 cmake -S . -B build-fuzz -DDIRGRAPH_FUZZ=ON -DCMAKE_CXX_COMPILER=clang++ \
   -DCMAKE_BUILD_TYPE=Debug -DCMAKE_CXX_FLAGS="-O1 -gline-tables-only" >/dev/null
@@ -24,7 +33,7 @@ cmake --build build-fuzz -j "${JOBS:-2}" --target extract_fuzzer jsonl_fuzzer
 
 summary=()
 found=0
-for target in extract jsonl; do
+for target in "${targets[@]}"; do
   corpus="build-fuzz/corpus/$target"
   crashes="fuzz/crashes/$target"
   log="build-fuzz/fuzz-$target.log"
