@@ -5,6 +5,8 @@
 // fixtures/fuzz/open/ holds findings whose fix is pending: their case may fail (it is
 // reported) until the fix lands, when the file moves up to fixtures/fuzz/.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <rapidjson/document.h>
 
 #include <algorithm>
@@ -25,25 +27,7 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Resources {
-  std::unique_ptr<dg::Gazetteer> gazetteer;
-  std::unique_ptr<dg::Catalogue> catalogue;
-  std::unique_ptr<dg::Extractor> extractor;
-  Resources() {
-    auto g = dg::Gazetteer::Load();
-    REQUIRE_MESSAGE(g.ok(), g.status().ToString());
-    gazetteer = std::move(g).value();
-    auto c = dg::Catalogue::Load();
-    REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-    catalogue = std::move(c).value();
-    extractor = std::make_unique<dg::Extractor>(gazetteer.get(), catalogue.get());
-  }
-};
-
-const dg::Extractor& X() {
-  static Resources r;
-  return *r.extractor;
-}
+const dg::Extractor& X() { return dg::testing::SharedExtractor(); }
 
 std::string ReadAll(const std::string& path) {
   std::ifstream f(path, std::ios::binary);

@@ -3,6 +3,8 @@
 // naming the input; none may crash, throw or take long.
 #include <doctest/doctest.h>
 
+#include "tests/test_support.h"
+
 #include <memory>
 #include <sstream>
 #include <string>
@@ -15,25 +17,7 @@
 
 namespace {
 
-struct Resources {
-  std::unique_ptr<dg::Gazetteer> gazetteer;
-  std::unique_ptr<dg::Catalogue> catalogue;
-  std::unique_ptr<dg::Extractor> extractor;
-  Resources() {
-    auto g = dg::Gazetteer::Load();
-    REQUIRE_MESSAGE(g.ok(), g.status().ToString());
-    gazetteer = std::move(g).value();
-    auto c = dg::Catalogue::Load();
-    REQUIRE_MESSAGE(c.ok(), c.status().ToString());
-    catalogue = std::move(c).value();
-    extractor = std::make_unique<dg::Extractor>(gazetteer.get(), catalogue.get());
-  }
-};
-
-const dg::Extractor& X() {
-  static Resources r;
-  return *r.extractor;
-}
+const dg::Extractor& X() { return dg::testing::SharedExtractor(); }
 
 dg::Result<dg::Extraction> Run(const std::string& text) {
   dg::ArticleHints h;
