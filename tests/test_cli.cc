@@ -1,6 +1,8 @@
 // End-to-end tests of the `dirgraph` binary: each case runs it as a child process and
 // checks its exit code, stdout and stderr.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <fcntl.h>
 #include <rapidjson/document.h>
 #include <spawn.h>
@@ -18,65 +20,14 @@ extern char** environ;
 
 namespace {
 namespace fs = std::filesystem;
+using dg::testing::TempDir;
+using dg::testing::Slurp;
+using dg::testing::Run;
+using dg::testing::Dirgraph;
 
-// A fresh folder under the system's temporary folder, removed with everything in it.
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dirgraph-cli-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string Write(const std::string& name, const std::string& bytes) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-};
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
 
-// Runs the binary with `args`, stdin from /dev/null, and collects what it printed.
-Run Dirgraph(const std::vector<std::string>& args) {
-  TempDir io;
-  const std::string out = (io.path / "out").string(), err = (io.path / "err").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> argv_s = {DIRGRAPH_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int spawned = posix_spawn(&pid, DIRGRAPH_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Run r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> lines;

@@ -6,6 +6,8 @@
 // line breaks, a control character, invalid UTF-8), and a graph ingested by the real
 // pipeline from three short articles into a real SQLite file in a temporary folder.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <rapidjson/document.h>
 #include <unistd.h>
 
@@ -32,28 +34,11 @@
 
 namespace {
 namespace fs = std::filesystem;
+using dg::testing::TempDir;
 using dg::ExportEdge;
 using dg::ExportGraph;
 using dg::ExportNode;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dirgraph-export-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string Write(const std::string& name, const std::string& bytes) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-};
 
 std::string ReadFile(const std::string& path) {
   std::ifstream in(path, std::ios::binary);

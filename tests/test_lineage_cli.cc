@@ -2,6 +2,8 @@
 // of issue 4 over ../shared/corpus/seeds (skipped, saying so, where ../shared is absent),
 // and the errors users meet.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <fcntl.h>
 #include <rapidjson/document.h>
 #include <spawn.h>
@@ -21,60 +23,14 @@ extern char** environ;
 
 namespace {
 namespace fs = std::filesystem;
+using dg::testing::TempDir;
+using dg::testing::Slurp;
+using dg::testing::Run;
+using dg::testing::Dirgraph;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path = fs::temp_directory_path() / ("dirgraph-test-lineage-" + std::to_string(::getpid()) +
-                                        "-" + std::to_string(counter++) + "-" +
-                                        std::to_string(rd()));
-    fs::create_directories(path);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-};
 
-std::string Slurp(const fs::path& p) {
-  std::ifstream in(p, std::ios::binary);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ss.str();
-}
 
-struct Run {
-  int rc = -1;
-  std::string out, err;
-};
 
-Run Dirgraph(const std::vector<std::string>& args) {
-  TempDir io;
-  const std::string out = (io.path / "out").string(), err = (io.path / "err").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> argv_s = {DIRGRAPH_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int spawned = posix_spawn(&pid, DIRGRAPH_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Run r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
-}
 
 rapidjson::Document Json(const Run& r) {
   INFO(r.err);

@@ -1,6 +1,8 @@
 // Inputs (ingest/input.h) and the ingest pipeline (ingest/pipeline.h), on real SQLite
 // files in a temporary folder.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <unistd.h>
 
 #include <cstdlib>
@@ -17,31 +19,13 @@
 
 namespace {
 namespace fs = std::filesystem;
+using dg::testing::TempDir;
 using dg::IngestOptions;
 using dg::IngestReport;
 using dg::InputItem;
 using dg::InputReader;
 using dg::Result;
 
-struct TempDir {
-  fs::path path;
-  TempDir() {
-    std::string tmpl = (fs::temp_directory_path() / "dirgraph-pipeline-XXXXXX").string();
-    REQUIRE(mkdtemp(tmpl.data()) != nullptr);
-    path = tmpl;
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path, ec);
-  }
-  std::string Write(const std::string& name, const std::string& bytes) const {
-    fs::path p = path / name;
-    fs::create_directories(p.parent_path());
-    std::ofstream(p, std::ios::binary) << bytes;
-    return p.string();
-  }
-  std::string Db() const { return (path / "test.db").string(); }
-};
 
 // Articles of the genre, each a little different so that their hashes differ.
 std::string Article(int i) {
