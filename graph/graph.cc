@@ -251,6 +251,9 @@ struct Graph::Loader {
   std::map<std::string, int64_t> unit_by_code;  // code -> units.id
   // (article, document) -> first mention span
   std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, uint32_t>> first_mention;
+  // Inferred edges the extraction stored (a steering committee named after the central
+  // document): evidence (c) for Infer(), which weighs it with the other kinds.
+  std::vector<std::tuple<VertexId, VertexId, EdgeData>> extracted_inferred;
 
   VertexId Add(Node n) {
     std::string id = n.id;
@@ -375,7 +378,10 @@ struct Graph::Loader {
       e.evidence_end = static_cast<uint32_t>(st.ColumnInt(5));
       e.inferred = st.ColumnInt(6) != 0;
       e.weight = st.ColumnDouble(7);
-      if (e.inferred) e.why = "inferred by extraction";
+      if (e.inferred) {
+        extracted_inferred.emplace_back(f->second, t->second, std::move(e));
+        continue;
+      }
       boost::add_edge(f->second, t->second, e, graph.g_);
     }
     return Status::Ok();
@@ -508,6 +514,9 @@ struct Graph::Loader {
       int64_t article_id = 0;
       double titles = 0;  // (b)
       std::string titles_why;
+      double steering = 0;  // (c)
+      std::string steering_why;
+      uint32_t steering_start = 0, steering_end = 0;
     };
     std::map<std::pair<VertexId, VertexId>, Candidate> found;  // (local, central)
 
@@ -542,6 +551,24 @@ struct Graph::Loader {
       }
     }
 
+    // (c) A steering committee named after the central document, in the local one's
+    //     article (ingest/extract.cc, FindSteering). One article's evidence keeps its own
+    //     weight; each further article adds to it.
+    for (const auto& [l, c, e] : extracted_inferred) {
+      if (!is_local(l) || !is_central(c) || stated.count({std::min(l, c), std::max(l, c)})) continue;
+      Candidate& cand = found[{l, c}];
+      if (cand.steering > 0) {
+        cand.steering = std::min(0.7, cand.steering + 0.1);
+        continue;
+      }
+      cand.steering = e.weight;
+      cand.steering_why = "the steering committee named after it is named in article " +
+                          std::to_string(e.article_id);
+      cand.steering_start = e.evidence_start;
+      cand.steering_end = e.evidence_end;
+      if (cand.article_id == 0) cand.article_id = e.article_id;
+    }
+
     // (b) The local title carries the central one's subject.
     std::vector<std::pair<VertexId, std::set<std::string>>> centrals, locals;
     for (const auto& [id, v] : docs) {
@@ -574,14 +601,18 @@ struct Graph::Loader {
       EdgeData e;
       e.kind = EdgeKind::kImplements;
       e.inferred = true;
-      e.weight = 1.0 - (1.0 - cand.together) * (1.0 - cand.titles);
+      e.weight = 1.0 - (1.0 - cand.together) * (1.0 - cand.titles) * (1.0 - cand.steering);
       e.why = cand.together_why;
-      if (!cand.titles_why.empty()) e.why += (e.why.empty() ? "" : "; ") + cand.titles_why;
+      for (const std::string* more : {&cand.titles_why, &cand.steering_why})
+        if (!more->empty()) e.why += (e.why.empty() ? "" : "; ") + *more;
       e.article_id = cand.article_id;
       const DocumentNode& ld = g[l].document();
       if (e.article_id == 0 && !ld.articles.empty()) e.article_id = ld.articles.front();
       auto span = first_mention.find({e.article_id, ld.row_id});
-      if (span != first_mention.end()) {
+      if (cand.together == 0 && cand.steering > 0) {
+        e.evidence_start = cand.steering_start;  // the committee's name
+        e.evidence_end = cand.steering_end;
+      } else if (span != first_mention.end()) {
         e.evidence_start = span->second.first;
         e.evidence_end = span->second.second;
       }
@@ -592,7 +623,7 @@ struct Graph::Loader {
 
 Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
   std::unique_ptr<Graph> graph(new Graph());
-  Loader loader{*graph, store.database(), {}, {}, {}, {}, {}};
+  Loader loader{*graph, store.database(), {}, {}, {}, {}, {}, {}};
   try {
     DG_RETURN_IF_ERROR(
         sqlite::WithSavepoint(store.database(), "graph_load", [&] { return loader.Run(); }));

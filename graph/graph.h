@@ -13,7 +13,9 @@
 // Inferred links. For a pair of documents with no stated relation, Load adds an
 // `implements` edge with `inferred = true`, from a local Party document to a central one,
 // when (a) one meeting reviewed or launched both, or (b) the local document's title shares
-// the central one's subject (word overlap of the folded titles). `weight` in (0, 1) says
+// the central one's subject (word overlap of the folded titles), or (c) the extraction found
+// a steering committee named after the central document beside the local one ("Ban Chỉ đạo
+// 35" with Nghị quyết 35-NQ/TW, see FindSteering in ingest/extract.cc). `weight` in (0, 1) says
 // how strong the evidence is and `why` says what it is. A stated relation between the two
 // documents (in either direction) always wins: no inferred edge is added then.
 // Queries ignore inferred edges unless asked (LineageOptions::inferred).

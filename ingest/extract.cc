@@ -6,7 +6,8 @@
 //   4. documents: references merged per code, short forms resolved, catalogue data added;
 //   5. the meeting(s): holder unit, kind, date, documents reviewed and launched, awards;
 //   6. jurisdictions of local documents, from the issuer, the meeting's unit, the text;
-//   7. relations the text states.
+//   7. relations the text states;
+//   8. evidence the text gives without stating a relation: steering committees.
 #include "ingest/extract.h"
 
 #include <algorithm>
@@ -670,10 +671,11 @@ std::vector<Span> Sentences(std::string_view t) {
     if ((c == '.' || c == '!' || c == '?') && i + 2 < t.size() && t[i + 1] == ' ') {
       size_t n = SkipSpaces(t, i + 1);
       if (n < t.size() && (IsUpper(t[n]) || t[n] == '"')) {
-        // "TP. Hồ", "Q. 1": an abbreviation of one or two capitals is no sentence end
+        // "TP. Hồ", "Q. 1": an abbreviation of one or two capitals is no sentence end, but
+        // the suffix of a code is ("… Kế hoạch số 45-KH/HU. Đồng chí …")
         size_t w = i;
         while (w > s && IsAlnum(t[w - 1])) --w;
-        end = !(i - w <= 2 && w < i && IsUpper(t[w]));
+        end = !(i - w <= 2 && w < i && IsUpper(t[w])) || (w > 0 && t[w - 1] == '/');
       }
     }
     if (end) {
@@ -790,6 +792,7 @@ struct Extractor::Impl {
   void FindMeetings(Work& w) const;
   void ResolveJurisdictions(Work& w) const;
   void FindRelations(Work& w) const;
+  void FindSteering(Work& w) const;
   void Assemble(Work& w) const;
   const Unit* ResolveUnit(const Work& w, Gazetteer::Committee c, std::string_view name_folded,
                           Span name_span) const;
@@ -1834,6 +1837,96 @@ void Extractor::Impl::FindRelations(Work& w) const {
   }
 }
 
+// A steering committee is named after the central document it serves ("Ban Chỉ đạo 35"
+// serves Nghị quyết 35-NQ/TW, DESIGN.md §1). Where an article names one, and the number is
+// the number of exactly one central Party document of the article, each local Party
+// document of the article that the text does not relate to it is likely carried out under
+// that committee: an inferred `implements` edge, with the committee's name as evidence.
+// The weight says how close the two are: named in one sentence 0.5; the local document
+// reviewed or launched at a meeting of an article naming the committee 0.35. Other local
+// documents of the article get nothing.
+void Extractor::Impl::FindSteering(Work& w) const {
+  const std::string_view t = w.t;
+  struct Committee {
+    Span span;        // "Ban Chỉ đạo 35"
+    int doc = -1;     // the central document it serves
+    size_t sentence = 0;
+  };
+  std::vector<Committee> found;
+  auto number_at = [&](size_t i, Span* digits) {
+    i = SkipSpaces(t, i);
+    if (StartsWithWords(t, i, "so")) i = SkipSpaces(t, i + 2);
+    size_t e = i;
+    while (e < t.size() && IsDigit(t[e])) ++e;
+    // "35" alone: not "389/TP", "35-NQ", "35a", "1.237"
+    if (e == i || e - i > 4 || (e < t.size() && (IsAlnum(t[e]) || t[e] == '/' || t[e] == '-' ||
+                                                 (t[e] == '.' && e + 1 < t.size() && IsDigit(t[e + 1])))))
+      return false;
+    *digits = {i, e};
+    return true;
+  };
+  for (const char* name : {"ban chi dao", "bcd"}) {
+    const size_t len = std::strlen(name);
+    for (size_t at = 0; (at = FindWords(t, at, t.size(), name)) != kNone; at += len) {
+      Span digits;
+      if (!number_at(at + len, &digits)) continue;
+      const std::string number = std::to_string(ToInt(t.substr(digits.s, digits.e - digits.s)));
+      int serves = -1;
+      bool unique = true;
+      for (size_t k = 0; k < w.docs.size(); ++k) {
+        const DocumentKey& key = w.docs[k].d.key;
+        if (!key.IsCentral() || key.number != number) continue;
+        unique = unique && serves < 0;
+        serves = static_cast<int>(k);
+      }
+      if (serves < 0 || !unique) continue;
+      Committee c{{at, digits.e}, serves, 0};
+      while (c.sentence < w.sentences.size() && w.sentences[c.sentence].e <= at) ++c.sentence;
+      found.push_back(c);
+    }
+  }
+  if (found.empty()) return;
+  std::sort(found.begin(), found.end(),
+            [](const Committee& a, const Committee& b) { return a.span.s < b.span.s; });
+
+  std::set<int> at_meeting;  // documents reviewed or launched (indices, before Assemble)
+  for (const Meeting& m : w.out.meetings) {
+    for (const auto& k : m.reviewed) at_meeting.insert(std::stoi(k));
+    for (const auto& k : m.launched) at_meeting.insert(std::stoi(k));
+  }
+  auto sentence_of = [&](size_t pos) {
+    size_t s = 0;
+    while (s < w.sentences.size() && w.sentences[s].e <= pos) ++s;
+    return s;
+  };
+  for (size_t l = 0; l < w.docs.size(); ++l) {
+    const DocumentKey& key = w.docs[l].d.key;
+    if (key.family != Family::kParty || key.IsCentral()) continue;
+    const int li = static_cast<int>(l);
+    std::map<int, std::pair<double, Span>> best;  // central doc -> (weight, committee span)
+    for (const Committee& c : found) {
+      if (w.relation_pairs.count({li, c.doc}) || w.relation_pairs.count({c.doc, li})) continue;
+      double weight = at_meeting.count(li) ? 0.35 : 0.0;
+      for (int r : w.docs[l].refs)
+        if (sentence_of(w.refs[r].span.s) == c.sentence) weight = 0.5;
+      if (weight == 0.0) continue;
+      auto [it, added] = best.try_emplace(c.doc, weight, c.span);
+      if (!added && weight > it->second.first) it->second = {weight, c.span};
+    }
+    for (const auto& [doc, ws] : best) {
+      Edge e;
+      e.from = std::to_string(li);  // keys are filled in Assemble
+      e.to = std::to_string(doc);
+      e.rel = Relation::kImplements;
+      e.evidence_start = w.ft.Orig(ws.second.s);
+      e.evidence_end = w.ft.Orig(ws.second.e);
+      e.inferred = true;
+      e.weight = ws.first;
+      w.out.relations.push_back(e);
+    }
+  }
+}
+
 void Extractor::Impl::Assemble(Work& w) const {
   // Documents in order of first mention; keys are final now.
   std::vector<int> order(w.docs.size());
@@ -1909,6 +2002,7 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   impl_->FindRelations(w);
   impl_->FindMeetings(w);
   impl_->ResolveJurisdictions(w);
+  impl_->FindSteering(w);
   impl_->Assemble(w);
 
   Extraction& e = w.out;

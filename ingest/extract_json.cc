@@ -1,4 +1,6 @@
 // The `extract` JSON of DESIGN.md §4, written with RapidJSON.
+#include <algorithm>
+
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
@@ -60,13 +62,15 @@ std::string ExtractionToJson(const Extraction& e) {
     w.EndObject();
   }
   w.EndArray();
-  w.Key("relations");
-  w.StartArray();
-  for (const auto& r : e.relations) {
+  auto relation = [&](const Edge& r) {
     w.StartObject();
     Str(w, "from", r.from);
     Str(w, "rel", RelationName(r.rel));
     Str(w, "to", r.to);
+    if (r.inferred) {
+      w.Key("weight");
+      w.Double(r.weight);
+    }
     w.Key("evidence");
     w.StartObject();
     w.Key("start");
@@ -75,8 +79,21 @@ std::string ExtractionToJson(const Extraction& e) {
     w.Uint(r.evidence_end);
     w.EndObject();
     w.EndObject();
-  }
+  };
+  w.Key("relations");
+  w.StartArray();
+  for (const auto& r : e.relations)
+    if (!r.inferred) relation(r);
   w.EndArray();
+  // Relations the text does not state but gives evidence for (a steering committee named
+  // after a central document); only present when there are some.
+  if (std::any_of(e.relations.begin(), e.relations.end(), [](const Edge& r) { return r.inferred; })) {
+    w.Key("inferred");
+    w.StartArray();
+    for (const auto& r : e.relations)
+      if (r.inferred) relation(r);
+    w.EndArray();
+  }
   w.Key("meetings");
   w.StartArray();
   for (const auto& m : e.meetings) {

@@ -5,6 +5,7 @@
 #include "tests/test_support.h"
 
 #include <algorithm>
+#include <cstdio>
 #include <memory>
 #include <string>
 #include <vector>
@@ -285,6 +286,47 @@ TEST_CASE("relations the text states, and none it does not") {
                                                   e.relations[0].evidence_end - e.relations[0].evidence_start);
       CHECK(ev.size() > 10);
     }
+  }
+}
+
+TEST_CASE("a steering committee named after a central document is evidence, not a statement") {
+  struct Row {
+    const char* text;
+    const char* edge;  // "FROM -> TO weight" of the one inferred edge; "" for none
+    const char* comment;
+  } rows[] = {
+      {"Ban Chỉ đạo 35 tỉnh đã tham mưu ban hành Kế hoạch số 12-KH/TU về bảo vệ nền tảng tư tưởng; "
+       "tỉnh thực hiện tốt Nghị quyết số 35-NQ/TW.", "12-KH/TU -> 35-NQ/TW 0.50", "one sentence"},
+      {"Chiều 4/10/2023, Huyện ủy Quỳnh Lưu tổ chức hội nghị sơ kết 5 năm thực hiện Nghị quyết số "
+       "35-NQ/TW và Kế hoạch số 45-KH/HU. Đồng chí Hồ Văn A, Trưởng Ban Chỉ đạo 35 huyện chủ trì "
+       "hội nghị.", "45-KH/HU -> 35-NQ/TW 0.35", "reviewed at the meeting, committee in another sentence"},
+      {"Ban Chỉ đạo 35 huyện chỉ đạo thực hiện Kế hoạch số 45-KH/HU thực hiện Nghị quyết số 35-NQ/TW.",
+       "", "a stated relation leaves nothing to infer"},
+      {"Ban Chỉ đạo 35 huyện triển khai Kế hoạch số 45-KH/HU, Nghị quyết số 35-NQ/TW và Chỉ thị số "
+       "35-CT/TW.", "", "two central documents numbered 35: which one is not told"},
+      {"Ban Chỉ đạo 389/TP kiểm tra Kế hoạch số 45-KH/HU và Nghị quyết số 389-NQ/TW.", "",
+       "389/TP is a name with a code, not a number"},
+      {"Ban Chỉ đạo 36 tỉnh giám sát Kế hoạch số 45-KH/TU theo Nghị quyết số 35-NQ/TW.", "",
+       "no central document of that number"},
+      {"Kế hoạch số 45-KH/HU được triển khai. Ban Chỉ đạo 35 họp về Nghị quyết số 35-NQ/TW.", "",
+       "neither in one sentence nor at a meeting"},
+  };
+  for (const auto& r : rows) {
+    const std::string comment = r.comment;
+    CAPTURE(comment);
+    auto e = Run(r.text, "2023-10-05");
+    std::vector<std::string> edges;
+    for (const auto& rel : e.relations) {
+      if (!rel.inferred) continue;
+      char w[16];
+      std::snprintf(w, sizeof w, "%.2f", rel.weight);
+      auto code = [&](const std::string& key) { return key.substr(0, key.find('@')); };
+      edges.push_back(code(rel.from) + " -> " + code(rel.to) + " " + w);
+      // The evidence is the committee's name.
+      CHECK(std::string(r.text).substr(rel.evidence_start, rel.evidence_end - rel.evidence_start)
+                .rfind("Ban Chỉ đạo", 0) == 0);
+    }
+    CHECK(Join(edges) == r.edge);
   }
 }
 

@@ -79,6 +79,21 @@ struct ArticleBuilder {
     e.relations.push_back(edge);
     return *this;
   }
+  // An inferred edge as the extraction stores it for a steering committee named after `to`:
+  // its evidence is the first "Ban Chỉ đạo" of the text.
+  ArticleBuilder& Steering(const std::string& from, const std::string& to, double weight) {
+    Edge edge;
+    edge.from = from;
+    edge.to = to;
+    edge.inferred = true;
+    edge.weight = weight;
+    const size_t at = e.article.text.find("Ban Chỉ đạo");
+    REQUIRE(at != std::string::npos);
+    edge.evidence_start = static_cast<uint32_t>(at);
+    edge.evidence_end = static_cast<uint32_t>(at + std::string("Ban Chỉ đạo 35").size());
+    e.relations.push_back(edge);
+    return *this;
+  }
   ArticleBuilder& Meeting(const std::string& unit, const std::string& date,
                           std::vector<std::string> reviewed, std::vector<std::string> launched = {},
                           const std::string& unit_code = "") {
@@ -333,6 +348,46 @@ TEST_CASE("inferred links: hidden unless asked, marked with weight and why; stat
   REQUIRE(rows.ok());
   REQUIRE(rows->size() == 1);
   CHECK((*rows)[0].direct());
+}
+
+TEST_CASE("inferred links: a steering committee named after the central document, across articles") {
+  const std::string nq = "35-NQ/TW@TW#XII", k7 = "7-KH/QU@quan-3.ho-chi-minh",
+                    k8 = "8-KH/QU@quan-3.ho-chi-minh";
+  // 7-KH/QU: two articles name Ban Chỉ đạo 35 beside it. 8-KH/QU: one does, another states
+  // that it implements 35-NQ/TW.
+  ArticleBuilder one("https://x.vn/bcd-1", "Ban Chỉ đạo 35 quận giám sát Kế hoạch 7-KH/QU và "
+                                           "Kế hoạch 8-KH/QU; Nghị quyết 35-NQ/TW.");
+  one.Doc(nq).Doc(k7).Doc(k8).Steering(k7, nq, 0.5).Steering(k8, nq, 0.5);
+  ArticleBuilder two("https://x.vn/bcd-2", "Ban Chỉ đạo 35 quận họp về Kế hoạch 7-KH/QU, "
+                                           "Nghị quyết 35-NQ/TW.");
+  two.Doc(nq).Doc(k7).Steering(k7, nq, 0.35);
+  ArticleBuilder three("https://x.vn/bcd-3", "Kế hoạch 8-KH/QU thực hiện Nghị quyết 35-NQ/TW.");
+  three.Doc(nq).Doc(k8).Implements(k8, nq);
+  TempDir dir;
+  auto g = Build(dir, {one.e, two.e, three.e});
+  const VertexId root = Key(*g, nq);
+
+  auto plain = g->GetLineage(root, {Direction::kDown, 0, false});
+  REQUIRE(plain.ok());
+  CHECK(Keys(*g, *plain, Direction::kDown) == std::vector<std::string>{k8});
+
+  auto wide = g->GetLineage(root, {Direction::kDown, 0, true});
+  REQUIRE(wide.ok());
+  CHECK(Keys(*g, *wide, Direction::kDown) == std::vector<std::string>{k7, k8});
+  for (const LineageEntry& e : wide->entries) {
+    REQUIRE(e.steps.size() == 1);
+    const Evidence& ev = e.steps[0];
+    if (g->node(e.document).id == k8) {
+      CHECK_FALSE(ev.inferred);  // the stated relation wins over the committee
+      continue;
+    }
+    CHECK(ev.inferred);
+    CHECK(ev.weight == doctest::Approx(0.6));  // the first article's 0.5, and 0.1 for the second
+    CHECK(ev.why.find("steering committee") != std::string::npos);
+    CHECK(ev.start == 0);  // the committee's name
+    CHECK(ev.end == std::string("Ban Chỉ đạo 35").size());
+  }
+  CHECK(g->Stats().inferred_edges == 1);
 }
 
 TEST_CASE("Resolve: the key forms users type, ambiguity and did-you-mean") {
