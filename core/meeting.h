@@ -12,6 +12,7 @@ struct Meeting {
   std::string unit;         // "Quận ủy Bình Tân", as the committee is named
   std::string unit_level;   // UnitLevelName of the resolved unit; empty when unresolved
   std::string unit_code;    // gazetteer code; empty when unresolved
+  bool unit_after_reform = false;  // the code is of the gazetteer after the 2025 reform
   std::string province;     // "Thành phố Hồ Chí Minh"; empty when unknown
   std::string kind;         // "sơ kết", "tổng kết", "triển khai", "quán triệt", "other"
   std::optional<int> years; // the review period, "5 năm"

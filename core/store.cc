@@ -188,6 +188,14 @@ ALTER TABLE units ADD COLUMN parent_code TEXT NOT NULL DEFAULT '';
 ALTER TABLE units ADD COLUMN slug TEXT NOT NULL DEFAULT '';
 ALTER TABLE units ADD COLUMN after_reform INTEGER NOT NULL DEFAULT 0;
 )sql"},
+    {3, "units: one per code and era (the 2025 reform reused codes for other units)",
+     R"sql(
+-- Before the 1 July 2025 reform and after it, one statistics code may name two different
+-- units (a merged commune keeps one old commune's code). Rows stored before this version
+-- keep their era; units merged under one code then are not split again (re-ingest for that).
+DROP INDEX units_by_code;
+CREATE UNIQUE INDEX units_by_code ON units(code, after_reform) WHERE code <> '';
+)sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 
@@ -449,16 +457,19 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
   {
     STORE_ASSIGN_OR_RETURN(
         Statement find,
-        by_code ? db.Cached("SELECT id FROM units WHERE code = ?")
+        by_code ? db.Cached("SELECT id FROM units WHERE code = ? AND after_reform = ?")
                 : db.Cached("SELECT id FROM units WHERE code = '' AND name = ? AND province = ?"));
-    DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code) : find.BindAll(m.unit, m.province));
+    DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code, m.unit_after_reform)
+                               : find.BindAll(m.unit, m.province));
     STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(find));
     if (id) return id;
   }
   STORE_ASSIGN_OR_RETURN(
       Statement insert,
-      db.Cached("INSERT INTO units(code, name, level, province) VALUES (?, ?, ?, ?)"));
-  DG_RETURN_IF_ERROR(insert.BindAll(m.unit_code, m.unit, m.unit_level, m.province));
+      db.Cached("INSERT INTO units(code, name, level, province, after_reform) "
+                "VALUES (?, ?, ?, ?, ?)"));
+  DG_RETURN_IF_ERROR(insert.BindAll(m.unit_code, m.unit, m.unit_level, m.province,
+                                    !m.unit_code.empty() && m.unit_after_reform));
   DG_RETURN_IF_ERROR(insert.Run());
   return std::optional<int64_t>(db.LastInsertRowId());
 }
@@ -545,13 +556,12 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
         Statement upsert,
         db.Cached("INSERT INTO units(code, name, level, province, parent_code, slug, "
                   "after_reform) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT(code) WHERE code <> '' DO UPDATE SET "
+                  "ON CONFLICT(code, after_reform) WHERE code <> '' DO UPDATE SET "
                   "level = CASE WHEN level = '' THEN excluded.level ELSE level END, "
                   "province = CASE WHEN province = '' THEN excluded.province ELSE province END, "
                   "parent_code = CASE WHEN parent_code = '' THEN excluded.parent_code "
                   "ELSE parent_code END, "
-                  "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END, "
-                  "after_reform = excluded.after_reform"));
+                  "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END"));
     DG_RETURN_IF_ERROR(upsert.BindAll(u.code, u.name, UnitLevelName(u.level), u.province,
                                       u.parent_code, u.slug, u.after_reform));
     DG_RETURN_IF_ERROR(upsert.Run());

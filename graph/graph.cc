@@ -248,7 +248,7 @@ struct Graph::Loader {
   Graph& graph;
   sqlite::Database& db;
   std::map<int64_t, VertexId> docs, units, meetings;
-  std::map<std::string, int64_t> unit_by_code;  // code -> units.id
+  std::map<std::pair<std::string, bool>, int64_t> unit_by_code;  // (code, era) -> units.id
   // (article, document) -> first mention span
   std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, uint32_t>> first_mention;
   // Inferred edges the extraction stored (a steering committee named after the central
@@ -405,15 +405,16 @@ struct Graph::Loader {
       u.slug = st.ColumnText(6);
       u.after_reform = st.ColumnInt(7) != 0;
       const int64_t id = u.row_id;
-      std::string node_id =
-          u.code.empty() ? "unit:#" + std::to_string(id) : "unit:" + u.code;
-      if (!u.code.empty()) unit_by_code[u.code] = id;
+      // "unit:760" before the 2025 reform, "unit:26734@2025" after it: the reform reused codes.
+      std::string node_id = u.code.empty() ? "unit:#" + std::to_string(id)
+                                           : "unit:" + u.code + (u.after_reform ? "@2025" : "");
+      if (!u.code.empty()) unit_by_code[{u.code, u.after_reform}] = id;
       units[id] = Add(Node{NodeKind::kUnit, node_id, std::move(u)});
     }
     for (const auto& [id, v] : units) {
       const UnitNode& u = graph.g_[v].unit();
       if (u.parent_code.empty()) continue;
-      auto p = unit_by_code.find(u.parent_code);
+      auto p = unit_by_code.find({u.parent_code, u.after_reform});
       if (p == unit_by_code.end()) continue;
       EdgeData e;
       e.kind = EdgeKind::kPartOf;

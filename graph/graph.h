@@ -21,7 +21,8 @@
 // Queries ignore inferred edges unless asked (LineageOptions::inferred).
 //
 // Every node has a stable string id (Node::id): documents their canonical key, the others
-// "unit:<gazetteer code>" (or "unit:#<row id>" without a code), "meeting:<row id>",
+// "unit:<gazetteer code>" ("unit:<code>@2025" for a unit of the gazetteer after the 2025
+// reform, which reused codes; "unit:#<row id>" without a code), "meeting:<row id>",
 // "article:<row id>". Iteration order (NodeIds(), EdgeIds()) is sorted by those ids, then
 // by edge kind and evidence, so exports are deterministic.
 //

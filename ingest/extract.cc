@@ -1299,6 +1299,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     }
     base.unit_level = UnitLevelName(unit->level);
     base.unit_code = unit->code;
+    base.unit_after_reform = unit->after_reform;
     const Unit* prov = gazetteer->ProvinceOf(*unit);
     if (prov != nullptr) base.province = prov->name;
     w.holder = unit;

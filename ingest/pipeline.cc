@@ -254,13 +254,8 @@ void AddMeetingUnits(const Gazetteer& gazetteer, Extraction* e) {
   std::set<std::pair<std::string, bool>> seen;  // (code, after_reform)
   for (const Meeting& m : e->meetings) {
     if (m.unit_code.empty()) continue;
-    const std::string& date = m.date.empty() ? e->article.published : m.date;
-    bool after = !date.empty() && date >= "2025-07-01";
-    const Unit* u = gazetteer.ByCode(m.unit_code, after);
-    if (u == nullptr) {
-      after = !after;
-      u = gazetteer.ByCode(m.unit_code, after);
-    }
+    // The era the extraction resolved the unit in (a code may name two units, one per era).
+    const Unit* u = gazetteer.ByCode(m.unit_code, m.unit_after_reform);
     for (; u != nullptr; u = gazetteer.Parent(*u)) {
       if (!seen.insert({u->code, u->after_reform}).second) break;
       e->units.push_back(*u);

@@ -486,6 +486,51 @@ TEST_CASE("units tree: part_of edges from the stored ancestors; a unit's meeting
   CHECK(*(*rows)[0].unit == *bt);
 }
 
+TEST_CASE("units tree: one code in two eras is two nodes, each in its own era's tree") {
+  // In the npm gazetteers, 00004 was Phường Trúc Bạch (of Quận Ba Đình, 001) and is Phường
+  // Ba Đình (of the city, with no district level) since the 2025 reform; 2,245 of the 3,321
+  // ward codes of 2025 named another unit before. 01 is Hà Nội in both, not the same unit.
+  auto unit = [](const char* code, const char* name, UnitLevel level, const char* parent,
+                 bool after) {
+    Unit u;
+    u.code = code;
+    u.name = name;
+    u.level = level;
+    u.parent_code = parent;
+    u.province = "Thành phố Hà Nội";
+    u.after_reform = after;
+    return u;
+  };
+  ArticleBuilder old_one("https://x.vn/truc-bach", "Đảng ủy phường Trúc Bạch sơ kết Đề án 2-ĐA/TU.");
+  old_one.Doc(kB).Meeting("Đảng ủy phường Trúc Bạch", "2023-05-10", {kB}, {}, "00004");
+  old_one.e.units = {unit("00004", "Phường Trúc Bạch", UnitLevel::kCommune, "001", false),
+                     unit("001", "Quận Ba Đình", UnitLevel::kDistrict, "01", false),
+                     unit("01", "Thành phố Hà Nội", UnitLevel::kProvince, "", false)};
+  ArticleBuilder new_one("https://x.vn/ba-dinh", "Đảng ủy phường Ba Đình sơ kết Đề án 2-ĐA/TU.");
+  new_one.Doc(kB).Meeting("Đảng ủy phường Ba Đình", "2025-09-10", {kB}, {}, "00004");
+  new_one.e.meetings[0].unit_after_reform = true;
+  new_one.e.units = {unit("00004", "Phường Ba Đình", UnitLevel::kCommune, "01", true),
+                     unit("01", "Thành phố Hà Nội", UnitLevel::kProvince, "", true)};
+  TempDir dir;
+  auto g = Build(dir, {old_one.e, new_one.e});
+  auto parent_of = [&](VertexId v) -> std::string {
+    for (const EdgeRef& e : g->OutEdges(v))
+      if (e.data->kind == EdgeKind::kPartOf) return g->node(e.to).id;
+    return "";
+  };
+  auto truc_bach = g->FindById("unit:00004");
+  auto ba_dinh = g->FindById("unit:00004@2025");
+  REQUIRE(truc_bach.has_value());
+  REQUIRE(ba_dinh.has_value());
+  CHECK(g->node(*truc_bach).unit().name == "Đảng ủy phường Trúc Bạch");
+  CHECK(g->node(*ba_dinh).unit().name == "Đảng ủy phường Ba Đình");
+  CHECK(parent_of(*truc_bach) == "unit:001");
+  CHECK(parent_of(*ba_dinh) == "unit:01@2025");
+  CHECK(parent_of(*g->FindById("unit:001")) == "unit:01");
+  CHECK(g->UnitMeetings(*truc_bach).size() == 1);
+  CHECK(g->UnitMeetings(*ba_dinh).size() == 1);
+}
+
 TEST_CASE("iteration is sorted by stable ids and the counts add up") {
   TempDir dir;
   auto g = Build(dir, Chain());
@@ -521,7 +566,7 @@ TEST_CASE("SentenceAround cuts the sentence holding a span") {
   CHECK(SentenceAround(text, 999, 1000).empty());
 }
 
-TEST_CASE("schema v1 databases migrate to v2 and keep their units") {
+TEST_CASE("schema v1 databases migrate to the current version and keep their units") {
   TempDir dir;
   const std::string path = dir.File("old.db");
   {
@@ -535,19 +580,21 @@ TEST_CASE("schema v1 databases migrate to v2 and keep their units") {
     REQUIRE(db->Exec("INSERT INTO units(code, name, level, province) VALUES "
                      "('760', 'Quận ủy Quận 1', 'district', 'Thành phố Hồ Chí Minh')")
                 .ok());
-    REQUIRE(db->Exec("ALTER TABLE units DROP COLUMN parent_code; ALTER TABLE units DROP COLUMN "
-                     "slug; ALTER TABLE units DROP COLUMN after_reform; DELETE FROM "
-                     "schema_migrations WHERE version = 2; PRAGMA user_version = 1")
+    REQUIRE(db->Exec("DROP INDEX units_by_code; ALTER TABLE units DROP COLUMN parent_code; "
+                     "ALTER TABLE units DROP COLUMN slug; ALTER TABLE units DROP COLUMN "
+                     "after_reform; CREATE UNIQUE INDEX units_by_code ON units(code) WHERE "
+                     "code <> ''; DELETE FROM schema_migrations WHERE version >= 2; "
+                     "PRAGMA user_version = 1")
                 .ok());
   }
   CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
   auto store = Store::Open(path);
   REQUIRE(store.ok());
-  CHECK(store.value()->schema_version() == 2);
+  CHECK(store.value()->schema_version() == Store::kSchemaVersion);
   auto& db = store.value()->database();
   CHECK(*db.QueryInt("SELECT count(*) FROM units WHERE code = '760' AND parent_code = '' "
                      "AND slug = '' AND after_reform = 0") == 1);
-  CHECK(*db.QueryInt("SELECT max(version) FROM schema_migrations") == 2);
+  CHECK(*db.QueryInt("SELECT max(version) FROM schema_migrations") == Store::kSchemaVersion);
   auto g = Graph::Load(*store.value());
   REQUIRE(g.ok());
   CHECK(g.value()->FindById("unit:760").has_value());

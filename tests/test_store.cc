@@ -452,6 +452,38 @@ TEST_CASE("meetings of one unit share one unit row: by code, else by name and pr
   CHECK(Query(path, "SELECT count(*) FROM meetings WHERE unit_id IS NULL") == 0);
 }
 
+TEST_CASE("one code in two eras is two units: the 2025 reform reused codes") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  // Code 00004 was Phường Trúc Bạch before the reform and is Phường Ba Đình after it.
+  Extraction before = Article("https://x.vn/truc-bach", "Đảng ủy phường Trúc Bạch sơ kết.");
+  dg::Meeting m;
+  m.unit = "Đảng ủy phường Trúc Bạch";
+  m.unit_code = "00004";
+  m.kind = "sơ kết";
+  before.meetings = {m};
+  Extraction after = Article("https://x.vn/ba-dinh", "Đảng ủy phường Ba Đình sơ kết.");
+  m.unit = "Đảng ủy phường Ba Đình";
+  m.unit_after_reform = true;
+  after.meetings = {m};
+  for (int round = 0; round < 2; ++round) {  // the second round finds both rows again
+    dg::Unit u;
+    u.code = "00004";
+    u.name = "Phường Ba Đình";
+    u.level = dg::UnitLevel::kCommune;
+    u.after_reform = true;
+    after.units = {u};
+    PutAll(*store, {before, after});
+    CHECK(Query(path, "SELECT count(*) FROM units WHERE code = '00004'") == 2);
+    CHECK(Query(path, "SELECT count(DISTINCT unit_id) FROM meetings") == 2);
+    CHECK(Query(path, "SELECT count(*) FROM meetings m JOIN units u ON u.id = m.unit_id "
+                      "WHERE u.after_reform = (m.unit = 'Đảng ủy phường Ba Đình')") == 2);
+    after.article.text += " ";  // an edit: the article is replaced
+    after.article.content_hash = dg::Sha256Hex(after.article.text);
+  }
+}
+
 TEST_CASE("a batch dropped without Commit leaves nothing behind") {
   TempDir dir;
   const std::string path = dir.File("dg.db");
