@@ -1805,6 +1805,35 @@ void Extractor::Impl::FindRelations(Work& w) const {
       }
     }
   }
+  // 2b. Inside an unquoted title, the same: "Chỉ thị 45-CT/TU về cải cách tiền lương …
+  //     thực hiện Nghị quyết 27-NQ/TW". Not when the title is about reviewing or checking
+  //     (a plan "về sơ kết 5 năm thực hiện Nghị quyết 35" reviews it, and carries out nothing).
+  for (size_t k = 0; k < w.refs.size(); ++k) {
+    const Ref& a = w.refs[k];
+    if (a.doc < 0 || !a.title.ok() || a.title_quoted) continue;
+    size_t first = kNone, len = 0;
+    for (const char* trig : {"trien khai thuc hien", "to chuc thuc hien", "thuc hien", "cu the hoa"}) {
+      size_t at = FindWords(t, a.title.s, a.title.e, trig);
+      if (at != kNone && at < first) {
+        first = at;
+        len = std::strlen(trig);
+      }
+    }
+    if (first == kNone) continue;
+    bool review = false;
+    for (const char* word : {"so ket", "tong ket", "kiem tra", "giam sat", "danh gia", "bao cao",
+                             "ket qua", "hoc tap", "quan triet", "tuyen truyen"})
+      review = review || FindWords(t, a.title.s, first, word) != kNone;
+    // "… và thực hiện B", "… gắn với thực hiện B": B is a second subject, or linked.
+    size_t prev = first;
+    while (prev > a.title.s && t[prev - 1] == ' ') --prev;
+    size_t word = prev;
+    while (word > a.title.s && IsAlnum(t[word - 1])) --word;
+    const std::string_view before = t.substr(word, prev - word);
+    if (review || before == "va" || before == "voi" || before == "hoac" || before == "cung") continue;
+    int b = ref_at(first + len, 0);
+    if (b >= 0) add(a, Relation::kImplements, b);
+  }
   // 3. "Gắn A với … B": A linked to B.
   for (size_t at = 0; (at = FindWords(t, at, t.size(), "gan")) != kNone; ++at) {
     int a = ref_at(at + 3, 0);

@@ -272,6 +272,16 @@ TEST_CASE("relations the text states, and none it does not") {
       {"Kế hoạch số 45-KH/HU về tổng kết Nghị quyết số 36-NQ/TW.", "", "về tổng kết is no implementation"},
       {"sơ kết Nghị quyết số 36-NQ/TW và Kế hoạch số 45-KH/HU.", "", "reviewed together"},
       {"Đề án số 02-ĐA/TU, triển khai kế hoạch thực hiện Đề án số 05-ĐA/TU.", "", "a comma ends the clause"},
+      {"Chỉ thị số 20-CT/TU ngày 2/3/2019 của Ban Thường vụ Tỉnh ủy về phát triển kinh tế tập thể "
+       "thực hiện Nghị quyết số 13-NQ/TW.", "implements", "the trigger inside an unquoted title"},
+      {"Kế hoạch số 7/KH-UBND về tổ chức thực hiện Chỉ thị số 20-CT/TU.", "implements",
+       "về tổ chức thực hiện"},
+      {"Kế hoạch số 30-KH/TU về sơ kết 5 năm thực hiện Nghị quyết số 13-NQ/TW.", "",
+       "a title about reviewing carries nothing out"},
+      {"Nghị quyết số 4-NQ/TU về công tác cán bộ và thực hiện Chỉ thị số 20-CT/TW.", "",
+       "'và thực hiện' in a title: a second subject"},
+      {"Chỉ thị số 9-CT/TU về cải cách hành chính gắn với thực hiện Nghị quyết số 13-NQ/TW.", "",
+       "'gắn với thực hiện' in a title is no implementation"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.comment);
