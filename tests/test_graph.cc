@@ -1,11 +1,11 @@
 // The graph (graph/graph.h) over real SQLite files: tiny named graphs (a chain, a diamond,
 // a cycle, an island) written into a store as extractions, then loaded and queried.
 #include <doctest/doctest.h>
+
+#include "tests/test_support.h"
 #include <unistd.h>
 
-#include <atomic>
 #include <filesystem>
-#include <random>
 #include <string>
 #include <vector>
 
@@ -19,25 +19,7 @@ using namespace dg;
 
 namespace {
 
-class TempDir {
- public:
-  TempDir() {
-    static std::atomic<int> counter{0};
-    std::random_device rd;
-    path_ = fs::temp_directory_path() / ("dirgraph-test-graph-" + std::to_string(::getpid()) +
-                                         "-" + std::to_string(counter++) + "-" +
-                                         std::to_string(rd()));
-    fs::create_directories(path_);
-  }
-  ~TempDir() {
-    std::error_code ec;
-    fs::remove_all(path_, ec);
-  }
-  std::string File(const std::string& name) const { return (path_ / name).string(); }
-
- private:
-  fs::path path_;
-};
+using dg::testing::TempDir;
 
 // One article written for a test: its text names each document by its code, and the
 // mentions, relations and meetings point into that text.

@@ -64,6 +64,8 @@ struct TempDir {
     return p.string();
   }
   std::string Db() const { return (path / "test.db").string(); }
+  // The path of `name` inside the folder (nothing is created).
+  std::string File(const std::string& name) const { return (path / name).string(); }
 };
 
 // The whole content of a file; empty when it cannot be read.
