@@ -5,6 +5,10 @@
 #include <array>
 #include <mutex>
 
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
+
 namespace dg {
 
 namespace {
@@ -98,14 +102,22 @@ char FoldCodePoint(int32_t cp) {
   return '\x7f';
 }
 
-// Cache of the folding of Latin Extended Additional (toned vowels), the hot range.
-const std::array<char, 0x100>& ToneTable() {
-  static std::array<char, 0x100> t = [] {
-    std::array<char, 0x100> r{};
-    for (int32_t i = 0; i < 0x100; ++i) r[i] = FoldCodePoint(0x1e00 + i);
+// The folding of every two-byte sequence (U+0080–U+07FF: Latin, combining marks) and of
+// Latin Extended Additional (U+1E00–U+1EFF: the toned vowels, E1 B8–BB xx), the two hot
+// ranges, cached from FoldCodePoint.
+struct FoldCache {
+  std::array<char, 0x800> two{};
+  std::array<char, 0x100> tones{};
+};
+
+const FoldCache& Cache() {
+  static const FoldCache c = [] {
+    FoldCache r;
+    for (int32_t cp = 0x80; cp < 0x800; ++cp) r.two[cp] = FoldCodePoint(cp);
+    for (int32_t i = 0; i < 0x100; ++i) r.tones[i] = FoldCodePoint(0x1e00 + i);
     return r;
   }();
-  return t;
+  return c;
 }
 
 }  // namespace
@@ -114,10 +126,15 @@ namespace {
 
 // The one pass behind CheckText, Fold and CheckAndFold. With `check`, stops at the first
 // invalid sequence or NUL and counts control characters; `out` may be null (check only).
+//
+// Hand-written rather than a UTF-8 library's validator because validating, folding and
+// the offset map come out of one reading of the bytes. Printable ASCII and '\n' (most of
+// any text, Vietnamese too) go 16 bytes at a time (SSE2); two-byte sequences and the
+// toned vowels are decoded inline and folded through Cache(); anything else goes through
+// Decode and FoldCodePoint, one code point at a time.
 Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
   if (check && s.empty()) return Status::Invalid("empty input");
-  const auto& table = FoldTable();
-  const auto& tones = ToneTable();
+  const FoldCache& cache = Cache();
   // Written through raw pointers into buffers sized for the worst case (one folded byte
   // per input byte), then cut to size: this loop is the hottest of extraction.
   char* f = nullptr;
@@ -128,51 +145,84 @@ Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
     f = out->folded.data();
     o = out->offset.data();
   }
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
   size_t n_out = 0;
   size_t controls = 0;
   const size_t size = s.size();
+#if defined(__SSE2__)
+  const __m128i kSpace = _mm_set1_epi8(0x20);
+  const __m128i kNewline = _mm_set1_epi8('\n');
+  const __m128i kStep = _mm_set1_epi32(4);
+  const __m128i kFirst = _mm_setr_epi32(0, 1, 2, 3);
+#endif
   for (size_t i = 0; i < size;) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
-    if (b < 0x80) {
-      char c = static_cast<char>(b);
-      if (b < 0x20) {
-        if (check && b == 0)
-          return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
-        if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
-        if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
+#if defined(__SSE2__)
+    if (size - i >= 16) {
+      // Bytes below 0x20 other than '\n', and (signed) every byte from 0x80, need a look.
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i odd = _mm_andnot_si128(_mm_cmpeq_epi8(v, kNewline), _mm_cmplt_epi8(v, kSpace));
+      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd));
+      // n_out <= i, so the 16 bytes (and offsets) stored fit the buffers; those past the
+      // first odd byte are overwritten later.
+      const size_t plain = mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
+      if (f != nullptr && plain > 0) {
+        _mm_storeu_si128(reinterpret_cast<__m128i*>(f + n_out), v);
+        __m128i at = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)), kFirst);
+        for (int k = 0; k < 4; ++k) {
+          _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n_out + 4 * k), at);
+          at = _mm_add_epi32(at, kStep);
+        }
       }
-      if (f != nullptr) {
-        f[n_out] = c;
-        o[n_out] = static_cast<uint32_t>(i);
-        ++n_out;
-      }
-      ++i;
-      continue;
+      n_out += plain;
+      i += plain;
+      if (plain == 16) continue;
     }
-    int32_t cp = 0;
-    size_t n = Decode(s, i, &cp);
-    if (n == 0) {
-      if (check) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
-      if (f != nullptr) {  // unchecked input: go on byte by byte
-        f[n_out] = '\x7f';
-        o[n_out] = static_cast<uint32_t>(i);
-        ++n_out;
-      }
-      ++i;
-      continue;
-    }
-    if (f != nullptr) {
+#endif
+    // One character at a time, while they are not plain ASCII.
+    do {
+      const unsigned char b = p[i];
       char c;
-      if (cp >= 0x1e00 && cp <= 0x1eff) c = tones[cp - 0x1e00];
-      else if (cp < 0x100) c = table[cp];
-      else c = FoldCodePoint(cp);
-      if (c != 0) {
+      size_t n;
+      if (b < 0x80) {
+        c = static_cast<char>(b);
+        if (b < 0x20) {
+          if (check && b == 0)
+            return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
+          if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
+          if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
+        }
+        if (f != nullptr) {  // NUL too, in unchecked input
+          f[n_out] = c;
+          o[n_out] = static_cast<uint32_t>(i);
+          ++n_out;
+        }
+        ++i;
+        continue;
+      } else if (b == 0xe1 && i + 2 < size && p[i + 1] >= 0xb8 && p[i + 1] <= 0xbb &&
+                 (p[i + 2] & 0xc0) == 0x80) {
+        c = cache.tones[((p[i + 1] & 0x03) << 6) | (p[i + 2] & 0x3f)];
+        n = 3;
+      } else if (b >= 0xc2 && b <= 0xdf && i + 1 < size && (p[i + 1] & 0xc0) == 0x80) {
+        c = cache.two[((b & 0x1f) << 6) | (p[i + 1] & 0x3f)];
+        n = 2;
+      } else {
+        int32_t cp = 0;
+        n = Decode(s, i, &cp);
+        if (n == 0) {
+          if (check) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
+          c = '\x7f';  // unchecked input: go on byte by byte
+          n = 1;
+        } else {
+          c = FoldCodePoint(cp);
+        }
+      }
+      if (f != nullptr && c != 0) {
         f[n_out] = c;
         o[n_out] = static_cast<uint32_t>(i);
         ++n_out;
       }
-    }
-    i += n;
+      i += n;
+    } while (i < size && (p[i] >= 0x80 || p[i] < 0x20));
   }
   if (out != nullptr) {
     out->folded.resize(n_out);

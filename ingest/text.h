@@ -3,8 +3,11 @@
 #pragma once
 
 #include <cstdint>
+#include <memory>
+#include <new>
 #include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "core/status.h"
@@ -17,9 +20,30 @@ namespace dg {
 // non-ASCII character '\x7f'. Case is kept. Combining marks produce nothing.
 //   folded[i] stands for the original bytes [offset[i], offset[i + 1]).
 // offset has folded.size() + 1 entries; the last is the input's size.
+// An allocator whose resize() leaves new elements uninitialized: the offset map is
+// written in full right after it is sized, and zeroing it first cost a fifth of folding.
+template <typename T>
+struct UninitializedAllocator : std::allocator<T> {
+  template <typename U>
+  struct rebind {
+    using other = UninitializedAllocator<U>;
+  };
+  UninitializedAllocator() = default;
+  template <typename U>
+  UninitializedAllocator(const UninitializedAllocator<U>&) noexcept {}
+  template <typename U>
+  void construct(U* p) noexcept {
+    ::new (static_cast<void*>(p)) U;  // default-initialized: no zeroing
+  }
+  template <typename U, typename... Args>
+  void construct(U* p, Args&&... args) {
+    ::new (static_cast<void*>(p)) U(std::forward<Args>(args)...);
+  }
+};
+
 struct FoldedText {
   std::string folded;
-  std::vector<uint32_t> offset;
+  std::vector<uint32_t, UninitializedAllocator<uint32_t>> offset;
 
   uint32_t Orig(size_t folded_pos) const { return offset[folded_pos]; }
 };

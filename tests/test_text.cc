@@ -68,3 +68,43 @@ TEST_CASE("clean NFC output") {
   CHECK(CleanNfc("  Nghi\xcc\xa3   quyết\xc2\xa0\n số ") == "Nghị quyết số");
   CHECK(CleanNfc("Quy định \xc3\x90\xe1\xbb\x8b" "a") == "Quy định Địa");
 }
+
+TEST_CASE("long text: every character folds and maps back wherever it falls in a 16-byte block") {
+  // Plain ASCII goes 16 bytes at a time; the character after a run of k plain bytes lands
+  // at every position of a block, and each kind of character must fold the same there.
+  struct Kind {
+    const char* bytes;
+    const char* folded;
+  } kinds[] = {{"ệ", "e"},   {"đ", "d"},        {"\t", " "},  {"\n", "\n"},
+               {"\xcc\x81", ""}, {"\xe2\x80\x9c", "\""}, {"\xf0\x9f\x98\x80", "\x7f"}, {"Ư", "U"}};
+  for (const auto& kind : kinds) {
+    for (size_t k = 0; k < 40; ++k) {
+      CAPTURE(k);
+      CAPTURE(kind.bytes);
+      std::string in = std::string(k, 'a') + kind.bytes + std::string(20, 'b') + kind.bytes + "c";
+      std::string want = std::string(k, 'a') + kind.folded + std::string(20, 'b') + kind.folded + "c";
+      auto f = Fold(in);
+      CHECK(f.folded == want);
+      REQUIRE(f.offset.size() == f.folded.size() + 1);
+      for (size_t i = 0; i < f.folded.size(); ++i) {
+        // every plain byte maps to itself in the input
+        if (f.folded[i] == 'a' || f.folded[i] == 'b' || f.folded[i] == 'c') CHECK(in[f.Orig(i)] == f.folded[i]);
+      }
+      CHECK(f.Orig(f.folded.size() - 1) == in.size() - 1);
+      CHECK(dg::CheckText(in).ok());
+    }
+  }
+}
+
+TEST_CASE("long text: bad bytes are reported at their offset wherever they fall") {
+  for (size_t k = 0; k < 40; ++k) {
+    CAPTURE(k);
+    std::string head = std::string(k, 'a') + "ệ" + std::string(k % 7, 'b');
+    CHECK(CheckText(head + "\xff" + std::string(30, 'c')).message() ==
+          "invalid UTF-8 at byte offset " + std::to_string(head.size()));
+    CHECK(CheckText(head + "\xe1\xbb" + std::string(30, 'c')).message() ==
+          "invalid UTF-8 at byte offset " + std::to_string(head.size()));
+    CHECK(CheckText(head + std::string(1, '\0') + std::string(30, 'c')).message() ==
+          "binary data (NUL byte at offset " + std::to_string(head.size()) + ")");
+  }
+}
