@@ -11,6 +11,7 @@
 #include "ingest/extract.h"
 
 #include <algorithm>
+#include <array>
 #include <exception>
 #include <cstring>
 #include <map>
@@ -42,8 +43,16 @@ bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vec
   if (from > to || to > text.size()) return false;
   re2::StringPiece window(text.data() + from, to - from);
   int n = re.NumberOfCapturingGroups() + 1;
-  std::vector<re2::StringPiece> sp(n);
-  if (!re.Match(window, 0, window.size(), RE2::UNANCHORED, sp.data(), n)) return false;
+  // Groups on the stack: this runs thousands of times per article.
+  constexpr int kMaxGroups = 16;
+  std::array<re2::StringPiece, kMaxGroups> small;
+  std::vector<re2::StringPiece> large;
+  re2::StringPiece* sp = small.data();
+  if (n > kMaxGroups) {
+    large.resize(static_cast<size_t>(n));
+    sp = large.data();
+  }
+  if (!re.Match(window, 0, window.size(), RE2::UNANCHORED, sp, n)) return false;
   g->assign(n, Span{});
   for (int i = 0; i < n; ++i) {
     if (sp[i].data() == nullptr) continue;
@@ -513,27 +522,56 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
 
 struct Line {
   size_t s, e;  // folded span, without the newline
-  size_t words;
 };
 
+// The lines of t; the last one may be empty.
 std::vector<Line> Lines(std::string_view t) {
   std::vector<Line> lines;
   size_t s = 0;
   while (s <= t.size()) {
     size_t e = t.find('\n', s);
     if (e == kNone) e = t.size();
-    size_t words = 0;
-    bool in = false;
-    for (size_t i = s; i < e; ++i) {
-      bool w = IsAlnum(t[i]);
-      if (w && !in) ++words;
-      in = w;
-    }
-    lines.push_back({s, e, words});
+    lines.push_back({s, e});
     if (e == t.size()) break;
     s = e + 1;
   }
   return lines;
+}
+
+// Runs of letters or digits in a line.
+size_t WordCount(std::string_view t, const Line& l) {
+  size_t words = 0;
+  bool in = false;
+  for (size_t i = l.s; i < l.e; ++i) {
+    bool w = IsAlnum(t[i]);
+    if (w && !in) ++words;
+    in = w;
+  }
+  return words;
+}
+
+// Whether t holds a ':' after "nguon" and spaces (any case): every match of the "Nguồn:"
+// pattern does, and most articles have few colons, so the pattern runs only when needed.
+bool MayNameSource(std::string_view t) {
+  for (size_t c = t.find(':'); c != kNone; c = t.find(':', c + 1)) {
+    size_t j = c;
+    while (j > 0 && (t[j - 1] == ' ' || t[j - 1] == '\n')) --j;
+    if (j >= 5 && Lower(std::string(t.substr(j - 5, 5))) == "nguon") return true;
+  }
+  return false;
+}
+
+// Whether t[0, to) holds ".vn)", ".com)", ".net)" or ".org)": every match of the "(site.vn)"
+// pattern ends so.
+bool MayNameDomain(std::string_view t, size_t to) {
+  std::string_view head = t.substr(0, to);
+  for (size_t c = head.find(')'); c != kNone; c = head.find(')', c + 1)) {
+    std::string_view before = head.substr(0, c);
+    if (before.ends_with(".vn") || before.ends_with(".com") || before.ends_with(".net") ||
+        before.ends_with(".org"))
+      return true;
+  }
+  return false;
 }
 
 struct Meta {
@@ -563,7 +601,9 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
       break;
     }
     bool dated = false;
-    if (len <= 90 && Find(p.full_date, t, l.s, l.e, &g)) {
+    // (Both forms of a date hold a digit.)
+    if (len <= 90 && std::any_of(t.begin() + static_cast<long>(l.s), t.begin() + static_cast<long>(l.e), IsDigit) &&
+        Find(p.full_date, t, l.s, l.e, &g)) {
       int base = g[1].ok() ? 1 : 4;
       int d = ToInt(Str(t, g[base])), mo = ToInt(Str(t, g[base + 1])), y = ToInt(Str(t, g[base + 2]));
       if (ValidDate(y, mo, d)) {
@@ -575,7 +615,7 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
         }
       }
     }
-    if (!dated && title_line == kNone && l.words >= 7 && len < 300) {
+    if (!dated && title_line == kNone && WordCount(t, l) >= 7 && len < 300) {
       std::string low = Lower(std::string(t.substr(l.s, std::min<size_t>(len, 40))));
       bool banner = low.find("trang thong tin") != std::string::npos ||
                     low.find("cong thong tin") != std::string::npos ||
@@ -605,9 +645,10 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
   // Site: "(Thanhuytphcm.vn)", "Nguồn: …", or the portal's own name in the header.
   static const RE2 kDomain(R"(\(([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org))\))");
   static const RE2 kSource(R"((?i:nguon)\s*:\s*([^\n]{3,120}))");
-  if (Find(kDomain, t, 0, std::min(t.size(), size_t{4000}), &g)) {
+  const size_t head = std::min(t.size(), size_t{4000});
+  if (MayNameDomain(t, head) && Find(kDomain, t, 0, head, &g)) {
     m.site = std::string(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
-  } else if (Find(kSource, t, 0, t.size(), &g)) {
+  } else if (MayNameSource(t) && Find(kSource, t, 0, t.size(), &g)) {
     std::string s = CleanNfc(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
     if (s.size() > 3 && s.substr(s.size() - 3) == " ()") s.resize(s.size() - 3);
     m.site = s;

@@ -462,3 +462,27 @@ TEST_CASE("bad input: a clear error naming the input") {
   CHECK(e.status().message() == "broken.txt: invalid UTF-8 at byte offset 15");
   CHECK_FALSE(X().Extract("", h).ok());
 }
+
+TEST_CASE("the source: a site in parentheses near the top, else 'Nguồn:' anywhere") {
+  const std::string body = "Chiều 20/11, Huyện ủy tổ chức hội nghị sơ kết công tác năm của địa phương.\n";
+  struct Row {
+    std::string text;
+    std::string site;  // "" when none
+    std::string comment;
+  } rows[] = {
+      {body + "(Thanhuytphcm.vn)\n", "Thanhuytphcm.vn", "a domain in parentheses"},
+      {body + "(Báođồngnai.vn)\n", "Báođồngnai.vn", "folded letters in the domain, bytes as read"},
+      {body + "(Thanhuytphcm vn)\n", "", "no dot before the ending"},
+      {body + "Nguồn: Báo Trà Vinh\n", "Báo Trà Vinh", "after 'Nguồn:'"},
+      {body + "Theo nguồn  \n : Báo Đồng Nai\n", "Báo Đồng Nai", "spaces and a line end around the colon"},
+      {body + "Nguồn tin cho biết: số liệu sẽ công bố sau.\n", "", "a colon after other words"},
+      {body + "Nguồn:\nBáo Cần Thơ\n", "Báo Cần Thơ", "the source on the next line"},
+      {body + "Nguồn: a\n", "", "too short after the colon"},
+      {std::string(4100, 'x') + "\n(baomoi.com)\nNguồn: Báo Hậu Giang\n", "Báo Hậu Giang",
+       "a domain past the first 4000 characters is not the site"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    CHECK(Run(r.text).article.site == r.site);
+  }
+}
