@@ -94,4 +94,24 @@ Result<DocumentKey> DocumentKey::Parse(std::string_view text) {
   return k;
 }
 
+std::string KeySlug(std::string_view key) {
+  std::string out(key);
+  for (char& c : out) {
+    if (c == '/') c = '~';
+    else if (c == '#') c = '!';
+    else if (c == '?') c = '_';
+  }
+  return out;
+}
+
+std::string KeyFromSlug(std::string_view slug) {
+  std::string out(slug);
+  for (char& c : out) {
+    if (c == '~') c = '/';
+    else if (c == '!') c = '#';
+    else if (c == '_') c = '?';
+  }
+  return out;
+}
+
 }  // namespace dg

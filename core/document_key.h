@@ -48,4 +48,10 @@ struct DocumentKey {
 // "0035" -> "35", "0" -> "0".
 std::string StripLeadingZeros(std::string_view digits);
 
+// A key as one URL path segment: '/' -> '~', '#' -> '!', '?' -> '_'
+// (35-NQ/TW@TW#XII -> 35-NQ~TW@TW!XII). Keys never hold '~', '!' or '_', so
+// KeyFromSlug(KeySlug(k)) == k; KeyFromSlug of a text that is no slug returns it unchanged.
+std::string KeySlug(std::string_view key);
+std::string KeyFromSlug(std::string_view slug);
+
 }  // namespace dg

@@ -22,6 +22,7 @@ void Str(Writer& w, const char* key, const std::string& v, bool null_if_empty = 
 void Doc(Writer& w, const Graph& g, VertexId v) {
   const DocumentNode& d = g.node(v).document();
   w.StartObject();
+  Str(w, "id", KeySlug(d.key_text));
   Str(w, "key", d.key_text);
   Str(w, "code", d.key.Code());
   Str(w, "type", d.key.type);
@@ -51,7 +52,37 @@ void MeetingJson(Writer& w, const Graph& g, VertexId v) {
   } else {
     w.Null();
   }
+  Str(w, "chair", m.chair, true);
+  w.Key("article");
+  w.Int64(m.article_id);
   w.EndObject();
+}
+
+// The unit that held the meeting: its node when stored, else the meeting's own words.
+void UnitJson(Writer& w, const Graph& g, const ReviewRow& r) {
+  const MeetingNode& m = g.node(r.meeting).meeting();
+  const UnitNode* u = r.unit ? &g.node(*r.unit).unit() : nullptr;
+  w.StartObject();
+  w.Key("id");  // the units row, as in /api/v1/units/{id}
+  if (u != nullptr) {
+    w.Int64(u->row_id);
+  } else {
+    w.Null();
+  }
+  Str(w, "node", u != nullptr ? g.node(*r.unit).id : "", true);  // "unit:760", as in exports
+  Str(w, "name", u != nullptr ? u->name : m.unit, true);
+  Str(w, "level", u != nullptr && !u->level.empty() ? u->level : m.unit_level, true);
+  Str(w, "province", u != nullptr && !u->province.empty() ? u->province : m.province, true);
+  w.EndObject();
+}
+
+const char* DirectionName(Direction d) {
+  switch (d) {
+    case Direction::kUp: return "up";
+    case Direction::kDown: return "down";
+    case Direction::kBoth: return "both";
+  }
+  return "both";
 }
 
 std::string LabelOf(const Graph& g, VertexId v) { return g.node(v).Label(); }
@@ -132,14 +163,19 @@ std::string LineageToText(const Graph& g, const Lineage& lineage) {
   return out;
 }
 
-std::string LineageToJson(const Graph& g, const Lineage& lineage) {
+std::string LineageToJson(const Graph& g, const Lineage& lineage, const LineageOptions& options) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
-  w.Key("root");
+  w.Key("document");
   Doc(w, g, lineage.root);
+  Str(w, "direction", DirectionName(options.direction));
+  w.Key("depth");
+  w.Int(options.depth);
+  w.Key("inferred");
+  w.Bool(options.inferred);
   for (Direction dir : {Direction::kUp, Direction::kDown}) {
-    w.Key(dir == Direction::kUp ? "up" : "down");
+    w.Key(DirectionName(dir));
     w.StartArray();
     for (const LineageEntry& e : lineage.entries) {
       if (e.direction != dir) continue;
@@ -160,7 +196,7 @@ std::string LineageToJson(const Graph& g, const Lineage& lineage) {
         if (dir == Direction::kDown) std::swap(a, b);
         w.StartObject();
         Str(w, "from", g.node(a).id);
-        Str(w, "relation", EdgeKindName(ev.kind));
+        Str(w, "rel", EdgeKindName(ev.kind));
         Str(w, "to", g.node(b).id);
         w.Key("inferred");
         w.Bool(ev.inferred);
@@ -194,7 +230,7 @@ std::string LineageToJson(const Graph& g, const Lineage& lineage) {
   for (const std::string& c : lineage.cycles) w.String(c.c_str());
   w.EndArray();
   w.EndObject();
-  return buf.GetString();
+  return std::string(buf.GetString(), buf.GetSize());
 }
 
 std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
@@ -234,38 +270,48 @@ std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<R
   return out;
 }
 
-std::string ReviewsToJson(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
+std::string ReviewsToJson(const Graph& g, VertexId document,
+                          const std::vector<const ReviewRow*>& rows, size_t total,
+                          const std::string& next_cursor) {
   rapidjson::StringBuffer buf;
   Writer w(buf);
   w.StartObject();
   w.Key("document");
   Doc(w, g, document);
-  w.Key("reviews");
+  w.Key("items");
   w.StartArray();
-  for (const ReviewRow& r : rows) {
+  for (const ReviewRow* r : rows) {
     w.StartObject();
     w.Key("meeting");
-    MeetingJson(w, g, r.meeting);
-    Str(w, "role", r.role);
+    MeetingJson(w, g, r->meeting);
+    w.Key("unit");
+    UnitJson(w, g, *r);
+    Str(w, "role", r->role);
     w.Key("document");
-    Doc(w, g, r.document);
+    Doc(w, g, r->document);
     w.Key("direct");
-    w.Bool(r.direct());
+    w.Bool(r->direct());
     w.Key("via");
     w.StartArray();
-    for (size_t i = 1; i < r.path.size(); ++i) w.String(g.node(r.path[i]).id.c_str());
+    for (size_t i = 1; i < r->path.size(); ++i) w.String(g.node(r->path[i]).id.c_str());
     w.EndArray();
-    const MeetingNode& m = g.node(r.meeting).meeting();
-    w.Key("article");
-    w.Int64(m.article_id);
     std::string url;
-    if (auto a = g.FindArticle(m.article_id)) url = g.node(*a).article().url;
+    if (auto a = g.FindArticle(g.node(r->meeting).meeting().article_id)) url = g.node(*a).article().url;
     Str(w, "url", url, true);
     w.EndObject();
   }
   w.EndArray();
+  w.Key("total");
+  w.Uint64(total);
+  Str(w, "next_cursor", next_cursor, true);
   w.EndObject();
-  return buf.GetString();
+  return std::string(buf.GetString(), buf.GetSize());
+}
+
+std::string ReviewsToJson(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
+  std::vector<const ReviewRow*> all;
+  for (const ReviewRow& r : rows) all.push_back(&r);
+  return ReviewsToJson(g, document, all, all.size(), "");
 }
 
 }  // namespace dg

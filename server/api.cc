@@ -152,26 +152,6 @@ constexpr const char* kDocumentFilter =
 
 }  // namespace
 
-std::string KeySlug(std::string_view key) {
-  std::string out(key);
-  for (char& c : out) {
-    if (c == '/') c = '~';
-    else if (c == '#') c = '!';
-    else if (c == '?') c = '_';
-  }
-  return out;
-}
-
-std::string KeyFromSlug(std::string_view slug) {
-  std::string out(slug);
-  for (char& c : out) {
-    if (c == '~') c = '/';
-    else if (c == '!') c = '#';
-    else if (c == '_') c = '?';
-  }
-  return out;
-}
-
 bool ValidUtf8(std::string_view s) {
   size_t i = 0;
   while (i < s.size()) {

@@ -30,10 +30,9 @@ inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
 inline constexpr size_t kMaxParamBytes = 512;  // any one query parameter
 
-// Slugs of document keys (see the top of this file). Both are total: FromSlug of a key
-// that is no slug returns it unchanged.
-std::string KeySlug(std::string_view key);
-std::string KeyFromSlug(std::string_view slug);
+// Slugs of document keys (core/document_key.h).
+using dg::KeyFromSlug;
+using dg::KeySlug;
 
 struct Page {
   int limit = kDefaultPageSize;

@@ -386,7 +386,7 @@ int CmdLineage(int argc, char** argv) {
   options.inferred = inferred;
   auto lineage = graph.value()->GetLineage(root.value(), options);
   if (!lineage.ok()) return Fail("lineage", lineage.status());
-  std::string out = json ? LineageToJson(*graph.value(), lineage.value()) + "\n"
+  std::string out = json ? LineageToJson(*graph.value(), lineage.value(), options) + "\n"
                          : LineageToText(*graph.value(), lineage.value());
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);

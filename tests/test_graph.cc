@@ -532,9 +532,10 @@ TEST_CASE("iteration is sorted by stable ids and the counts add up") {
   for (const auto& [kind, n] : s.edges_by_kind) total += n;
   CHECK(static_cast<size_t>(total) == g->edge_count());
   // The JSON names documents with key, type, number, suffix, jurisdiction.
-  auto l = g->GetLineage(Key(*g, kA), {Direction::kUp, 0, false});
+  const LineageOptions options{Direction::kUp, 0, false};
+  auto l = g->GetLineage(Key(*g, kA), options);
   REQUIRE(l.ok());
-  const std::string json = LineageToJson(*g, *l);
+  const std::string json = LineageToJson(*g, *l, options);
   for (const char* field : {"\"key\":", "\"type\":", "\"number\":", "\"suffix\":",
                             "\"jurisdiction\":", "\"sentence\":"}) {
     CHECK(json.find(field) != std::string::npos);

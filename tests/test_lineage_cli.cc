@@ -5,6 +5,7 @@
 
 #include "tests/test_support.h"
 #include <fcntl.h>
+#include <httplib.h>
 #include <rapidjson/document.h>
 #include <spawn.h>
 #include <sys/wait.h>
@@ -19,6 +20,10 @@
 #include <string>
 #include <vector>
 
+#include "core/document_key.h"
+#include "core/store.h"
+#include "server/http.h"
+
 extern char** environ;
 
 namespace {
@@ -27,10 +32,6 @@ using dg::testing::TempDir;
 using dg::testing::Slurp;
 using dg::testing::Run;
 using dg::testing::Dirgraph;
-
-
-
-
 
 rapidjson::Document Json(const Run& r) {
   INFO(r.err);
@@ -60,7 +61,7 @@ TEST_CASE("the seed queries of issue 4") {
 
   SUBCASE("lineage of 138-KH/QU, up, gives 02-ĐA/TU") {
     auto d = Json(Dirgraph({"lineage", "138-KH/QU", "--up", "--db", db, "--json"}));
-    CHECK(S(d["root"]["key"]) == "138-KH/QU@quan-1.ho-chi-minh");
+    CHECK(S(d["document"]["key"]) == "138-KH/QU@quan-1.ho-chi-minh");
     const auto& up = d["up"];
     REQUIRE(up.Size() >= 1);
     CHECK(S(up[0]["document"]["key"]) == "2-ĐA/TU@ho-chi-minh");
@@ -77,7 +78,7 @@ TEST_CASE("the seed queries of issue 4") {
 
   SUBCASE("reviews of 02-ĐA/TU: Bình Tân direct, Quận 1 via 138-KH/QU") {
     auto d = Json(Dirgraph({"reviews", "02-ĐA/TU", "--db", db, "--json"}));
-    const auto& rows = d["reviews"];
+    const auto& rows = d["items"];
     REQUIRE(rows.Size() == 2);
     // Sorted by date.
     CHECK(S(rows[0]["meeting"]["unit"]) == "Quận ủy Quận 1");
@@ -95,23 +96,54 @@ TEST_CASE("the seed queries of issue 4") {
 
     auto later = Json(Dirgraph({"reviews", "02-ĐA/TU", "--from", "2020-01-01", "--db", db,
                                 "--json"}));
-    REQUIRE(later["reviews"].Size() == 1);
-    CHECK(S(later["reviews"][0]["meeting"]["unit"]) == "Quận ủy Bình Tân");
+    REQUIRE(later["items"].Size() == 1);
+    CHECK(S(later["items"][0]["meeting"]["unit"]) == "Quận ủy Bình Tân");
   }
 
   SUBCASE("reviews of 35-NQ/TW: Bình Thạnh and Tam Điệp") {
     auto d = Json(Dirgraph({"reviews", "NQ 35", "--db", db, "--json"}));
-    const auto& rows = d["reviews"];
+    const auto& rows = d["items"];
     std::vector<std::pair<std::string, std::string>> got;
     for (const auto& r : rows.GetArray()) got.emplace_back(S(r["meeting"]["unit"]), S(r["meeting"]["date"]));
     CHECK(got == std::vector<std::pair<std::string, std::string>>{
                      {"Thành ủy Tam Điệp", "2023-06-02"}, {"Quận ủy Bình Thạnh", "2023-09-13"}});
   }
 
+  SUBCASE("the REST API answers lineage and reviews with the very JSON of --json") {
+    auto store = dg::Store::Open(db, /*read_only=*/true);
+    REQUIRE(store.ok());
+    dg::HttpServer::Options options;
+    options.quiet = true;
+    dg::HttpServer server(store.value().get(), options);
+    REQUIRE(server.Start("127.0.0.1", 0).ok());
+    httplib::Client client("127.0.0.1", server.port());
+    struct Case {
+      std::vector<std::string> cli;
+      std::string path;
+    } cases[] = {
+        {{"lineage", "35-NQ/TW", "--down", "--inferred"}, "/lineage?direction=down&inferred=true"},
+        {{"lineage", "138-KH/QU", "--up", "--depth", "2"}, "/lineage?direction=up&depth=2"},
+        {{"reviews", "02-ĐA/TU"}, "/reviews"},
+        {{"reviews", "35-NQ/TW", "--from", "2023-06-03"}, "/reviews?from=2023-06-03"},
+    };
+    for (Case& c : cases) {
+      CAPTURE(c.path);
+      std::vector<std::string> args = c.cli;
+      for (const char* a : {"--db", db.c_str(), "--json"}) args.push_back(a);
+      Run cli = Dirgraph(args);
+      REQUIRE(cli.rc == 0);
+      const std::string key = S(Json(cli)["document"]["key"]);
+      auto res = client.Get("/api/v1/documents/" + dg::KeySlug(key) + c.path);
+      REQUIRE(res);
+      CHECK(res->status == 200);
+      CHECK(res->body + "\n" == cli.out);
+    }
+  }
+
   SUBCASE("05-ĐA/TU is one node with two articles; inferred links only when asked") {
     Run found = Dirgraph({"lineage", "05-ĐA/TU", "--db", db, "--json"});
     auto d = Json(found);
-    CHECK(S(d["root"]["key"]) == "5-ĐA/TU@ho-chi-minh");
+    CHECK(S(d["document"]["key"]) == "5-ĐA/TU@ho-chi-minh");
     auto plain = Json(Dirgraph({"lineage", "35-NQ/TW", "--down", "--db", db, "--json"}));
     for (const auto& e : plain["down"].GetArray()) CHECK_FALSE(e["steps"][0]["inferred"].GetBool());
     auto wide = Json(Dirgraph({"lineage", "35-NQ/TW", "--down", "--inferred", "--db", db, "--json"}));
@@ -126,7 +158,7 @@ TEST_CASE("the seed queries of issue 4") {
     CHECK(five);
     Run sql = Dirgraph({"reviews", "05-ĐA/TU@ho-chi-minh", "--db", db, "--json"});
     auto r = Json(sql);
-    CHECK(r["reviews"].Size() >= 2);  // Bình Tân launched it, Bình Thạnh reviewed it
+    CHECK(r["items"].Size() >= 2);  // Bình Tân launched it, Bình Thạnh reviewed it
   }
 }
 
