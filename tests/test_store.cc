@@ -409,6 +409,81 @@ TEST_CASE("articles sharing a document key share one document row and fill its e
   CHECK(again->documents[0].title == "về xây dựng đội ngũ");
 }
 
+TEST_CASE("replacing an article deletes those of its documents that no other article names") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  auto article = [](const std::string& url, const std::vector<std::string>& keys) {
+    std::string text = "Bài " + url + ":";
+    for (const std::string& k : keys) text += " " + k;
+    Extraction e = Article(url, text);
+    for (const std::string& k : keys) {
+      Document d = Doc(k);
+      d.mentions = {Span(text, k)};
+      e.documents.push_back(d);
+    }
+    return e;
+  };
+  const std::string a = "https://example.vn/a", b = "https://example.vn/b";
+  PutAll(*store, {article(a, {"5-CT/TW@TW#XII", "35-NQ/TW@TW#XII"}),
+                  article(b, {"35-NQ/TW@TW#XII", "2-ĐA/TU@ho-chi-minh"})});
+  CHECK(Query(path, "SELECT count(*) FROM documents") == 3);
+
+  // a now names another document: 5-CT/TW goes, 35-NQ/TW stays (b names it), b's own stay.
+  CHECK(PutAll(*store, {article(a, {"26-NQ/TW@TW#XII"})}) ==
+        std::vector{Store::PutOutcome::kReplaced});
+  auto keys = [&] {
+    std::vector<std::string> out;
+    auto db = Database::Open(path, OpenMode::kReadOnly);
+    REQUIRE(db.ok());
+    auto st = db->Prepare("SELECT key FROM documents ORDER BY key");
+    REQUIRE(st.ok());
+    while (*st->Step()) out.push_back(st->ColumnText(0));
+    return out;
+  };
+  CHECK(keys() == std::vector<std::string>{"2-ĐA/TU@ho-chi-minh", "26-NQ/TW@TW#XII",
+                                           "35-NQ/TW@TW#XII"});
+  // b now names nothing: both of its documents go, a's stays.
+  CHECK(PutAll(*store, {article(b, {})}) == std::vector{Store::PutOutcome::kReplaced});
+  CHECK(keys() == std::vector<std::string>{"26-NQ/TW@TW#XII"});
+}
+
+TEST_CASE("a version 3 database is migrated to version 4 and its search index still answers") {
+  TempDir dir;
+  const std::string path = dir.File("v3.db");
+  {
+    auto store = OpenStore(path);
+    PutAll(*store, {Quan1Article()});
+  }
+  // Turn it back into what version 3 wrote: FTS5's default automerge (no row), version 3.
+  ExecRaw(path,
+          "DELETE FROM articles_fts_config WHERE k = 'automerge'; "
+          "DELETE FROM schema_migrations WHERE version = 4; PRAGMA user_version = 3");
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts_config WHERE k = 'automerge'") == 0);
+  CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
+
+  auto store = OpenStore(path);
+  CHECK(store->schema_version() == 4);
+  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
+  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == 4);
+  // The article stored before is still found, and one stored after too.
+  const std::string text = "Quận ủy Bình Thạnh triển khai Chỉ thị số 05-CT/TW.";
+  PutAll(*store, {Article("https://example.vn/new", text)});
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quan uy'") == 2);
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'binh thanh'") ==
+        1);
+  ExecRaw(path, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')");
+}
+
+TEST_CASE("a writable store syncs the WAL at checkpoints only and keeps a larger page cache") {
+  TempDir dir;
+  auto store = OpenStore(dir.File("dg.db"));
+  auto& db = store->database();
+  CHECK(*db.QueryInt("PRAGMA synchronous") == 1);          // NORMAL
+  CHECK(*db.QueryInt("PRAGMA cache_size") <= -64 * 1024);  // KiB when negative
+  CHECK(*db.QueryInt("PRAGMA journal_size_limit") > 0);
+}
+
 TEST_CASE("meetings of one unit share one unit row: by code, else by name and province") {
   TempDir dir;
   const std::string path = dir.File("dg.db");
