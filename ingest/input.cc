@@ -166,6 +166,18 @@ Status ParseJsonLine(const std::string& line, InputItem* item) {
   return Status::Ok();
 }
 
+void ParseDeferredJson(InputItem* item) {
+  if (!item->unparsed_json) return;
+  item->unparsed_json = false;
+  const std::string line = std::move(item->text);
+  item->text.clear();
+  Status s = ParseJsonLine(line, item);
+  if (!s.ok()) {
+    item->text.clear();
+    item->status = s.WithContext(item->source);
+  }
+}
+
 InputReader::InputReader(const std::vector<std::string>& paths, std::istream* std_in)
     : std_in_(std_in) {
   for (const auto& p : paths) AddPath(p);
@@ -322,11 +334,9 @@ bool InputReader::NextJsonLine(InputItem* item) {
                                      std::to_string(kMaxArticleBytes >> 20) + " MiB");
       return true;
     }
-    Status s = ParseJsonLine(line, item);
-    if (!s.ok()) {
-      item->text.clear();
-      item->status = s.WithContext(item->source);
-    }
+    item->text = std::move(line);
+    item->unparsed_json = true;
+    if (!defer_json_) ParseDeferredJson(item);
     return true;
   }
   if (lines_->bad()) {

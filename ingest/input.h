@@ -35,6 +35,9 @@ struct InputItem {
   std::string text;    // the bytes as read; empty when !status.ok()
   uint64_t bytes = 0;  // input bytes this item consumed, for progress
   Status status;       // not OK: this input could not be read; the message names `source`
+  // The reader deferred parsing (InputReader::DeferJsonParsing): `text` holds the JSON
+  // line as read, and ParseDeferredJson turns it into hints and text.
+  bool unparsed_json = false;
 };
 
 // Files larger than this are refused (not an article), as are JSON lines longer.
@@ -55,6 +58,10 @@ class InputReader {
   // Total size of the inputs found, in bytes; 0 when unknown (standard input).
   uint64_t total_bytes() const { return total_bytes_; }
 
+  // With `defer` set, JSON lines are handed out unparsed (InputItem::unparsed_json), so
+  // that the parsing can run on another thread than the reading: ParseDeferredJson there.
+  void DeferJsonParsing(bool defer) { defer_json_ = defer; }
+
  private:
   enum class Kind { kArticle, kJsonLines, kStdin, kError };
   struct Entry {
@@ -72,6 +79,7 @@ class InputReader {
   uint64_t total_bytes_ = 0;
   bool size_unknown_ = false;
   std::istream* std_in_;
+  bool defer_json_ = false;
 
   // The JSON Lines input being read, if any.
   std::unique_ptr<std::ifstream> file_;
@@ -83,6 +91,11 @@ class InputReader {
 // Parses one JSON line into *item (hints and text). Returns kInvalidArgument with the
 // reason (bad JSON with its column, missing "url" or "text", a field of the wrong type).
 Status ParseJsonLine(const std::string& line, InputItem* item);
+
+// Parses the JSON line of an item handed out unparsed; a broken line leaves the item's
+// status not OK (named as by the reader: "feed.jsonl:12: invalid JSON …"). Does nothing
+// to other items.
+void ParseDeferredJson(InputItem* item);
 
 // The message of `status` without the item's name in front ("a.txt: empty input" ->
 // "empty input"): for messages that name the item once, their own way.

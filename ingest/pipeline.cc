@@ -32,8 +32,12 @@ struct Batch {
   size_t done = 0;  // guarded by mu
 };
 
-// Extracts one slot. Never throws: an exception from below becomes the slot's Status.
-void ExtractSlot(const Extractor& extractor, Slot* slot) {
+// Parses (JSON Lines) and extracts one slot, and adds the units tree when `gazetteer` is
+// set: all the work on an article that needs no database, done on the pool's threads so
+// that the one writing thread only writes. Never throws: an exception from below becomes
+// the slot's Status.
+void ExtractSlot(const Extractor& extractor, const Gazetteer* gazetteer, Slot* slot) {
+  ParseDeferredJson(&slot->item);
   if (!slot->item.status.ok()) return;
   try {
     auto r = extractor.Extract(slot->item.text, slot->item.hints);
@@ -47,6 +51,7 @@ void ExtractSlot(const Extractor& extractor, Slot* slot) {
       if (a.site.empty()) a.site = h.site;
       if (a.text.empty()) a.text = slot->item.text;
       if (a.content_hash.empty()) a.content_hash = Sha256Hex(a.text);
+      if (gazetteer != nullptr) AddMeetingUnits(*gazetteer, &r.value());
     }
     slot->extraction = std::move(r);
   } catch (const std::exception& e) {
@@ -61,7 +66,8 @@ void ExtractSlot(const Extractor& extractor, Slot* slot) {
 // A fixed set of threads extracting the slots of submitted batches, in order.
 class ExtractPool {
  public:
-  ExtractPool(const Extractor& extractor, int threads) : extractor_(extractor) {
+  ExtractPool(const Extractor& extractor, const Gazetteer* gazetteer, int threads)
+      : extractor_(extractor), gazetteer_(gazetteer) {
     for (int i = 0; i < threads; ++i) threads_.emplace_back([this] { Work(); });
   }
   ~ExtractPool() {
@@ -99,13 +105,14 @@ class ExtractPool {
         tasks_.pop_front();
       }
       Batch& b = *task.first;
-      ExtractSlot(extractor_, &b.slots[task.second]);
+      ExtractSlot(extractor_, gazetteer_, &b.slots[task.second]);
       std::lock_guard<std::mutex> lock(b.mu);
       if (++b.done == b.slots.size()) b.cv.notify_all();
     }
   }
 
   const Extractor& extractor_;
+  const Gazetteer* gazetteer_;
   std::vector<std::thread> threads_;
   std::mutex mu_;
   std::condition_variable cv_;
@@ -133,8 +140,10 @@ class Run {
       : store_(store),
         options_(options),
         reader_(paths, options.std_in),
-        pool_(extractor, Jobs(options.jobs)),
-        start_(std::chrono::steady_clock::now()) {}
+        pool_(extractor, options.gazetteer, Jobs(options.jobs)),
+        start_(std::chrono::steady_clock::now()) {
+    reader_.DeferJsonParsing(true);  // parsed by the pool (ExtractSlot)
+  }
 
   Result<IngestReport> Go() {
     std::shared_ptr<Batch> current = Read();
@@ -198,7 +207,6 @@ class Run {
         continue;
       }
       Extraction& e = slot.extraction.value();
-      if (options_.gazetteer != nullptr) AddMeetingUnits(*options_.gazetteer, &e);
       auto put = tx->PutArticle(e);
       if (!put.ok()) {
         if (IsDatabaseFailure(put.status())) return put.status().WithContext(slot.item.source);

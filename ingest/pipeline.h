@@ -1,4 +1,4 @@
-// The ingest pipeline: inputs (ingest/input.h) -> extraction on worker threads ->
+// The ingest pipeline: inputs (ingest/input.h) -> parsing and extraction on worker threads ->
 // the store, one transaction per batch, written on the calling thread in input order.
 //
 // Idempotent through the store: an article stored already is "unchanged", one with a

@@ -191,6 +191,39 @@ TEST_CASE("a JSON Lines file: blank lines skipped, a broken line named, the rest
   CHECK(items[2].text == "three");
 }
 
+TEST_CASE("JSON lines handed out unparsed parse later into the same items") {
+  TempDir dir;
+  const std::string feed =
+      dir.Write("feed.jsonl", JsonLine("u1", "one") + "{\"url\":\"u2\",\"text\":\n" +
+                                  "{\"url\":\"u3\",\"text\":\"three\",\"site\":\"s\"}\n");
+  const std::vector<InputItem> parsed = ReadAll({feed});
+  InputReader reader({feed});
+  reader.DeferJsonParsing(true);
+  std::vector<InputItem> deferred;
+  InputItem item;
+  while (reader.Next(&item)) deferred.push_back(item);
+  REQUIRE(deferred.size() == 3);
+  REQUIRE(parsed.size() == 3);
+  for (size_t i = 0; i < deferred.size(); ++i) {
+    CAPTURE(i);
+    InputItem& d = deferred[i];
+    CHECK(d.unparsed_json);
+    CHECK(d.status.ok());  // read, not yet judged
+    CHECK(d.text.front() == '{');
+    dg::ParseDeferredJson(&d);
+    CHECK_FALSE(d.unparsed_json);
+    CHECK(d.source == parsed[i].source);
+    CHECK(d.text == parsed[i].text);
+    CHECK(d.hints.url == parsed[i].hints.url);
+    CHECK(d.hints.site == parsed[i].hints.site);
+    CHECK(d.bytes == parsed[i].bytes);
+    CHECK(d.status.ToString() == parsed[i].status.ToString());
+  }
+  CHECK(deferred[1].status.message().rfind(feed + ":2: invalid JSON", 0) == 0);
+  CHECK(deferred[1].text.empty());
+  CHECK(deferred[2].hints.site == "s");
+}
+
 TEST_CASE("\"-\" reads JSON Lines from the given stream") {
   std::istringstream in(JsonLine("u1", "one") + JsonLine("u2", "two"));
   auto items = ReadAll({"-"}, &in);
