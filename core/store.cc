@@ -491,7 +491,10 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
   {
     STORE_ASSIGN_OR_RETURN(
         Statement find,
-        by_code ? db.Cached("SELECT id FROM units WHERE code = ? AND after_reform = ?")
+        // "code <> ''" lets SQLite use the partial index units_by_code; without it, every
+        // meeting stored scanned the whole units table.
+        by_code ? db.Cached("SELECT id FROM units WHERE code = ?1 AND after_reform = ?2 AND "
+                            "code <> ''")
                 : db.Cached("SELECT id FROM units WHERE code = '' AND name = ? AND province = ?"));
     DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code, m.unit_after_reform)
                                : find.BindAll(m.unit, m.province));
