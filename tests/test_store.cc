@@ -455,9 +455,9 @@ TEST_CASE("a version 3 database is migrated to version 4 and its search index st
     auto store = OpenStore(path);
     PutAll(*store, {Quan1Article()});
   }
-  // Turn it back into what version 3 wrote: FTS5's default automerge (no row), version 3.
+  // Turn it back into what version 3 wrote: FTS5's defaults (no rows), version 3.
   ExecRaw(path,
-          "DELETE FROM articles_fts_config WHERE k = 'automerge'; "
+          "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'hashsize'); "
           "DELETE FROM schema_migrations WHERE version = 4; PRAGMA user_version = 3");
   CHECK(Query(path, "SELECT count(*) FROM articles_fts_config WHERE k = 'automerge'") == 0);
   CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
@@ -465,6 +465,7 @@ TEST_CASE("a version 3 database is migrated to version 4 and its search index st
   auto store = OpenStore(path);
   CHECK(store->schema_version() == 4);
   CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
+  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'hashsize'") == 64 << 20);
   CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == 4);
   // The article stored before is still found, and one stored after too.
   const std::string text = "Quận ủy Bình Thạnh triển khai Chỉ thị số 05-CT/TW.";
