@@ -95,6 +95,15 @@ Result<std::unique_ptr<Store>> OpenExisting(const std::string& path) {
     return Status::NotFound("no database at '" + path +
                             "' (create it with 'dirgraph ingest PATH --db " + path + "')");
   }
+  auto store = Store::Open(path, /*read_only=*/true);
+  if (store.ok() || store.status().code() != Code::kUnsupported) return store;
+  // An older schema is migrated in place when the file can be written (a writable open
+  // does it, in one transaction); a newer one, or a file we may not write, stays refused.
+  auto writable = Store::Open(path);
+  if (!writable.ok() || writable.value()->schema_version() != Store::kSchemaVersion) {
+    return store;
+  }
+  writable.value().reset();
   return Store::Open(path, /*read_only=*/true);
 }
 

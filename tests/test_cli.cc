@@ -16,6 +16,9 @@
 #include <string>
 #include <vector>
 
+#include "core/sqlite.h"
+#include "core/store.h"
+
 extern char** environ;
 
 namespace {
@@ -24,10 +27,6 @@ using dg::testing::TempDir;
 using dg::testing::Slurp;
 using dg::testing::Run;
 using dg::testing::Dirgraph;
-
-
-
-
 
 std::vector<std::string> Lines(const std::string& s) {
   std::vector<std::string> lines;
@@ -208,6 +207,43 @@ TEST_CASE("ingest twice stores nothing new the second time") {
   CHECK(stats1.rc == 0);
   CHECK(stats1.out == stats2.out);
   CHECK(stats1.out.find("articles 2\n") == 0);
+}
+
+TEST_CASE("reading commands migrate a database of an older schema once, then read it") {
+  TempDir dir;
+  dir.Write("corpus/a.txt", kArticle);
+  const std::string db = (dir.path / "x.db").string();
+  REQUIRE(Dirgraph({"ingest", (dir.path / "corpus").string(), "--db", db}).rc == 0);
+  Run before = Dirgraph({"stats", "--db", db});
+  REQUIRE(before.rc == 0);
+  // Turn it back into what version 2 wrote (migration 3 only changed one index).
+  auto exec = [&](const std::string& sql) {
+    auto d = dg::sqlite::Database::Open(db, dg::sqlite::OpenMode::kReadWrite);
+    REQUIRE(d.ok());
+    REQUIRE(d->Exec(sql).ok());
+  };
+  exec("DROP INDEX units_by_code; CREATE UNIQUE INDEX units_by_code ON units(code) WHERE "
+       "code <> ''; DELETE FROM schema_migrations WHERE version = 3; PRAGMA user_version = 2");
+  for (const char* command : {"stats", "reviews"}) {
+    CAPTURE(command);
+    std::vector<std::string> args = {command};
+    if (std::string(command) == "reviews") args.push_back("03-ĐA/TU");
+    args.insert(args.end(), {"--db", db});
+    Run r = Dirgraph(args);
+    INFO(r.err);
+    CHECK(r.rc == 0);
+    if (std::string(command) == "stats") CHECK(r.out == before.out);
+  }
+  {
+    auto d = dg::sqlite::Database::Open(db, dg::sqlite::OpenMode::kReadOnly);
+    REQUIRE(d.ok());
+    CHECK(*d->QueryInt("PRAGMA user_version") == dg::Store::kSchemaVersion);
+  }
+  // A newer schema stays refused.
+  exec("PRAGMA user_version = 99");
+  Run newer = Dirgraph({"stats", "--db", db});
+  CHECK(newer.rc != 0);
+  CHECK(newer.err.find("newer") != std::string::npos);
 }
 
 TEST_CASE("ingest --strict stops at a bad input; without it the run goes on, then exits 1") {
