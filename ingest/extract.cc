@@ -21,6 +21,7 @@
 #include "ingest/catalogue.h"
 #include "ingest/gazetteer.h"
 #include "ingest/patterns.h"
+#include "ingest/scan.h"
 #include "ingest/text.h"
 
 namespace dg {
@@ -39,7 +40,8 @@ struct Span {
 
 // Runs `re` on text[from, to) unanchored; returns the whole match and groups as spans in
 // `text` coordinates. `re` may use ^ and $ for the ends of that window.
-bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vector<Span>* g) {
+bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vector<Span>* g,
+          RE2::Anchor anchor = RE2::UNANCHORED) {
   if (from > to || to > text.size()) return false;
   re2::StringPiece window(text.data() + from, to - from);
   int n = re.NumberOfCapturingGroups() + 1;
@@ -52,7 +54,7 @@ bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vec
     large.resize(static_cast<size_t>(n));
     sp = large.data();
   }
-  if (!re.Match(window, 0, window.size(), RE2::UNANCHORED, sp, n)) return false;
+  if (!re.Match(window, 0, window.size(), anchor, sp, n)) return false;
   g->assign(n, Span{});
   for (int i = 0; i < n; ++i) {
     if (sp[i].data() == nullptr) continue;
@@ -314,13 +316,16 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
 
 // The matches of `re` that hold a '/', found by running it only on a window around each
 // '/' of the text: every code has one, and most text has few, so this reads a fraction
-// of what a scan of the whole text would.
-std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t) {
+// of what a scan of the whole text would. `may_hold(i)` tells whether a match of `re`
+// can hold the '/' at i at all; a window where it cannot is not read (the match found
+// there, if any, would not hold that '/' and be dropped).
+template <typename MayHold>
+std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t, MayHold may_hold) {
   std::vector<std::vector<Span>> out;
   std::vector<Span> g;
   size_t done = 0;  // end of the last match: no window starts before it
   for (size_t i = t.find('/'); i != kNone; i = t.find('/', i + 1)) {
-    if (i < done) continue;
+    if (i < done || !may_hold(i)) continue;
     size_t from = i > 24 ? i - 24 : 0;
     while (from > 0 && IsAlnum(t[from - 1])) --from;  // never cut a number or a word
     from = std::max(from, done);
@@ -332,6 +337,143 @@ std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t) 
     }
   }
   return out;
+}
+
+// ---------------------------------------------------------------------------------------
+// Necessary conditions of the patterns, cheap enough to test on every article. Where one
+// fails, the stage that runs the pattern over the whole text is skipped; where it holds,
+// the stage runs as it would anyway, so what is found never changes.
+
+bool IsSpace(char c) { return c == ' ' || c == '\n'; }  // RE2's \s in folded text
+bool IsLetter(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool IsWordChar(char c) { return IsLetter(c) || IsDigit(c) || c == '_'; }  // RE2's \w
+
+// The run of letters that ends right before `pos` once spaces and line ends before it
+// are passed over (at least `min_spaces` of them); *start is where it starts. Empty when
+// there is none.
+std::string_view LettersBefore(std::string_view t, size_t pos, size_t min_spaces, size_t* start) {
+  size_t e = pos;
+  while (e > 0 && IsSpace(t[e - 1])) --e;
+  size_t b = e;
+  while (b > 0 && IsLetter(t[b - 1])) --b;
+  *start = b;
+  if (pos - e < min_spaces) return {};
+  return t.substr(b, e - b);
+}
+
+// Whether the letters `w` are `lower` in any case.
+bool IsWord(std::string_view w, std::string_view lower) {
+  if (w.size() != lower.size()) return false;
+  for (size_t i = 0; i < w.size(); ++i)
+    if ((w[i] | 0x20) != lower[i]) return false;
+  return true;
+}
+
+template <size_t N>
+bool IsOneOf(std::string_view w, const std::array<std::string_view, N>& words) {
+  return std::any_of(words.begin(), words.end(), [&](std::string_view x) { return IsWord(w, x); });
+}
+
+// Whether the Party code pattern (Patterns::party_code) can hold the '/' at i: a type
+// code before it and an issuer code after it, each at most two spaces away.
+bool PartyCodeMayHold(std::string_view t, size_t i) {
+  size_t b = i, gap = 0;
+  while (b > 0 && IsSpace(t[b - 1]) && gap < 2) --b, ++gap;
+  size_t a = i + 1;
+  gap = 0;
+  while (a < t.size() && IsSpace(t[a]) && gap < 2) ++a, ++gap;
+  return b > 0 && IsLetter(t[b - 1]) && a < t.size() && IsLetter(t[a]);
+}
+
+// Whether the state code pattern (Patterns::state_code) can hold the '/' at i: the '/'
+// before the type code has a letter after it (one space at most); the '/' before a year
+// ("15/2020/NĐ-CP") has a digit after it and that '/' within seven bytes.
+bool StateCodeMayHold(std::string_view t, size_t i) {
+  auto letter_after = [&](size_t j) {
+    size_t a = j + 1;
+    if (a < t.size() && IsSpace(t[a])) ++a;
+    return a < t.size() && IsLetter(t[a]);
+  };
+  if (letter_after(i)) return true;
+  size_t a = i + 1;
+  if (a < t.size() && IsSpace(t[a])) ++a;
+  if (a >= t.size() || !IsDigit(t[a])) return false;
+  for (size_t j = i + 1; j <= i + 7 && j < t.size(); ++j)
+    if (t[j] == '/' && letter_after(j)) return true;
+  return false;
+}
+
+// Where Patterns::short_refs may match: each of its matches holds a number right after
+// (spaces, "số" or nothing between) the last word of a document word ("quyết" of "Nghị
+// quyết"), an abbreviation ("NQ35"), or "ương"/"TW"/"thứ" of a plenum; or, for a plenum
+// named by its ordinal, "hội nghị". Next(from) is the first such place at or after
+// `from`, or npos; no match of the pattern starting at or after `from` misses it.
+class ShortRefPlaces {
+ public:
+  explicit ShortRefPlaces(std::string_view t) : t_(t) {}
+
+  size_t Next(size_t from) {
+    if (number_ == kUnknown || (number_ != kNone && number_ < from)) number_ = NextNumber(from);
+    if (plenum_ == kUnknown || (plenum_ != kNone && plenum_ < from)) plenum_ = NextPlenum(from);
+    return std::min(number_, plenum_);
+  }
+
+ private:
+  static constexpr size_t kUnknown = kNone - 1;
+
+  size_t NextNumber(size_t from) const {
+    static constexpr std::array<std::string_view, 23> kWords{
+        "quyet", "thi", "luan", "dinh", "an", "hoach", "dong", "trinh", "dan", "bao", "cao", "tu",
+        "van", "che", "nq", "ct", "kl", "qd", "kh", "da", "ctr", "uong", "thu"};
+    static constexpr std::array<std::string_view, 7> kAbbrevs{"nq", "ct", "kl", "qd", "kh", "da", "ctr"};
+    const std::string_view t = t_;
+    return FindDigitRun(t, from, [&](size_t p) {
+      size_t start = 0;
+      std::string_view w = LettersBefore(t, p, 0, &start);
+      if (w.size() < 2) return false;
+      if (IsOneOf(w, kWords) || IsWord(w.substr(w.size() - 2), "tw")) return true;
+      if (!IsWord(w.substr(w.size() - 2), "so")) return false;
+      if (w.size() > 2) return IsOneOf(w.substr(0, w.size() - 2), kAbbrevs);  // "NQso35"
+      return IsOneOf(LettersBefore(t, start, 0, &start), kWords);             // "Nghị quyết số 35"
+    });
+  }
+
+  // "hội nghị": the pair "gh" of "nghi", a whole word after "hoi" and spaces.
+  size_t NextPlenum(size_t from) const {
+    const std::string_view t = t_;
+    size_t at = FindLetterPair(t, from + 1, 'g', 'h', [&](size_t i) {
+      if ((t[i - 1] | 0x20) != 'n' || i + 2 >= t.size() || (t[i + 2] | 0x20) != 'i') return false;
+      if ((i >= 2 && IsLetter(t[i - 2])) || (i + 3 < t.size() && IsLetter(t[i + 3]))) return false;
+      size_t start = 0;
+      return IsWord(LettersBefore(t, i - 1, 1, &start), "hoi");
+    });
+    return at == kNone ? kNone : at - 1;
+  }
+
+  std::string_view t_;
+  size_t number_ = kUnknown, plenum_ = kUnknown;
+};
+
+// The stretch of letters, digits, '_', spaces and line ends around `pos`: a match of
+// Patterns::short_refs holds nothing else, and the bytes just outside it are no word
+// characters, so the pattern reads the same on that stretch as on the whole text.
+Span WordStretch(std::string_view t, size_t pos) {
+  auto inside = [](char c) { return IsWordChar(c) || IsSpace(c); };
+  size_t s = pos, e = pos;
+  while (s > 0 && inside(t[s - 1])) --s;
+  while (e < t.size() && inside(t[e])) ++e;
+  return {s, e};
+}
+
+// Whether Patterns::committee can match anywhere in t: "ủy" after a space, closing a word,
+// after the word "Tỉnh", "Thành", "Huyện", "Quận", "Thị" or "Đảng".
+bool MayHoldCommittee(std::string_view t) {
+  return kNone != FindLetterPair(t, 0, 'u', 'y', [&](size_t q) {
+    if (q == 0 || !IsSpace(t[q - 1]) || (q + 2 < t.size() && IsWordChar(t[q + 2]))) return false;
+    static constexpr std::array<std::string_view, 6> kWords{"tinh", "thanh", "huyen", "quan", "thi", "dang"};
+    size_t start = 0;
+    return IsOneOf(LettersBefore(t, q, 1, &start), kWords);
+  });
 }
 
 std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolved_codes,
@@ -348,7 +490,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
   };
 
   // Party codes: "35-NQ/TW".
-  for (const auto& m : AroundSlashes(p.party_code, t)) {
+  for (const auto& m : AroundSlashes(p.party_code, t, [&](size_t i) { return PartyCodeMayHold(t, i); })) {
     g = m;
     std::string type = PartyType(Upper(Str(t, g[2])));
     std::string suffix_folded = Upper(Str(t, g[3]));
@@ -384,7 +526,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     refs.push_back(std::move(r));
   }
   // State codes, and the inverted Party form "35/NQ-TW".
-  for (const auto& m : AroundSlashes(p.state_code, t)) {
+  for (const auto& m : AroundSlashes(p.state_code, t, [&](size_t i) { return StateCodeMayHold(t, i); })) {
     g = m;
     if (Overlaps(covered, g[0])) continue;
     std::string type_f = Upper(Str(t, g[3]));
@@ -489,8 +631,17 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     covered.push_back(r.span);
     refs.push_back(std::move(r));
   };
-  // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike.
-  for (size_t pos = 0; Find(p.short_refs, t, pos, t.size(), &g); pos = g[0].e) {
+  // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike, on the
+  // stretches around the places where it can match (the first match of the whole text
+  // from `pos` is the first found on them).
+  ShortRefPlaces places(t);
+  for (size_t pos = 0, at; (at = places.Next(pos)) != kNone;) {
+    Span stretch = WordStretch(t, at);
+    if (!Find(p.short_refs, t, std::max(pos, stretch.s), stretch.e, &g)) {
+      pos = stretch.e;
+      continue;
+    }
+    pos = g[0].e;
     if (g[1].ok()) {
       add_plenum({g[0], g[1]}, std::to_string(OrdinalValue(Str(t, g[1]))));
     } else if (g[2].ok()) {
@@ -550,13 +701,18 @@ size_t WordCount(std::string_view t, const Line& l) {
   return words;
 }
 
-// Whether t holds a ':' after "nguon" and spaces (any case): every match of the "Nguồn:"
-// pattern does, and most articles have few colons, so the pattern runs only when needed.
-bool MayNameSource(std::string_view t) {
+// The first match of `source`, the "Nguồn: …" pattern, in t. Each match starts at a
+// "nguon" (any case) that spaces, then a ':' follow, and ends at most 120 bytes after the
+// spaces that follow the ':'; so it is tried there only, anchored, on that stretch: most
+// articles have few colons, and a scan of the whole text cost more than all the rest.
+bool FindSource(const RE2& source, std::string_view t, std::vector<Span>* g) {
   for (size_t c = t.find(':'); c != kNone; c = t.find(':', c + 1)) {
     size_t j = c;
-    while (j > 0 && (t[j - 1] == ' ' || t[j - 1] == '\n')) --j;
-    if (j >= 5 && Lower(std::string(t.substr(j - 5, 5))) == "nguon") return true;
+    while (j > 0 && IsSpace(t[j - 1])) --j;
+    if (j < 5 || !IsWord(t.substr(j - 5, 5), "nguon")) continue;
+    size_t e = c + 1;
+    while (e < t.size() && IsSpace(t[e])) ++e;
+    if (Find(source, t, j - 5, std::min(t.size(), e + 120), g, RE2::ANCHOR_START)) return true;
   }
   return false;
 }
@@ -648,7 +804,7 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
   const size_t head = std::min(t.size(), size_t{4000});
   if (MayNameDomain(t, head) && Find(kDomain, t, 0, head, &g)) {
     m.site = std::string(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
-  } else if (MayNameSource(t) && Find(kSource, t, 0, t.size(), &g)) {
+  } else if (FindSource(kSource, t, &g)) {
     std::string s = CleanNfc(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
     if (s.size() > 3 && s.substr(s.size() - 3) == " ()") s.resize(s.size() - 3);
     m.site = s;
@@ -1918,6 +2074,9 @@ void Extractor::Impl::FindRelations(Work& w) const {
 // documents of the article get nothing.
 void Extractor::Impl::FindSteering(Work& w) const {
   const std::string_view t = w.t;
+  // A committee counts only when it serves a central document of the article.
+  if (std::none_of(w.docs.begin(), w.docs.end(), [](const Doc& d) { return d.d.key.IsCentral(); }))
+    return;
   struct Committee {
     Span span;        // "Ban Chỉ đạo 35"
     int doc = -1;     // the central document it serves
@@ -2064,19 +2223,23 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   std::vector<size_t> ref_starts;
   for (const auto& r : w.refs) ref_starts.push_back(r.span.s);
   for (auto& r : w.refs) ReadTail(w.t, &r, limit_year, w.meta.published, ref_starts);
-  w.sentences = Sentences(w.t);
 
   impl_->BuildDocuments(w);
   impl_->ResolveShortForms(w);
   impl_->AddCatalogueData(w);
   impl_->MergeSameKeys(w);
-  impl_->FindRelations(w);
-  impl_->FindMeetings(w);
+  // Relations and steering committees are between documents, and a meeting is held by a
+  // committee: most articles have neither, and then the sentences are not even split.
+  const bool documents = !w.docs.empty();
+  const bool committee = MayHoldCommittee(w.t);
+  if (documents || committee) w.sentences = Sentences(w.t);
+  if (documents) impl_->FindRelations(w);
+  if (committee) impl_->FindMeetings(w);
   impl_->ResolveJurisdictions(w);
-  impl_->FindSteering(w);
+  if (documents) impl_->FindSteering(w);
   impl_->Assemble(w);
 
-  Extraction& e = w.out;
+  Extraction e = std::move(w.out);
   // JSON Lines items have no file: they are named by their url's last part, so their rows
   // can be paired with a gold file like those of files.
   e.article.file = hints.file;

@@ -486,3 +486,31 @@ TEST_CASE("the source: a site in parentheses near the top, else 'Nguồn:' anywh
     CHECK(Run(r.text).article.site == r.site);
   }
 }
+
+TEST_CASE("short forms in every spacing the patterns allow, none glued to a word before") {
+  struct Row {
+    std::string text;
+    std::string mentions;  // the mentions' texts, documents then unresolved, " | "-joined
+    std::string comment;
+  } rows[] = {
+      {"Theo NQ35 và NQ số35 của Bộ Chính trị.", "NQ35 | NQ số35", "abbreviation glued to the number"},
+      {"Thực hiện Nghị quyết số35, Nghị quyết   số   36 và Kế hoạch\n 45 của Ban Thường vụ Tỉnh ủy.",
+       "Nghị quyết số35 | Nghị quyết   số   36 | Kế hoạch\n 45", "spaces and a line end inside"},
+      {"Quán triệt NQTW4 khóa XII, Nghị quyết Trung ương4 (khóa XI).",
+       "NQTW4 khóa XII | Nghị quyết Trung ương4 (khóa XI)", "plenums glued to their number"},
+      {"Nghị quyết Hội  nghị\nlần thứ tám Ban Chấp hành Trung ương khóa XII.",
+       "Nghị quyết Hội  nghị\nlần thứ tám Ban Chấp hành Trung ương khóa XII", "a plenum by its ordinal"},
+      {"5Nghị quyết 35 và _NQ 36, từ 2015 đến nay, Thông tư 2.", "", "after a word character; 'từ' is no 'tư'"},
+      {"Chỉ thị 05_ và Quyết định 12345 về việc.", "Quyết định 12345", "a number glued to '_' is none"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto e = Run(r.text);
+    std::vector<std::string> texts;
+    for (const auto& d : e.documents)
+      for (const auto& m : d.mentions) texts.push_back(m.text);
+    for (const auto& u : e.unresolved)
+      if (std::find(texts.begin(), texts.end(), u.text) == texts.end()) texts.push_back(u.text);
+    CHECK(Join(texts) == r.mentions);
+  }
+}
