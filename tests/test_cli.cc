@@ -216,14 +216,15 @@ TEST_CASE("reading commands migrate a database of an older schema once, then rea
   REQUIRE(Dirgraph({"ingest", (dir.path / "corpus").string(), "--db", db}).rc == 0);
   Run before = Dirgraph({"stats", "--db", db});
   REQUIRE(before.rc == 0);
-  // Turn it back into what version 2 wrote (migration 3 only changed one index).
+  // Turn it back into what version 2 wrote (as far as the later migrations go: they may run
+  // again).
   auto exec = [&](const std::string& sql) {
     auto d = dg::sqlite::Database::Open(db, dg::sqlite::OpenMode::kReadWrite);
     REQUIRE(d.ok());
     REQUIRE(d->Exec(sql).ok());
   };
   exec("DROP INDEX units_by_code; CREATE UNIQUE INDEX units_by_code ON units(code) WHERE "
-       "code <> ''; DELETE FROM schema_migrations WHERE version = 3; PRAGMA user_version = 2");
+       "code <> ''; DELETE FROM schema_migrations WHERE version >= 3; PRAGMA user_version = 2");
   for (const char* command : {"stats", "reviews"}) {
     CAPTURE(command);
     std::vector<std::string> args = {command};
