@@ -1,7 +1,10 @@
 #include "ingest/input.h"
 
+#include <fcntl.h>
 #include <rapidjson/document.h>
 #include <rapidjson/error/en.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include <algorithm>
 #include <cerrno>
@@ -50,6 +53,54 @@ Status FromErrorCode(const std::string& path, const std::error_code& ec) {
   std::string m = path + ": " + ec.message();
   if (ec == std::errc::no_such_file_or_directory) return Status::NotFound(std::move(m));
   return Status::Io(std::move(m));
+}
+
+// "big.txt: 200 MiB, larger than 64 MiB: not an article"
+Status TooLarge(const std::string& path, uint64_t size) {
+  const std::string mib = std::to_string(size >> 20);
+  return Status::Invalid(path + ": " + (size > kMaxArticleBytes ? mib + " MiB, " : "") +
+                         "larger than " + std::to_string(kMaxArticleBytes >> 20) +
+                         " MiB: not an article");
+}
+
+// What a file that is neither a regular file nor a folder is, for messages.
+std::string NotRegular(const fs::file_status& st) {
+  switch (st.type()) {
+    case fs::file_type::fifo:
+      return "a named pipe (FIFO)";
+    case fs::file_type::socket:
+      return "a socket";
+    case fs::file_type::character:
+      return "a character device";
+    case fs::file_type::block:
+      return "a block device";
+    default:
+      return "not a regular file";
+  }
+}
+
+// Reads one line of `in` into *line without its '\n', keeping at most `max` bytes of it
+// (a longer line is read through, so that the next call starts at the next line, but
+// not held in memory); *length is the line's full length. False at the end of `in`
+// with nothing read. std::getline would hold a line of any length in memory.
+bool ReadLine(std::istream& in, uint64_t max, std::string* line, uint64_t* length) {
+  line->clear();
+  *length = 0;
+  bool any = false;
+  char buf[1 << 16];
+  for (;;) {
+    in.getline(buf, sizeof buf);
+    size_t n = static_cast<size_t>(in.gcount());
+    if (n > 0) any = true;
+    // At the end of the stream no '\n' was taken; else failbit means the buffer filled.
+    const bool at_end = in.eof() || in.bad();
+    const bool full = !at_end && in.fail();
+    if (!at_end && !full) --n;  // the '\n' was taken and counted, not stored
+    if (*length + n <= max) line->append(buf, n);
+    *length += n;
+    if (!full) return any;
+    in.clear();  // the buffer filled up before the end of the line: go on
+  }
 }
 
 bool IsBlank(const std::string& line) {
@@ -124,24 +175,51 @@ std::string ItemReason(const InputItem& item, const Status& status) {
 }
 
 Result<std::string> ReadFileBytes(const std::string& path) {
-  std::error_code ec;
-  if (fs::is_directory(path, ec)) return Status::Invalid(path + ": is a folder");
-  std::FILE* f = std::fopen(path.c_str(), "rb");
-  if (f == nullptr) return FromErrno(path, errno);
+  const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+  if (fd < 0) {
+    const int err = errno;
+    if (err == ENXIO) return Status::Io(path + ": a socket, not a file");
+    return FromErrno(path, err);
+  }
+  struct Closer {
+    int fd;
+    ~Closer() { ::close(fd); }
+  } closer{fd};
+  struct stat before {};
+  if (::fstat(fd, &before) != 0) return FromErrno(path, errno);
+  if (S_ISDIR(before.st_mode)) return Status::Invalid(path + ": is a folder");
+  const bool regular = S_ISREG(before.st_mode);
+  const uint64_t size = regular ? static_cast<uint64_t>(before.st_size) : 0;
+  if (size > kMaxArticleBytes) return TooLarge(path, size);
+  // A regular file is read up to one byte past the size it had when opened: more tells
+  // that it grew meanwhile. Other files (pipes, devices, /proc) are read to their end.
+  const uint64_t limit = size > 0 ? size + 1 : kMaxArticleBytes + 1;
   std::string bytes;
+  bytes.reserve(static_cast<size_t>(std::min<uint64_t>(limit, 1 << 20)));
   char buf[1 << 16];
-  size_t n;
-  while ((n = std::fread(buf, 1, sizeof buf, f)) > 0) {
-    bytes.append(buf, n);
-    if (bytes.size() > kMaxArticleBytes) {
-      std::fclose(f);
-      return Status::Invalid(path + ": larger than " + std::to_string(kMaxArticleBytes >> 20) +
-                             " MiB, not an article");
+  while (bytes.size() < limit) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, limit - bytes.size()));
+    const ssize_t n = ::read(fd, buf, want);
+    if (n < 0) {
+      if (errno == EINTR) continue;
+      return FromErrno(path, errno);
+    }
+    if (n == 0) break;
+    bytes.append(buf, static_cast<size_t>(n));
+  }
+  if (regular) {
+    struct stat after {};
+    if (::fstat(fd, &after) != 0) return FromErrno(path, errno);
+    const bool changed =
+        after.st_size != before.st_size || after.st_mtim.tv_sec != before.st_mtim.tv_sec ||
+        after.st_mtim.tv_nsec != before.st_mtim.tv_nsec || (size > 0 && bytes.size() != size);
+    if (changed) {
+      return Status::Io(path + ": changed while being read (" + std::to_string(size) +
+                        " bytes when opened, " + std::to_string(after.st_size) +
+                        " now); not read: run again once it is written");
     }
   }
-  int err = std::ferror(f) ? errno : 0;
-  std::fclose(f);
-  if (err != 0) return FromErrno(path, err);
+  if (bytes.size() > kMaxArticleBytes) return TooLarge(path, bytes.size());
   return bytes;
 }
 
@@ -258,7 +336,14 @@ void InputReader::Walk(const std::string& folder, std::set<std::string>* visited
     if (fs::is_directory(st)) {
       subfolders.push_back(p.string());
     } else if (IsArticleFile(name)) {
-      files->push_back(p.string());
+      if (fs::is_regular_file(st)) {
+        files->push_back(p.string());
+      } else {
+        // Never opened: a named pipe would block the run, a device could be endless.
+        entries_.push_back(
+            {Kind::kError, p.string(),
+             Status::Invalid(p.string() + ": " + NotRegular(st) + ", not a file: skipped")});
+      }
     }
   }
   if (ec) entries_.push_back({Kind::kError, folder, FromErrorCode(folder, ec)});
@@ -303,6 +388,7 @@ bool InputReader::Next(InputItem* item) {
         lines_ = file_.get();
         lines_name_ = e.path;
         line_no_ = 0;
+        lines_consumed_ = 0;
         continue;
       case Kind::kStdin:
         if (std_in_ == nullptr) {
@@ -312,6 +398,7 @@ bool InputReader::Next(InputItem* item) {
         lines_ = std_in_;
         lines_name_ = "-";
         line_no_ = 0;
+        lines_consumed_ = 0;
         continue;
     }
   }
@@ -320,18 +407,22 @@ bool InputReader::Next(InputItem* item) {
 // Reads lines until one yields an item (an article or a broken line); false at the end.
 bool InputReader::NextJsonLine(InputItem* item) {
   std::string line;
+  uint64_t length = 0;
   uint64_t consumed = 0;
-  while (std::getline(*lines_, line)) {
+  while (ReadLine(*lines_, kMaxArticleBytes, &line, &length)) {
     ++line_no_;
-    consumed += line.size() + 1;
-    if (IsBlank(line)) continue;
+    const bool ended = !lines_->eof();  // the line had its '\n'
+    consumed += length + (ended ? 1 : 0);
+    lines_consumed_ += length + (ended ? 1 : 0);
+    if (length <= kMaxArticleBytes && IsBlank(line)) continue;
     if (!line.empty() && line.back() == '\r') line.pop_back();
     *item = InputItem{};
     item->source = lines_name_ + ":" + std::to_string(line_no_);
     item->bytes = consumed;
-    if (line.size() > kMaxArticleBytes) {
-      item->status = Status::Invalid(item->source + ": line longer than " +
-                                     std::to_string(kMaxArticleBytes >> 20) + " MiB");
+    if (length > kMaxArticleBytes) {
+      item->status = Status::Invalid(item->source + ": line of " + std::to_string(length >> 20) +
+                                     " MiB, longer than " + std::to_string(kMaxArticleBytes >> 20) +
+                                     " MiB: skipped");
       return true;
     }
     item->text = std::move(line);
@@ -347,6 +438,25 @@ bool InputReader::NextJsonLine(InputItem* item) {
     lines_->clear();
     lines_->setstate(std::ios::eofbit);  // report once, then end this input
     return true;
+  }
+  if (file_ != nullptr) {
+    // A file cut shorter than what was read from it was rewritten in place while being
+    // read: the lines read may mix its old and new contents. (Lines appended while it is
+    // read are simply read.)
+    std::error_code ec;
+    const uintmax_t now = fs::file_size(lines_name_, ec);
+    if (!ec && now < lines_consumed_) {
+      *item = InputItem{};
+      item->source = lines_name_;
+      item->bytes = consumed;
+      item->status = Status::Io(
+          lines_name_ + ": changed while being read (" + std::to_string(lines_consumed_) +
+          " bytes read, " + std::to_string(now) + " now, after line " + std::to_string(line_no_) +
+          "): lines may be missing or mixed; run again once it is written");
+      file_.reset();  // report once
+      lines_ = nullptr;
+      return true;
+    }
   }
   return false;
 }

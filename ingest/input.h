@@ -11,8 +11,15 @@
 //    folder's *.jsonl is usually gold or metadata; name JSON Lines files explicitly.
 //  - JSON Lines: one article per line, {"url", "text"} with optional "title",
 //    "published" and "site" (strings or null); blank lines are skipped.
+//    Inside folders only regular files are read: a named pipe, socket or device with an
+//    article's name is an error item, never opened (a pipe would block the run).
 // Bad inputs (a missing path, an unreadable file, a broken JSON line) are items with a
 // non-OK status naming the input ("dir/a.txt", "feed.jsonl:12"); reading goes on.
+// Files that change while being read: an article file is read once, into memory; when
+// its size or modification time moved while it was read, it is an error item ("changed
+// while being read"), never a torn article. A JSON Lines file is read as it grows (lines
+// appended meanwhile are read); one left shorter than what was read from it (rewritten
+// in place) ends with an error item after its lines.
 #pragma once
 
 #include <cstdint>
@@ -40,7 +47,8 @@ struct InputItem {
   bool unparsed_json = false;
 };
 
-// Files larger than this are refused (not an article), as are JSON lines longer.
+// Files larger than this are refused (not an article), as are JSON lines longer; such a
+// line is read through without being held in memory, and the lines after it are read.
 inline constexpr uint64_t kMaxArticleBytes = 64ull << 20;
 
 class InputReader {
@@ -86,6 +94,7 @@ class InputReader {
   std::istream* lines_ = nullptr;
   std::string lines_name_;
   uint64_t line_no_ = 0;
+  uint64_t lines_consumed_ = 0;  // bytes of its lines read so far
 };
 
 // Parses one JSON line into *item (hints and text). Returns kInvalidArgument with the
@@ -101,8 +110,9 @@ void ParseDeferredJson(InputItem* item);
 // "empty input"): for messages that name the item once, their own way.
 std::string ItemReason(const InputItem& item, const Status& status);
 
-// Reads a whole file in binary mode. kNotFound / kIoError / kInvalidArgument (a folder,
-// too large), the message naming `path`.
+// Reads a whole file in binary mode. kNotFound / kIoError (unreadable, a socket, changed
+// while being read) / kInvalidArgument (a folder, larger than kMaxArticleBytes: refused
+// from its size, before reading), the message naming `path`.
 Result<std::string> ReadFileBytes(const std::string& path);
 
 }  // namespace dg

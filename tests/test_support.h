@@ -2,22 +2,29 @@
 #pragma once
 
 #include <doctest/doctest.h>
-
 #include <fcntl.h>
+#include <signal.h>
 #include <spawn.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <chrono>
+#include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <memory>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
+#include "core/sqlite.h"
 #include "ingest/catalogue.h"
 #include "ingest/extract.h"
 #include "ingest/gazetteer.h"
+
+extern char** environ;
 
 namespace dg::testing {
 
@@ -79,33 +86,143 @@ inline std::string Slurp(const std::filesystem::path& p) {
 struct Run {
   int rc = -1;
   std::string out, err;
+  long max_rss_kb = 0;  // the child's peak resident set
+};
+
+// A dirgraph process running in the background, its stdout and stderr going to files.
+// Killed (SIGKILL) and reaped on destruction if still running.
+class Child {
+ public:
+  // Starts the dirgraph binary with `args`, stdin from /dev/null.
+  explicit Child(const std::vector<std::string>& args) {
+    out_ = (io_.path / "out").string();
+    err_ = (io_.path / "err").string();
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
+    posix_spawn_file_actions_addopen(&actions, 1, out_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    posix_spawn_file_actions_addopen(&actions, 2, err_.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
+    std::vector<std::string> argv_s = {DIRGRAPH_BINARY};
+    argv_s.insert(argv_s.end(), args.begin(), args.end());
+    std::vector<char*> argv;
+    for (auto& a : argv_s) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    const int spawned =
+        posix_spawn(&pid_, DIRGRAPH_BINARY, &actions, nullptr, argv.data(), environ);
+    posix_spawn_file_actions_destroy(&actions);
+    REQUIRE(spawned == 0);
+  }
+  ~Child() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGKILL);
+      ::waitpid(pid_, nullptr, 0);
+    }
+  }
+  Child(const Child&) = delete;
+  Child& operator=(const Child&) = delete;
+
+  pid_t pid() const { return pid_; }
+  bool running() {
+    if (pid_ <= 0) return false;
+    return Reap(WNOHANG);
+  }
+  void Signal(int sig) {
+    if (pid_ > 0) ::kill(pid_, sig);
+  }
+  // Waits for the process to end, at most `timeout_s` seconds (then kills it and fails
+  // the test), and returns what it did.
+  Run Wait(double timeout_s = 300) {
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+    while (pid_ > 0 && Reap(WNOHANG)) {
+      if (std::chrono::steady_clock::now() > until) {
+        ::kill(pid_, SIGKILL);
+        Reap(0);
+        FAIL_CHECK("dirgraph did not end within " << timeout_s << " s");
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    }
+    Run r = result_;
+    r.out = Out();
+    r.err = Err();
+    return r;
+  }
+  std::string Out() const { return Slurp(out_); }
+  std::string Err() const { return Slurp(err_); }
+
+ private:
+  // Reaps the child if it ended; returns true while it still runs.
+  bool Reap(int options) {
+    int status = 0;
+    struct rusage usage {};
+    const pid_t got = ::wait4(pid_, &status, options, &usage);
+    if (got == 0) return true;
+    if (got == pid_) {
+      result_.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+      result_.max_rss_kb = usage.ru_maxrss;
+    }
+    pid_ = -1;
+    return false;
+  }
+
+  TempDir io_;
+  std::string out_, err_;
+  pid_t pid_ = -1;
+  Run result_;
 };
 
 // Runs the dirgraph binary with `args`, stdin from /dev/null, and collects what it printed.
-inline Run Dirgraph(const std::vector<std::string>& args) {
-  TempDir io;
-  const std::string out = (io.path / "out").string(), err = (io.path / "err").string();
-  posix_spawn_file_actions_t actions;
-  posix_spawn_file_actions_init(&actions);
-  posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0);
-  posix_spawn_file_actions_addopen(&actions, 1, out.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  posix_spawn_file_actions_addopen(&actions, 2, err.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0600);
-  std::vector<std::string> argv_s = {DIRGRAPH_BINARY};
-  argv_s.insert(argv_s.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& a : argv_s) argv.push_back(a.data());
-  argv.push_back(nullptr);
-  pid_t pid = 0;
-  int spawned = posix_spawn(&pid, DIRGRAPH_BINARY, &actions, nullptr, argv.data(), environ);
-  posix_spawn_file_actions_destroy(&actions);
-  REQUIRE(spawned == 0);
-  int status = 0;
-  REQUIRE(waitpid(pid, &status, 0) == pid);
-  Run r;
-  r.rc = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
-  r.out = Slurp(out);
-  r.err = Slurp(err);
-  return r;
+// A run longer than `timeout_s` seconds is killed and fails the test.
+inline Run Dirgraph(const std::vector<std::string>& args, double timeout_s = 300) {
+  Child child(args);
+  return child.Wait(timeout_s);
+}
+
+// `dirgraph serve --port 0 ARGS…` in the background; port() is the port it printed.
+class Server {
+ public:
+  explicit Server(std::vector<std::string> args) : child_(WithServe(std::move(args))) {
+    const auto until = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+    while (std::chrono::steady_clock::now() < until && child_.running()) {
+      const std::string out = child_.Out();
+      const size_t at = out.find("serving http://");
+      const size_t colon = at == std::string::npos ? at : out.rfind(':');
+      if (colon != std::string::npos && out.find('\n', colon) != std::string::npos) {
+        port_ = std::atoi(out.c_str() + colon + 1);
+        break;
+      }
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+    REQUIRE_MESSAGE(port_ > 0, "dirgraph serve did not start: " << child_.Err());
+  }
+  int port() const { return port_; }
+  Child& child() { return child_; }
+
+ private:
+  static std::vector<std::string> WithServe(std::vector<std::string> args) {
+    args.insert(args.begin(), {"serve", "--port", "0"});
+    return args;
+  }
+  Child child_;
+  int port_ = 0;
+};
+
+// PRAGMA integrity_check of a database file: "ok", or what SQLite found.
+inline std::string IntegrityCheck(const std::string& db) {
+  auto opened = sqlite::Database::Open(db, sqlite::OpenMode::kReadOnly);
+  if (!opened.ok()) return opened.status().ToString();
+  auto st = opened->Prepare("PRAGMA integrity_check");
+  if (!st.ok()) return st.status().ToString();
+  std::string out;
+  for (;;) {
+    auto row = st->Step();
+    if (!row.ok()) return row.status().ToString();
+    if (!*row) break;
+    if (!out.empty()) out += '\n';
+    out += st->ColumnText(0);
+  }
+  return out;
 }
 
 }  // namespace dg::testing
