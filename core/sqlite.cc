@@ -1,7 +1,9 @@
 #include "core/sqlite.h"
 
 #include <sqlite3.h>
+#include <sys/statvfs.h>
 
+#include <cctype>
 #include <filesystem>
 #include <utility>
 
@@ -36,6 +38,58 @@ std::string Brief(std::string_view what) {
   for (char c : what.substr(0, kMax)) s += (c == '\n' || c == '\t') ? ' ' : c;
   if (what.size() > kMax) s += "…";
   return s;
+}
+
+// Why a file operation on `path` may have failed, from its file system: " (the file
+// system is read-only)", " (the file system is full)" or "".
+std::string FileSystemHint(const std::string& path) {
+  if (path.empty() || path == ":memory:") return "";
+  struct statvfs fs {};
+  std::filesystem::path p(path);
+  if (::statvfs(path.c_str(), &fs) != 0) {
+    std::filesystem::path folder = p.parent_path();
+    if (folder.empty()) folder = ".";
+    if (::statvfs(folder.c_str(), &fs) != 0) return "";
+  }
+  if ((fs.f_flag & ST_RDONLY) != 0) return " (the file system is read-only)";
+  if (fs.f_bavail == 0) return " (the file system is full)";
+  return "";
+}
+
+// Failures where the file system may be the cause.
+bool IsFileFailure(int rc) {
+  switch (rc & 0xff) {
+    case SQLITE_CANTOPEN:
+    case SQLITE_IOERR:
+    case SQLITE_FULL:
+    case SQLITE_READONLY:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// "file:" URI of `path` for sqlite3_open_v2 with SQLITE_OPEN_URI, with `query` appended.
+std::string FileUri(const std::string& path, const std::string& query) {
+  std::string abs = std::filesystem::absolute(path).string();
+  std::string uri = "file://";  // then the absolute path: an empty authority
+  static const char* kHex = "0123456789ABCDEF";
+  for (unsigned char c : abs) {
+    if (std::isalnum(c) || c == '/' || c == '-' || c == '_' || c == '.' || c == '~') {
+      uri += static_cast<char>(c);
+    } else {
+      uri += '%';
+      uri += kHex[c >> 4];
+      uri += kHex[c & 15];
+    }
+  }
+  return uri + "?" + query;
+}
+
+// True when `path` lies on a file system mounted read-only.
+bool OnReadOnlyFileSystem(const std::string& path) {
+  struct statvfs fs {};
+  return ::statvfs(path.c_str(), &fs) == 0 && (fs.f_flag & ST_RDONLY) != 0;
 }
 
 }  // namespace
@@ -140,8 +194,21 @@ Result<Database> Database::Open(const std::string& path, OpenMode mode) {
   int flags = SQLITE_OPEN_READONLY;
   if (mode == OpenMode::kReadWrite) flags = SQLITE_OPEN_READWRITE;
   if (mode == OpenMode::kReadWriteCreate) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // A WAL database is read through its shared-memory file (-shm), which cannot be made on
+  // a read-only file system: there the file is opened immutable (nothing can write it
+  // while the file system is read-only), unless a write-ahead log is left beside it,
+  // whose pages the immutable mode would not see.
+  std::string name = path;
+  std::error_code ec;
+  const auto wal_size = std::filesystem::file_size(path + "-wal", ec);
+  const bool wal_empty = ec || wal_size == 0;  // no log, or an empty one
+  if (mode == OpenMode::kReadOnly && OnReadOnlyFileSystem(path) &&
+      !std::filesystem::exists(path + "-shm", ec) && wal_empty) {
+    name = FileUri(path, "immutable=1");
+    flags |= SQLITE_OPEN_URI;
+  }
   sqlite3* handle = nullptr;
-  int rc = sqlite3_open_v2(path.c_str(), &handle, flags, nullptr);
+  int rc = sqlite3_open_v2(name.c_str(), &handle, flags, nullptr);
   Database db(handle, path);  // closes the handle on every path out
   if (rc != SQLITE_OK) {
     if (handle == nullptr) return Status::Internal(path + ": out of memory opening database");
@@ -191,6 +258,7 @@ Status Database::Error(int rc, std::string_view what) const {
                          ? sqlite3_errmsg(db_)
                          : sqlite3_errstr(rc);
   message += text;
+  if (IsFileFailure(rc)) message += FileSystemHint(path_);
   if (!what.empty()) message += " [" + Brief(what) + "]";
   return Status(CodeFor(rc), std::move(message));
 }
@@ -200,8 +268,8 @@ Status Database::Exec(std::string_view sql) {
   char* errmsg = nullptr;
   int rc = sqlite3_exec(db_, text.c_str(), nullptr, nullptr, &errmsg);
   if (rc == SQLITE_OK) return Status::Ok();
-  std::string message =
-      path_ + ": " + (errmsg ? errmsg : sqlite3_errstr(rc)) + " [" + Brief(sql) + "]";
+  std::string message = path_ + ": " + (errmsg ? errmsg : sqlite3_errstr(rc)) +
+                        (IsFileFailure(rc) ? FileSystemHint(path_) : "") + " [" + Brief(sql) + "]";
   sqlite3_free(errmsg);
   return Status(CodeFor(rc), std::move(message));
 }

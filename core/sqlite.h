@@ -5,7 +5,8 @@
 // and the database path: "var/dirgraph.db: UNIQUE constraint failed: documents.key".
 // The code follows the primary result code: NOTADB and CORRUPT -> kCorrupt; CANTOPEN,
 // IOERR, FULL, READONLY, BUSY, LOCKED, PERM -> kIoError; CONSTRAINT -> kConflict;
-// anything else -> kInternal.
+// anything else -> kInternal. A file failure (CANTOPEN, IOERR, FULL, READONLY) on a
+// read-only or full file system says so: "x.db: disk I/O error (the file system is full)".
 //
 // Thread-compatible: one Database (and its statements) is used from one thread at a time.
 #pragma once
@@ -95,7 +96,8 @@ class Statement {
 
 // How to open a database file.
 enum class OpenMode {
-  kReadOnly,         // SQLITE_OPEN_READONLY: fails with kNotFound when the file is missing
+  kReadOnly,         // SQLITE_OPEN_READONLY: fails with kNotFound when the file is missing;
+                     // on a read-only file system, opened immutable (see Database::Open)
   kReadWrite,        // SQLITE_OPEN_READWRITE: fails with kNotFound when the file is missing
   kReadWriteCreate,  // SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 };
@@ -105,7 +107,10 @@ enum class OpenMode {
 class Database {
  public:
   // Opens `path` (a plain file name, never a URI). Opening reads nothing from the file:
-  // a file that is not a database is only noticed by the first statement.
+  // a file that is not a database is only noticed by the first statement. kReadOnly on a
+  // read-only file system, with no -shm and no non-empty -wal file beside the database,
+  // opens it with SQLite's immutable=1 (no locks, no shared memory): SQLite could not
+  // read a WAL database there otherwise.
   static Result<Database> Open(const std::string& path, OpenMode mode);
 
   Database(Database&& other) noexcept;

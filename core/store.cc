@@ -1,6 +1,10 @@
 #include "core/store.h"
 
+#include <unistd.h>
+
+#include <cerrno>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <map>
@@ -250,6 +254,22 @@ Result<Probe> ProbeFile(const std::string& path) {
   return p;
 }
 
+// Writing needs the file and its folder (SQLite puts its write-ahead log and shared
+// memory beside the database). SQLite itself would fall back to reading and fail later
+// with "unable to open database file"; this says why, naming the file.
+Status CheckWritable(const std::string& path, bool exists) {
+  if (exists && ::access(path.c_str(), W_OK) != 0) {
+    return Status::Io(path + ": cannot write the database: " + std::strerror(errno));
+  }
+  fs::path folder = fs::path(path).parent_path();
+  if (folder.empty()) folder = ".";
+  if (::access(folder.c_str(), W_OK) != 0) {
+    return Status::Io(path + ": cannot write in its folder " + folder.string() + " (" +
+                      std::strerror(errno) + "), where SQLite keeps the write-ahead log");
+  }
+  return Status::Ok();
+}
+
 // A statement that yields at most one integer: the value, or nullopt when no row.
 Result<std::optional<int64_t>> QueryOptionalId(Statement& st) {
   STORE_ASSIGN_OR_RETURN(bool row, st.Step());
@@ -290,6 +310,17 @@ const std::string& Store::path() const { return impl_->db.path(); }
 bool Store::read_only() const { return impl_->read_only; }
 
 Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool read_only) {
+  std::error_code ec;
+  const bool existed = fs::exists(path, ec);
+  Result<std::unique_ptr<Store>> store = OpenFile(path, read_only);
+  if (!store.ok() && !existed && !read_only) {
+    // Leave no empty or half-made database behind (a full disk, a failed migration).
+    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  }
+  return store;
+}
+
+Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool read_only) {
   std::error_code ec;
   fs::file_status st = fs::status(path, ec);
   const bool exists = fs::exists(st);
@@ -334,6 +365,7 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool read_on
     }
   }
   if (initialise && read_only) return Status::NotFound(path + ": empty, no dirgraph database yet");
+  if (!read_only) DG_RETURN_IF_ERROR(CheckWritable(path, exists));
 
   STORE_ASSIGN_OR_RETURN(
       Database opened,

@@ -6,7 +6,12 @@
 //  - a dirgraph database of an older schema version is migrated in one transaction;
 //  - one of a newer version fails with kUnsupported ("written by a newer dirgraph");
 //  - a file that is not a dirgraph database fails with kCorrupt and is not modified;
-//    an empty (0-byte) file, or an SQLite database with no schema at all, is initialised.
+//    an empty (0-byte) file, or an SQLite database with no schema at all, is initialised;
+//  - for writing, a file or folder that cannot be written (permissions, a read-only file
+//    system) fails with kIoError saying so before anything is read; a database file this
+//    call created is removed again when it fails (a full disk);
+//  - for reading, a database on a read-only file system is read as it is (SQLite's
+//    immutable mode: its shared-memory file cannot be made there).
 // A dirgraph database carries PRAGMA application_id 0x44475246 ("DGRF") and its schema
 // version in PRAGMA user_version; the migrations applied are listed in schema_migrations.
 //
@@ -108,6 +113,7 @@ class Store {
   struct Impl;
 
  private:
+  static Result<std::unique_ptr<Store>> OpenFile(const std::string& path, bool read_only);
   explicit Store(std::unique_ptr<Impl> impl);
   std::unique_ptr<Impl> impl_;
 };

@@ -218,19 +218,30 @@ int CmdIngest(int argc, char** argv) {
   const bool tty = isatty(STDERR_FILENO) == 1;
   bool drawn = false;
   options.std_in = &std::cin;
-  if (tty) {
-    options.progress = [&](const IngestProgress& p) {
-      DrawProgress(p);
-      drawn = true;
-    };
-  }
+  int64_t committed = 0;  // inputs handled in the batches committed so far
+  options.progress = [&](const IngestProgress& p) {
+    committed = p.items;
+    if (!tty) return;
+    DrawProgress(p);
+    drawn = true;
+  };
   options.on_error = [&](const IngestError& e) {
     if (drawn) std::fputs("\r\033[K", stderr);
     PrintError("ingest", Status::Invalid(e.input + ": " + e.reason));
   };
   auto report = Ingest(paths, *store.value(), extractor, options);
   if (drawn) std::fputs("\r\033[K", stderr);
-  if (!report.ok()) return Fail("ingest", report.status());
+  if (!report.ok()) {
+    const int rc = Fail("ingest", report.status());
+    std::string note =
+        "dirgraph ingest: the batch in progress was rolled back; the batches before it (";
+    note += std::to_string(committed);
+    note +=
+        " inputs) stay stored. Run the same command again to go on: stored articles are "
+        "skipped.\n";
+    std::fputs(note.c_str(), stderr);
+    return rc;
+  }
   const IngestReport& r = report.value();
   // The counts of the run, then what the database holds now.
   std::string line =
