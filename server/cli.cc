@@ -334,6 +334,11 @@ int CmdServe(int argc, char** argv) {
   app.add_option("--write-token", options.write_token,
                  "enables POST /api/v1/articles for 'Authorization: Bearer TOKEN' "
                  "(default: $DIRGRAPH_WRITE_TOKEN; none: read-only)");
+  app.add_option("--read-timeout", options.read_timeout_seconds,
+                 "seconds a request may take to arrive, from its first byte to its last; "
+                 "a slower client is disconnected")
+      ->check(CLI::Range(1, 3600))
+      ->capture_default_str();
   app.add_flag("-q,--quiet", options.quiet, "no log line per request on stderr");
   if (int rc; !Parse(app, "serve", argc, argv, &rc)) return rc;
 

@@ -1,10 +1,9 @@
 #include "server/http.h"
 
 #include <httplib.h>
+#include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-
-#include <rapidjson/document.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -32,6 +31,7 @@
 #include "server/api.h"
 #include "server/api_graph.h"
 #include "server/errors.h"
+#include "server/request_deadline.h"
 
 namespace dg {
 namespace {
@@ -43,11 +43,11 @@ using Clock = std::chrono::steady_clock;
 constexpr const char* kJson = "application/json";
 
 // Limits. The request line and each header line are limited to 8 KiB by cpp-httplib
-// itself (414 and 400); bodies to kMaxBodyBytes (413). A connection holds a worker thread
-// while it is open (cpp-httplib's model): the pool is sized for many clients, and an idle
-// keep-alive connection gives its thread back after kKeepAliveSeconds, a busy one after
-// kKeepAliveMaxRequests requests, so that waiting connections are not starved.
-constexpr time_t kReadTimeoutSeconds = 5;
+// itself (414 and 400); bodies to kMaxBodyBytes (413). A worker thread serves a
+// connection while one of its requests is read and answered (RequestDeadlineServer): a
+// request must arrive whole within Options::read_timeout_seconds of its first byte, and
+// a connection waiting for its next request waits without a thread, closed after
+// kKeepAliveSeconds; a busy one is closed after kKeepAliveMaxRequests requests.
 constexpr time_t kWriteTimeoutSeconds = 5;
 constexpr time_t kKeepAliveSeconds = 2;
 constexpr size_t kKeepAliveMaxRequests = 1000;
@@ -345,8 +345,15 @@ struct HttpServer::Impl {
     bool needs_token = false;             // a write: Authorization: Bearer <write token>
   };
 
-  Impl(const Store* s, Options o) : store(s), options(std::move(o)) {
+  Impl(const Store* s, Options o)
+      : store(s), options(std::move(o)), svr(static_cast<size_t>(Threads(options))) {
     if (store != nullptr) pool = std::make_unique<ReadPool>(store->path());
+  }
+
+  static int Threads(const Options& o) {
+    return o.threads > 0 ? o.threads
+                         : std::max(kDefaultThreads,
+                                    8 * static_cast<int>(std::thread::hardware_concurrency()));
   }
 
   // Answers with the error for `status`; logs what the client does not see.
@@ -467,6 +474,10 @@ struct HttpServer::Impl {
       if (!api::ValidUtf8(decoded.value())) {
         return ReplyStatus(req, res, Status::Invalid("the path is not valid UTF-8"));
       }
+      // SQLite's LIKE and FTS5 stop at a NUL: "a\0" would match as "a".
+      if (decoded->find('\0') != std::string::npos) {
+        return ReplyStatus(req, res, Status::Invalid("the path holds a NUL byte"));
+      }
       if (decoded->size() > api::kMaxParamBytes) {
         return ReplyStatus(req, res, Status::Invalid("a path segment is longer than " +
                                                      std::to_string(api::kMaxParamBytes) + " bytes"));
@@ -476,6 +487,9 @@ struct HttpServer::Impl {
     for (const auto& [name, value] : req.params) {
       if (!api::ValidUtf8(name) || !api::ValidUtf8(value)) {
         return ReplyStatus(req, res, Status::Invalid("a query parameter is not valid UTF-8"));
+      }
+      if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {
+        return ReplyStatus(req, res, Status::Invalid("a query parameter holds a NUL byte"));
       }
       if (std::find(route.params.begin(), route.params.end(), name) == route.params.end()) {
         std::string accepted;
@@ -547,11 +561,6 @@ struct HttpServer::Impl {
   }
 
   void Configure() {
-    const int threads =
-        options.threads > 0
-            ? options.threads
-            : std::max(kDefaultThreads, 8 * static_cast<int>(std::thread::hardware_concurrency()));
-    svr.new_task_queue = [threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
     svr.set_tcp_nodelay(true);
     // SO_REUSEADDR only: cpp-httplib's default adds SO_REUSEPORT, with which a second
     // server on the same port starts silently and shares the traffic. The socket is kept
@@ -562,7 +571,7 @@ struct HttpServer::Impl {
       listen_socket = sock;
     });
     svr.set_payload_max_length(kMaxBodyBytes);
-    svr.set_read_timeout(kReadTimeoutSeconds, 0);
+    svr.set_read_timeout(std::max(1, options.read_timeout_seconds), 0);
     svr.set_write_timeout(kWriteTimeoutSeconds, 0);
     svr.set_keep_alive_timeout(kKeepAliveSeconds);
     svr.set_keep_alive_max_count(kKeepAliveMaxRequests);
@@ -643,7 +652,7 @@ struct HttpServer::Impl {
   std::unique_ptr<ReadPool> pool;
   std::mutex store_mu;  // the caller's Store (stats) is not promised to be safe across threads
   std::vector<Route> routes;
-  httplib::Server svr;
+  RequestDeadlineServer svr;  // the read timeout bounds whole requests
   std::thread thread;
   std::atomic<bool> listen_returned{false};
   socket_t listen_socket = INVALID_SOCKET;

@@ -37,6 +37,9 @@ class HttpServer {
   struct Options {
     int threads = 0;     // worker threads, one per open connection; 0 = 64 (at least 8 per core)
     bool quiet = false;  // no access log line per request
+    // A request (line, headers and body) must arrive whole within this many seconds of
+    // its first byte, else its connection is closed: slow clients do not keep a thread.
+    int read_timeout_seconds = 5;
     // POST /extract and POST /articles extract with it; null: they answer 501. Must
     // outlive the server.
     const Extractor* extractor = nullptr;
