@@ -11,6 +11,7 @@
 #include "ingest/extract.h"
 
 #include <algorithm>
+#include <chrono>
 #include <array>
 #include <exception>
 #include <cstring>
@@ -1379,6 +1380,16 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       size_t back = b > 12 ? b - 12 : 0;
       if (FindWords(t, back, b, "hoi truong") != kNone || FindWords(t, back, b, "tru so") != kNone)
         continue;
+      // "(Trang thông tin điện tử Huyện ủy Phú Vang) - Chiều 27/9, …": the source's name
+      // heading the lead, not the holder.
+      {
+        size_t open = t.rfind('(', b), close = t.find(')', g[0].e);
+        if (open != kNone && open >= s.s && close != kNone && close < s.e &&
+            t.find(')', open) == close) {
+          size_t n = SkipSpaces(t, close + 1);
+          if (n < s.e && t[n] == '-') continue;
+        }
+      }
       auto c = CommitteeOfFolded(Str(t, g[2]));
       if (!c) continue;
       // Quân ủy (the army's) folds like Quận ủy: the original has "Quân" with â.
@@ -1413,6 +1424,10 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     return best;
   };
 
+  // "Sáng 21 tháng 11 năm 2022": a date in words, with its year or without.
+  static const RE2 kDayMonthWords(
+      R"(\b(\d{1,2})\s+(?i:thang)\s+(\d{1,2})(?:\s+(?i:nam)\s+(\d{4}))?\b)");
+
   // 1. The meeting sentence: a holder committee before a meeting word, best with a date.
   int best_score = 0;
   size_t best_sent = kNone;
@@ -1432,7 +1447,9 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     if (kind_at != kNone) score += 2;
     std::vector<Span> g;
     // a date before the holder ("… - Sáng 15/12, Ban Thường vụ Huyện ủy …") marks the lead
-    if (Find(p.day_month, t, s.s, hs[0].whole.s, &g)) score += 3;
+    if (Find(p.day_month, t, s.s, hs[0].whole.s, &g) ||
+        Find(kDayMonthWords, t, s.s, hs[0].whole.s, &g))
+      score += 3;
     else if (Find(p.day_month, t, s.s, std::min(s.e, s.s + 40), &g)) score += 2;
     bool has_doc = false;
     for (const auto& r : w.refs)
@@ -1563,9 +1580,6 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     // a bare one (a posting stamp "(21/11/2023 08:15)").
     std::vector<Span> g;
     bool introduced = false;
-    // "Sáng 21 tháng 11 năm 2022": a date in words, with its year or without.
-    static const RE2 kDayMonthWords(
-        R"(\b(\d{1,2})\s+(?i:thang)\s+(\d{1,2})(?:\s+(?i:nam)\s+(\d{4}))?\b)");
     for (size_t pos = s.s; Find(kDayMonthWords, t, pos, s.e, &g); pos = g[0].e) {
       if (in_tail(g[0].s)) continue;
       int d = ToInt(Str(t, g[1])), m = ToInt(Str(t, g[2]));
@@ -1718,7 +1732,21 @@ void Extractor::Impl::FindMeetings(Work& w) const {
         from_pub = ToInt(pub.substr(0, 4));
         if (Iso(from_pub, month, day) > pub) --from_pub;
       }
-      if (from_doc != 0 && (from_pub == 0 || Iso(from_doc, month, day) <= pub)) year = from_doc;
+      // News reports a meeting within days: a date up to 92 days before the publication
+      // takes the publication's year, whatever "N năm" says (N is rounded: a plan of
+      // 12/2018 is "5 năm" old in 2/2024). An older one is an article looking back, where
+      // the dated document's year plus N is the better guess.
+      auto days_before_pub = [&](int y) {
+        auto days = [](int yy, int mm, int dd) {
+          namespace c = std::chrono;
+          return c::sys_days{c::year{yy} / c::month{static_cast<unsigned>(mm)} /
+                             c::day{static_cast<unsigned>(dd)}};
+        };
+        return (days(ToInt(pub.substr(0, 4)), ToInt(pub.substr(5, 2)), ToInt(pub.substr(8, 2))) -
+                days(y, month, day)).count();
+      };
+      if (from_pub != 0 && days_before_pub(from_pub) <= 92) year = from_pub;
+      else if (from_doc != 0 && (from_pub == 0 || Iso(from_doc, month, day) <= pub)) year = from_doc;
       else year = from_pub;
     }
     if (year != 0 && ValidDate(year, month, day)) {

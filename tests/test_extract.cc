@@ -374,6 +374,29 @@ TEST_CASE("a meeting year is inferred from N years after a dated document when t
   CHECK(e.documents[0].jurisdiction == "Thành phố Cần Thơ");
 }
 
+TEST_CASE("a meeting shortly before its article takes the article's year, whatever N years says") {
+  const std::string text =
+      "Sáng 15/2, Huyện ủy Triệu Sơn tổ chức hội nghị sơ kết 5 năm thực hiện Đề án số 2-ĐA/HU "
+      "ngày 24/12/2018 của Ban Thường vụ Huyện ủy.";
+  struct Row {
+    const char* published;
+    const char* date;
+    const char* comment;
+  } rows[] = {
+      {"2024-02-16", "2024-02-15", "the day after: 2018 + 5 is rounded"},
+      {"2024-05-10", "2024-02-15", "three months after: still the article's year"},
+      {"2025-09-01", "2023-02-15", "long after: the article looks back, 2018 + 5 is the guess"},
+      {"", "2023-02-15", "no publication date: 2018 + 5"},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(std::string(r.comment));
+    auto e = Run(text, r.published);
+    REQUIRE(e.meetings.size() == 1);
+    CHECK(e.meetings[0].date == r.date);
+    CHECK(e.meetings[0].date_inferred);
+  }
+}
+
 TEST_CASE("a committee that is not a place: its name, its province, its documents' place") {
   auto e = Run("Sáng 9/3, Đảng ủy Khối Doanh nghiệp tỉnh Lâm Đồng tổ chức hội nghị tổng kết Kế "
                "hoạch số 21-KH/ĐU của Ban Thường vụ Đảng ủy Khối.",
@@ -426,6 +449,29 @@ TEST_CASE("the lead with its date wins over a headline naming the same committee
                "2019-12-16");
   REQUIRE(e.meetings.size() == 1);
   CHECK(e.meetings[0].date == "2019-12-15");
+
+  struct Row {
+    const char* text;
+    const char* published;
+    const char* date;
+    const char* kind;
+    const char* comment;
+  } rows[] = {
+      {"Huyện ủy Sơn Tây tổ chức hội nghị sơ kết 3 năm thực hiện Nghị quyết 11\n"
+       "Chiều 10 tháng 5 năm 2020, Huyện ủy Sơn Tây đã tổ chức hội nghị sơ kết 3 năm thực hiện "
+       "Nghị quyết số 11-NQ/TW.", "2020-05-11", "2020-05-10", "sơ kết", "a lead dated in words"},
+      {"(Trang thông tin điện tử Huyện ủy Phú Vang) - Chiều 27/09, Huyện ủy Phú Vang họp hội "
+       "nghị sơ kết 1 năm thực hiện Quy định số 41-QĐ/TW.\nQua 1 năm thực hiện Quy định 41, Ban "
+       "Thường vụ Huyện ủy đã tổ chức học tập, quán triệt nghiêm túc.",
+       "2022-09-30", "2022-09-27", "sơ kết", "the source's name heading the lead is not the holder"},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(std::string(r.comment));
+    auto m = Run(r.text, r.published).meetings;
+    REQUIRE(m.size() == 1);
+    CHECK(m[0].date == r.date);
+    CHECK(m[0].kind == r.kind);
+  }
 }
 
 TEST_CASE("a People's Committee plan takes the place of the meeting's unit at its level") {
