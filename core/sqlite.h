@@ -78,6 +78,9 @@ class Statement {
   int64_t ColumnInt(int column) const;
   double ColumnDouble(int column) const;
   std::string ColumnText(int column) const;
+  // The text of a column without a copy: valid until the next Step, Reset or the end of
+  // the statement (for readers of many rows).
+  std::string_view ColumnView(int column) const;
   bool ColumnIsNull(int column) const;
 
   // The SQL text as prepared, for messages.

@@ -177,10 +177,10 @@ bool IsCalendarDate(std::string_view s) {
 
 namespace {
 
-std::string TimelineDate(const std::string& date) { return IsCalendarDate(date) ? date : ""; }
+std::string TimelineDate(std::string_view date) { return IsCalendarDate(date) ? std::string(date) : ""; }
 
-void Put(std::map<std::string, std::string>& attrs, const char* name, const std::string& v) {
-  if (!v.empty()) attrs[name] = v;
+void Put(std::map<std::string, std::string>& attrs, const char* name, std::string_view v) {
+  if (!v.empty()) attrs[name] = std::string(v);
 }
 
 std::string Bool(bool b) { return b ? "true" : "false"; }
@@ -202,19 +202,20 @@ ExportNode MakeNode(const Graph& graph, VertexId v) {
   switch (n.kind) {
     case NodeKind::kDocument: {
       const DocumentNode& d = n.document();
-      a["family"] = d.key.family == Family::kParty ? "party" : "state";
-      Put(a, "type", d.key.type);
-      Put(a, "number", d.key.number);
-      Put(a, "suffix", d.key.suffix);
-      Put(a, "year", d.key.year);
-      Put(a, "plenum", d.key.plenum);
-      Put(a, "term", d.key.term);
-      Put(a, "scope", d.key.scope);
+      const DocumentKey key = d.key();
+      a["family"] = key.family == Family::kParty ? "party" : "state";
+      Put(a, "type", key.type);
+      Put(a, "number", key.number);
+      Put(a, "suffix", key.suffix);
+      Put(a, "year", key.year);
+      Put(a, "plenum", key.plenum);
+      Put(a, "term", key.term);
+      Put(a, "scope", key.scope);
       Put(a, "jurisdiction", d.jurisdiction);
       Put(a, "issuer", d.issuer);
       Put(a, "title", d.title);
       Put(a, "date", d.date);
-      a["evidence"] = std::to_string(d.articles.size());
+      a["evidence"] = std::to_string(graph.ArticlesOf(v).size());
       out.start = TimelineDate(d.date);
       break;
     }
@@ -340,8 +341,8 @@ Result<ExportGraph> MakeExportGraph(const Graph& graph, const ExportOptions& opt
     Merged& m = it->second;
     if (e.data->article_id != 0) ++m.evidence;
     m.inferred = m.inferred && e.data->inferred;
-    m.weight = std::max(m.weight, e.data->weight);
-    if (!e.data->why.empty()) m.why.insert(e.data->why);
+    m.weight = std::max(m.weight, e.data->weight());
+    if (!e.data->why().empty()) m.why.insert(std::string(e.data->why()));
   }
   for (const auto& key : order) {
     const auto& [from, to, kind] = key;

@@ -3,13 +3,19 @@
 #include <utf8proc.h>
 
 #include <algorithm>
+#include <cassert>
 #include <cctype>
+#include <chrono>
+#include <cstdio>
 #include <cstdlib>
+#include <cstring>
 #include <deque>
+#include <mutex>
 #include <regex>
 #include <set>
 #include <tuple>
 #include <unordered_map>
+#include <unordered_set>
 #include <utility>
 
 #include "core/sqlite.h"
@@ -73,23 +79,6 @@ bool IsDocumentRelation(EdgeKind k) {
   return k == EdgeKind::kImplements || k == EdgeKind::kLinked || k == EdgeKind::kAmends ||
          k == EdgeKind::kReplaces || k == EdgeKind::kRepeals || k == EdgeKind::kBasedOn;
 }
-
-std::string Node::Label() const {
-  switch (kind) {
-    case NodeKind::kDocument: return document().key.Code();
-    case NodeKind::kUnit: return unit().name;
-    case NodeKind::kMeeting: {
-      const MeetingNode& m = meeting();
-      std::string s = m.unit.empty() ? "?" : m.unit;
-      if (!m.kind.empty()) s += " " + m.kind;
-      if (!m.date.empty()) s += " " + m.date;
-      return s;
-    }
-    case NodeKind::kArticle: return article().title.empty() ? article().url : article().title;
-  }
-  return id;
-}
-
 namespace {
 
 // ---- Text helpers -----------------------------------------------------------------------
@@ -206,6 +195,14 @@ std::set<std::string> TitleBigrams(std::string_view title) {
   return out;
 }
 
+// "<unit> <kind> <date>", "?" for an unknown unit.
+std::string MeetingLabel(const MeetingNode& m) {
+  std::string s = m.unit.empty() ? "?" : std::string(m.unit);
+  if (!m.kind.empty()) (s += ' ') += m.kind;
+  if (!m.date.empty()) (s += ' ') += m.date;
+  return s;
+}
+
 bool IsIsoBound(std::string_view s) {
   static const std::regex kIso(R"(\d{4}(-\d{2}(-\d{2})?)?)");
   return std::regex_match(s.begin(), s.end(), kIso);
@@ -241,56 +238,202 @@ std::string SentenceAround(std::string_view text, uint32_t start, uint32_t end) 
   }
   return (cut_before ? "… " : "") + Trim(text.substr(b, e - b)) + (cut_after ? " …" : "");
 }
+// ---- Storage ----------------------------------------------------------------------------
+
+// The node tables and the strings they point into. Vertices are numbered by kind:
+// articles [0, A), documents [A, A + D), units, then meetings, each kind by row id.
+struct Graph::Tables {
+  // Strings shared by many nodes (provinces, levels, kinds, dates, units, issuers, titles),
+  // held once; std::deque never moves its elements.
+  std::deque<std::string> pool;
+  std::unordered_map<std::string_view, std::string_view> interned;
+  // Strings held once each (document keys), in large blocks.
+  std::vector<std::unique_ptr<char[]>> blocks;
+  size_t block_left = 0;
+  char* block_at = nullptr;
+  std::deque<EdgeNote> notes;
+
+  std::vector<int64_t> articles;  // row ids, ascending
+  std::vector<DocumentNode> docs;  // by row id
+  std::vector<UnitNode> units;     // by row id
+  std::vector<MeetingNode> meetings;  // by row id
+  // Per meeting: its sort key for reviews, (date rank, unit rank), ranks of the distinct
+  // strings in byte order, the undated last.
+  std::vector<uint64_t> meeting_order;
+  uint32_t doc0 = 0, unit0 = 0, meeting0 = 0, end = 0;  // first vertex of each kind
+
+  // Documents by key (indices into docs, sorted by key_text), by number (for Resolve,
+  // built on first use).
+  std::vector<uint32_t> docs_by_key;
+  std::once_flag numbers_once;
+  std::vector<std::pair<std::string, uint32_t>> docs_by_number;
+  // "<code>" before the 2025 reform, "<code>@2025" after it (the reform reused codes) -> index
+  std::unordered_map<std::string, uint32_t> units_by_code;
+  static std::string CodeKey(std::string_view code, bool after_reform) {
+    return std::string(code) + (after_reform ? "@2025" : "");
+  }
+
+  std::string_view Intern(std::string_view s) {
+    if (s.empty()) return {};
+    auto it = interned.find(s);
+    if (it != interned.end()) return it->second;
+    std::string_view kept = pool.emplace_back(s);
+    interned.emplace(kept, kept);
+    return kept;
+  }
+  std::string_view Keep(std::string_view s) {
+    if (s.empty()) return {};
+    if (s.size() > block_left) {
+      const size_t size = std::max<size_t>(s.size(), 1 << 20);
+      blocks.emplace_back(new char[size]);
+      block_at = blocks.back().get();
+      block_left = size;
+    }
+    std::memcpy(block_at, s.data(), s.size());
+    std::string_view kept(block_at, s.size());
+    block_at += s.size();
+    block_left -= s.size();
+    return kept;
+  }
+
+  NodeKind KindOf(VertexId v) const {
+    if (v < doc0) return NodeKind::kArticle;
+    if (v < unit0) return NodeKind::kDocument;
+    if (v < meeting0) return NodeKind::kUnit;
+    return NodeKind::kMeeting;
+  }
+  const DocumentNode& Doc(VertexId v) const { return docs[v - doc0]; }
+  const MeetingNode& Meeting(VertexId v) const { return meetings[v - meeting0]; }
+  const UnitNode& Unit(VertexId v) const { return units[v - unit0]; }
+  bool IsDocument(VertexId v) const { return v >= doc0 && v < unit0; }
+};
+
+// Read-only connections to the store for what the graph does not hold: articles' fields
+// and texts, mention spans. Opened on first use, kept for the next reads (a few at most).
+class Graph::Reader {
+ public:
+  explicit Reader(std::string path) : path_(std::move(path)) {}
+
+  // Runs `body` with a connection; false when none could be opened.
+  template <typename F>
+  bool With(F&& body) {
+    std::unique_ptr<sqlite::Database> db;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!free_.empty()) {
+        db = std::move(free_.back());
+        free_.pop_back();
+      }
+    }
+    if (db == nullptr) {
+      auto opened = sqlite::Database::Open(path_, sqlite::OpenMode::kReadOnly);
+      if (!opened.ok()) return false;
+      db = std::make_unique<sqlite::Database>(std::move(opened).value());
+      (void)db->Exec("PRAGMA busy_timeout = 5000");
+    }
+    body(*db);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.size() < kKept) free_.push_back(std::move(db));
+    return true;
+  }
+
+ private:
+  static constexpr size_t kKept = 8;
+  std::string path_;
+  std::mutex mu_;
+  std::vector<std::unique_ptr<sqlite::Database>> free_;
+};
+
+Graph::Graph() : t_(std::make_unique<Tables>()) {}
+Graph::~Graph() = default;
 
 // ---- Loading ----------------------------------------------------------------------------
 
 struct Graph::Loader {
+  Loader(Graph& g, sqlite::Database& d, Tables& tables) : graph(g), db(d), t(tables) {}
   Graph& graph;
   sqlite::Database& db;
-  std::map<int64_t, VertexId> docs, units, meetings;
-  std::map<std::pair<std::string, bool>, int64_t> unit_by_code;  // (code, era) -> units.id
-  // (article, document) -> first mention span
-  std::map<std::pair<int64_t, int64_t>, std::pair<uint32_t, uint32_t>> first_mention;
+  Tables& t;
+  // Row id -> index in its table; kNone for ids not loaded.
+  static constexpr uint32_t kNone = UINT32_MAX;
+  std::vector<uint32_t> doc_at, unit_at, meeting_at, article_at;
+  // The edge list, in the order read (the CSR keeps that order per vertex).
+  std::vector<std::pair<uint32_t, uint32_t>> ends;
+  std::vector<EdgeData> data;
+  std::vector<int64_t> first_article;  // per document: the smallest article naming it
   // Inferred edges the extraction stored (a steering committee named after the central
-  // document): evidence (c) for Infer(), which weighs it with the other kinds.
-  std::vector<std::tuple<VertexId, VertexId, EdgeData>> extracted_inferred;
+  // document), in edges.id order: document indices, article, weight, span.
+  struct Extracted {
+    uint32_t from, to;
+    int64_t article_id;
+    double weight;
+    uint32_t start, end;
+  };
+  std::vector<Extracted> extracted_inferred;
+  // reviews and launches, in (meeting, role, ordinal) order: (meeting index, document index)
+  std::vector<std::pair<uint32_t, uint32_t>> covered;
 
-  VertexId Add(Node n) {
-    std::string id = n.id;
-    VertexId v = boost::add_vertex(std::move(n), graph.g_);
-    graph.by_id_[id] = v;
-    return v;
+  static uint32_t At(const std::vector<uint32_t>& at, int64_t id) {
+    return id >= 0 && static_cast<uint64_t>(id) < at.size() ? at[static_cast<size_t>(id)] : kNone;
+  }
+  static void Place(std::vector<uint32_t>& at, int64_t id, uint32_t index) {
+    if (id < 0) return;
+    if (static_cast<uint64_t>(id) >= at.size()) at.resize(static_cast<size_t>(id) + 1, kNone);
+    at[static_cast<size_t>(id)] = index;
+  }
+  void AddEdge(uint32_t from, uint32_t to, const EdgeData& e) {
+    ends.emplace_back(from, to);
+    data.push_back(e);
+  }
+
+  // With DIRGRAPH_GRAPH_TIMES set, each step's time goes to stderr (bench/scale.sh).
+  const bool times = std::getenv("DIRGRAPH_GRAPH_TIMES") != nullptr;
+  std::chrono::steady_clock::time_point last = std::chrono::steady_clock::now();
+  void Lap(const char* step) {
+    if (!times) return;
+    const auto now = std::chrono::steady_clock::now();
+    std::fprintf(stderr, "graph load: %-10s %7.1f ms\n", step,
+                 std::chrono::duration<double, std::milli>(now - last).count());
+    last = now;
   }
 
   Status Run() {
     DG_RETURN_IF_ERROR(Articles());
+    Lap("articles");
     DG_RETURN_IF_ERROR(Documents());
-    DG_RETURN_IF_ERROR(Mentions());
-    DG_RETURN_IF_ERROR(Relations());
+    Lap("documents");
     DG_RETURN_IF_ERROR(Units());
     DG_RETURN_IF_ERROR(Meetings());
+    Lap("meetings");
+    t.doc0 = static_cast<uint32_t>(t.articles.size());
+    t.unit0 = t.doc0 + static_cast<uint32_t>(t.docs.size());
+    t.meeting0 = t.unit0 + static_cast<uint32_t>(t.units.size());
+    t.end = t.meeting0 + static_cast<uint32_t>(t.meetings.size());
+    DG_RETURN_IF_ERROR(Mentions());
+    Lap("mentions");
+    DG_RETURN_IF_ERROR(Relations());
+    PartOf();
+    Lap("relations");
+    DG_RETURN_IF_ERROR(MeetingEdges());
+    Lap("meeting edges");
     Infer();
+    Lap("inferred");
+    Build();
+    Lap("csr");
     return Status::Ok();
   }
 
   Status Articles() {
-    GRAPH_ASSIGN_OR_RETURN(
-        sqlite::Statement st,
-        db.Prepare("SELECT id, url, file, title, published, site, text FROM articles ORDER BY id"));
+    // Only the ids: read from the smallest index that holds them all, not from the
+    // table (whose pages hold the texts).
+    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st, db.Prepare("SELECT id FROM articles"));
     for (;;) {
       GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
-      ArticleNode a;
-      a.row_id = st.ColumnInt(0);
-      a.url = st.ColumnText(1);
-      a.file = st.ColumnText(2);
-      a.title = st.ColumnText(3);
-      a.published = st.ColumnText(4);
-      a.site = st.ColumnText(5);
-      a.text = st.ColumnText(6);
-      const int64_t id = a.row_id;
-      graph.articles_[id] = Add(Node{NodeKind::kArticle, "article:" + std::to_string(id), a});
+      t.articles.push_back(st.ColumnInt(0));
     }
+    std::sort(t.articles.begin(), t.articles.end());
+    for (size_t i = 0; i < t.articles.size(); ++i) Place(article_at, t.articles[i], static_cast<uint32_t>(i));
     return Status::Ok();
   }
 
@@ -303,87 +446,27 @@ struct Graph::Loader {
       if (!row) break;
       DocumentNode d;
       d.row_id = st.ColumnInt(0);
-      d.key_text = st.ColumnText(1);
-      auto key = DocumentKey::Parse(d.key_text);
+      const std::string_view key_text = st.ColumnView(1);
+      auto key = DocumentKey::Parse(key_text);
       if (!key.ok()) {
         return Status::Corrupt(db.path() + ": document " + std::to_string(d.row_id) +
                                " has a bad key: " + key.status().message());
       }
-      d.key = std::move(key).value();
-      d.issuer = st.ColumnText(2);
-      d.jurisdiction = st.ColumnText(3);
-      d.date = st.ColumnText(4);
-      d.title = st.ColumnText(5);
-      const int64_t id = d.row_id;
-      std::string node_id = d.key_text;
-      docs[id] = Add(Node{NodeKind::kDocument, node_id, std::move(d)});
+      d.key_text = t.Keep(key_text);
+      d.family = key->family;
+      d.central = key->IsCentral();
+      d.issuer = t.Intern(st.ColumnView(2));
+      d.jurisdiction = t.Intern(st.ColumnView(3));
+      d.date = t.Intern(st.ColumnView(4));
+      d.title = t.Intern(st.ColumnView(5));
+      Place(doc_at, d.row_id, static_cast<uint32_t>(t.docs.size()));
+      t.docs.push_back(d);
     }
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement ad,
-                           db.Prepare("SELECT article_id, document_id FROM article_documents "
-                                      "ORDER BY document_id, article_id"));
-    for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, ad.Step());
-      if (!row) break;
-      auto d = docs.find(ad.ColumnInt(1));
-      if (d == docs.end()) continue;
-      std::get<DocumentNode>(graph.g_[d->second].data).articles.push_back(ad.ColumnInt(0));
-    }
-    return Status::Ok();
-  }
-
-  Status Mentions() {
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
-                           db.Prepare("SELECT article_id, document_id, span_start, span_end "
-                                      "FROM mentions ORDER BY article_id, document_id, span_start"));
-    for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      first_mention.emplace(
-          std::pair{st.ColumnInt(0), st.ColumnInt(1)},
-          std::pair{static_cast<uint32_t>(st.ColumnInt(2)), static_cast<uint32_t>(st.ColumnInt(3))});
-    }
-    // One mentions edge per (article, document), with the first mention as evidence.
-    for (const auto& [ad, span] : first_mention) {
-      auto a = graph.articles_.find(ad.first);
-      auto d = docs.find(ad.second);
-      if (a == graph.articles_.end() || d == docs.end()) continue;
-      EdgeData e;
-      e.kind = EdgeKind::kMentions;
-      e.article_id = ad.first;
-      e.evidence_start = span.first;
-      e.evidence_end = span.second;
-      boost::add_edge(a->second, d->second, e, graph.g_);
-    }
-    return Status::Ok();
-  }
-
-  Status Relations() {
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
-                           db.Prepare("SELECT article_id, from_doc, rel, to_doc, evidence_start, "
-                                      "evidence_end, inferred, weight FROM edges ORDER BY id"));
-    for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) break;
-      Relation rel;
-      if (!ParseRelation(st.ColumnText(2), &rel)) {
-        return Status::Corrupt(db.path() + ": unknown relation '" + st.ColumnText(2) + "'");
-      }
-      auto f = docs.find(st.ColumnInt(1));
-      auto t = docs.find(st.ColumnInt(3));
-      if (f == docs.end() || t == docs.end()) continue;
-      EdgeData e;
-      e.kind = EdgeKindOf(rel);
-      e.article_id = st.ColumnInt(0);
-      e.evidence_start = static_cast<uint32_t>(st.ColumnInt(4));
-      e.evidence_end = static_cast<uint32_t>(st.ColumnInt(5));
-      e.inferred = st.ColumnInt(6) != 0;
-      e.weight = st.ColumnDouble(7);
-      if (e.inferred) {
-        extracted_inferred.emplace_back(f->second, t->second, std::move(e));
-        continue;
-      }
-      boost::add_edge(f->second, t->second, e, graph.g_);
-    }
+    first_article.assign(t.docs.size(), 0);
+    t.docs_by_key.resize(t.docs.size());
+    for (uint32_t i = 0; i < t.docs_by_key.size(); ++i) t.docs_by_key[i] = i;
+    std::sort(t.docs_by_key.begin(), t.docs_by_key.end(),
+              [&](uint32_t a, uint32_t b) { return t.docs[a].key_text < t.docs[b].key_text; });
     return Status::Ok();
   }
 
@@ -404,110 +487,182 @@ struct Graph::Loader {
       u.parent_code = st.ColumnText(5);
       u.slug = st.ColumnText(6);
       u.after_reform = st.ColumnInt(7) != 0;
-      const int64_t id = u.row_id;
-      // "unit:760" before the 2025 reform, "unit:26734@2025" after it: the reform reused codes.
-      std::string node_id = u.code.empty() ? "unit:#" + std::to_string(id)
-                                           : "unit:" + u.code + (u.after_reform ? "@2025" : "");
-      if (!u.code.empty()) unit_by_code[{u.code, u.after_reform}] = id;
-      units[id] = Add(Node{NodeKind::kUnit, node_id, std::move(u)});
-    }
-    for (const auto& [id, v] : units) {
-      const UnitNode& u = graph.g_[v].unit();
-      if (u.parent_code.empty()) continue;
-      auto p = unit_by_code.find({u.parent_code, u.after_reform});
-      if (p == unit_by_code.end()) continue;
-      EdgeData e;
-      e.kind = EdgeKind::kPartOf;
-      boost::add_edge(v, units[p->second], e, graph.g_);
+      const uint32_t index = static_cast<uint32_t>(t.units.size());
+      if (!u.code.empty()) t.units_by_code[Tables::CodeKey(u.code, u.after_reform)] = index;
+      Place(unit_at, u.row_id, index);
+      t.units.push_back(std::move(u));
     }
     return Status::Ok();
   }
+
+  // Meeting nodes; their edges come once every vertex has its number (MeetingEdges).
+  std::vector<int64_t> meeting_unit, meeting_held_under;  // row ids; -1 when NULL
 
   Status Meetings() {
     GRAPH_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, article_id, unit_id, unit, unit_level, province, kind, years, "
                    "date, date_inferred, chair, held_under FROM meetings ORDER BY id"));
-    std::vector<std::pair<VertexId, int64_t>> held_under;
     for (;;) {
       GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       MeetingNode m;
       m.row_id = st.ColumnInt(0);
       m.article_id = st.ColumnInt(1);
-      m.unit = st.ColumnText(3);
-      m.unit_level = st.ColumnText(4);
-      m.province = st.ColumnText(5);
-      m.kind = st.ColumnText(6);
+      m.unit = t.Intern(st.ColumnView(3));
+      m.unit_level = t.Intern(st.ColumnView(4));
+      m.province = t.Intern(st.ColumnView(5));
+      m.kind = t.Intern(st.ColumnView(6));
       if (!st.ColumnIsNull(7)) m.years = static_cast<int>(st.ColumnInt(7));
-      m.date = st.ColumnText(8);
+      m.date = t.Intern(st.ColumnView(8));
       m.date_inferred = st.ColumnInt(9) != 0;
-      m.chair = st.ColumnText(10);
-      const int64_t id = m.row_id;
-      const int64_t article_id = m.article_id;
-      VertexId v = Add(Node{NodeKind::kMeeting, "meeting:" + std::to_string(id), std::move(m)});
-      meetings[id] = v;
-      if (!st.ColumnIsNull(2)) {
-        auto u = units.find(st.ColumnInt(2));
-        if (u != units.end()) {
-          EdgeData e;
-          e.kind = EdgeKind::kHeld;
-          e.article_id = article_id;
-          boost::add_edge(u->second, v, e, graph.g_);
-        }
+      m.chair = t.Intern(st.ColumnView(10));
+      meeting_unit.push_back(st.ColumnIsNull(2) ? -1 : st.ColumnInt(2));
+      meeting_held_under.push_back(st.ColumnIsNull(11) ? -1 : st.ColumnInt(11));
+      Place(meeting_at, m.row_id, static_cast<uint32_t>(t.meetings.size()));
+      t.meetings.push_back(m);
+    }
+    // Reviews sort meetings by (undated last, date, unit, id): rank the distinct dates and
+    // units once so that a query compares integers.
+    std::vector<std::string_view> dates, units;
+    for (const MeetingNode& m : t.meetings) {
+      dates.push_back(m.date);
+      units.push_back(m.unit);
+    }
+    auto ranks = [](std::vector<std::string_view>& v) {
+      std::sort(v.begin(), v.end());
+      v.erase(std::unique(v.begin(), v.end()), v.end());
+      std::unordered_map<const char*, uint32_t> rank;  // interned: one pointer per string
+      for (size_t i = 0; i < v.size(); ++i) rank[v[i].data()] = static_cast<uint32_t>(i);
+      return rank;
+    };
+    auto date_rank = ranks(dates), unit_rank = ranks(units);
+    t.meeting_order.reserve(t.meetings.size());
+    for (const MeetingNode& m : t.meetings) {
+      const uint64_t d = m.date.empty() ? UINT32_MAX : date_rank[m.date.data()];
+      t.meeting_order.push_back(d << 32 | unit_rank[m.unit.data()]);
+    }
+    return Status::Ok();
+  }
+
+  Status Mentions() {
+    // One mentions edge per (article, document).
+    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
+                           db.Prepare("SELECT article_id, document_id FROM article_documents"));
+    for (;;) {
+      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      const int64_t article_id = st.ColumnInt(0);
+      const uint32_t a = At(article_at, article_id), d = At(doc_at, st.ColumnInt(1));
+      if (a == kNone || d == kNone) continue;
+      EdgeData e;
+      e.kind = EdgeKind::kMentions;
+      e.article_id = article_id;
+      AddEdge(a, t.doc0 + d, e);
+      if (first_article[d] == 0 || article_id < first_article[d]) first_article[d] = article_id;
+    }
+    return Status::Ok();
+  }
+
+  Status Relations() {
+    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
+                           db.Prepare("SELECT article_id, from_doc, rel, to_doc, evidence_start, "
+                                      "evidence_end, inferred, weight FROM edges ORDER BY id"));
+    for (;;) {
+      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) break;
+      Relation rel;
+      if (!ParseRelation(st.ColumnText(2), &rel)) {
+        return Status::Corrupt(db.path() + ": unknown relation '" + st.ColumnText(2) + "'");
       }
-      auto a = graph.articles_.find(article_id);
-      if (a != graph.articles_.end()) {
+      const uint32_t f = At(doc_at, st.ColumnInt(1)), to = At(doc_at, st.ColumnInt(3));
+      if (f == kNone || to == kNone) continue;
+      EdgeData e;
+      e.kind = EdgeKindOf(rel);
+      e.article_id = st.ColumnInt(0);
+      e.evidence_start = static_cast<uint32_t>(st.ColumnInt(4));
+      e.evidence_end = static_cast<uint32_t>(st.ColumnInt(5));
+      e.inferred = st.ColumnInt(6) != 0;
+      const double weight = st.ColumnDouble(7);
+      if (e.inferred) {
+        // Evidence (c) for Infer(), which weighs it with the other kinds.
+        extracted_inferred.push_back({f, to, e.article_id, weight, e.evidence_start, e.evidence_end});
+        continue;
+      }
+      if (weight != 1.0) e.note = &t.notes.emplace_back(EdgeNote{weight, "", false});
+      AddEdge(t.doc0 + f, t.doc0 + to, e);
+    }
+    return Status::Ok();
+  }
+
+  void PartOf() {
+    for (uint32_t i = 0; i < t.units.size(); ++i) {
+      const UnitNode& u = t.units[i];
+      if (u.parent_code.empty()) continue;
+      auto p = t.units_by_code.find(Tables::CodeKey(u.parent_code, u.after_reform));
+      if (p == t.units_by_code.end()) continue;
+      EdgeData e;
+      e.kind = EdgeKind::kPartOf;
+      AddEdge(t.unit0 + i, t.unit0 + p->second, e);
+    }
+  }
+
+  Status MeetingEdges() {
+    for (uint32_t i = 0; i < t.meetings.size(); ++i) {
+      const MeetingNode& m = t.meetings[i];
+      const uint32_t v = t.meeting0 + i;
+      if (const uint32_t u = At(unit_at, meeting_unit[i]); u != kNone) {
+        EdgeData e;
+        e.kind = EdgeKind::kHeld;
+        e.article_id = m.article_id;
+        AddEdge(t.unit0 + u, v, e);
+      }
+      if (const uint32_t a = At(article_at, m.article_id); a != kNone) {
         EdgeData e;
         e.kind = EdgeKind::kReports;
-        e.article_id = article_id;
-        boost::add_edge(a->second, v, e, graph.g_);
+        e.article_id = m.article_id;
+        AddEdge(a, v, e);
       }
-      if (!st.ColumnIsNull(11)) held_under.emplace_back(v, st.ColumnInt(11));
     }
-    auto covered = [&](VertexId meeting, int64_t doc_id, EdgeKind kind) {
-      auto d = docs.find(doc_id);
-      if (d == docs.end()) return;
-      EdgeData e;
-      e.kind = kind;
-      e.article_id = graph.g_[meeting].meeting().article_id;
-      auto span = first_mention.find({e.article_id, doc_id});
-      if (span != first_mention.end()) {
-        e.evidence_start = span->second.first;
-        e.evidence_end = span->second.second;
+    for (uint32_t i = 0; i < t.meetings.size(); ++i) {
+      if (const uint32_t d = At(doc_at, meeting_held_under[i]); d != kNone) {
+        EdgeData e;
+        e.kind = EdgeKind::kHeldUnder;
+        e.article_id = t.meetings[i].article_id;
+        AddEdge(t.meeting0 + i, t.doc0 + d, e);
       }
-      boost::add_edge(meeting, d->second, e, graph.g_);
-    };
-    for (const auto& [v, doc] : held_under) covered(v, doc, EdgeKind::kHeldUnder);
+    }
+    meeting_unit = {};
+    meeting_held_under = {};
     GRAPH_ASSIGN_OR_RETURN(sqlite::Statement md,
                            db.Prepare("SELECT meeting_id, role, document_id FROM "
                                       "meeting_documents ORDER BY meeting_id, role, ordinal"));
     for (;;) {
       GRAPH_ASSIGN_OR_RETURN(bool row, md.Step());
       if (!row) break;
-      auto m = meetings.find(md.ColumnInt(0));
-      if (m == meetings.end()) continue;
-      covered(m->second, md.ColumnInt(2),
-              md.ColumnText(1) == "launched" ? EdgeKind::kLaunches : EdgeKind::kReviews);
+      const uint32_t m = At(meeting_at, md.ColumnInt(0)), d = At(doc_at, md.ColumnInt(2));
+      if (m == kNone || d == kNone) continue;
+      EdgeData e;
+      e.kind = md.ColumnView(1) == "launched" ? EdgeKind::kLaunches : EdgeKind::kReviews;
+      e.article_id = t.meetings[m].article_id;
+      AddEdge(t.meeting0 + m, t.doc0 + d, e);
+      covered.emplace_back(m, d);
     }
     return Status::Ok();
   }
 
   // Inferred implements edges from a local Party document to a central one (see graph.h).
   void Infer() {
-    BoostGraph& g = graph.g_;
-    auto is_local = [&](VertexId v) {
-      const DocumentKey& k = g[v].document().key;
-      return k.family == Family::kParty && !k.IsCentral();
+    auto is_local = [&](uint32_t d) { return t.docs[d].family == Family::kParty && !t.docs[d].central; };
+    auto is_central = [&](uint32_t d) { return t.docs[d].central; };
+    auto pair_key = [](uint32_t a, uint32_t b) {
+      return static_cast<uint64_t>(std::min(a, b)) << 32 | std::max(a, b);
     };
-    auto is_central = [&](VertexId v) { return g[v].document().key.IsCentral(); };
-    // Pairs with a stated relation, either way.
-    std::set<std::pair<VertexId, VertexId>> stated;
-    for (auto [it, end] = boost::edges(g); it != end; ++it) {
-      const EdgeData& e = g[*it];
-      if (!IsDocumentRelation(e.kind)) continue;
-      VertexId a = boost::source(*it, g), b = boost::target(*it, g);
-      stated.insert({std::min(a, b), std::max(a, b)});
+    // Pairs (of document indices) with a stated relation, either way.
+    std::unordered_set<uint64_t> stated;
+    for (size_t i = 0; i < data.size(); ++i) {
+      if (!IsDocumentRelation(data[i].kind)) continue;
+      stated.insert(pair_key(ends[i].first - t.doc0, ends[i].second - t.doc0));
     }
     struct Candidate {
       double together = 0;  // (a)
@@ -519,74 +674,110 @@ struct Graph::Loader {
       std::string steering_why;
       uint32_t steering_start = 0, steering_end = 0;
     };
-    std::map<std::pair<VertexId, VertexId>, Candidate> found;  // (local, central)
+    std::unordered_map<uint64_t, Candidate> found;  // (local << 32 | central) document indices
 
-    // (a) Reviewed or launched together: meetings of one article, unit and date.
-    std::map<std::tuple<int64_t, std::string, std::string>, std::vector<VertexId>> groups;
-    std::map<std::tuple<int64_t, std::string, std::string>, VertexId> group_meeting;
-    for (const auto& [id, m] : meetings) {
-      const MeetingNode& mn = g[m].meeting();
-      auto key = std::make_tuple(mn.article_id, mn.unit, mn.date);
-      group_meeting.emplace(key, m);
-      for (auto [it, end] = boost::out_edges(m, g); it != end; ++it) {
-        if (g[*it].kind == EdgeKind::kReviews || g[*it].kind == EdgeKind::kLaunches) {
-          groups[key].push_back(boost::target(*it, g));
-        }
-      }
+    // (a) Reviewed or launched together: meetings of one article, unit and date, taken in
+    // the order of (article, unit, date), each group's members in meeting id order.
+    std::vector<uint32_t> order;
+    std::vector<uint32_t> first(t.meetings.size() + 1, 0);  // covered range per meeting
+    for (const auto& [m, d] : covered) ++first[m + 1];
+    for (size_t i = 1; i < first.size(); ++i) first[i] += first[i - 1];
+    for (uint32_t m = 0; m < t.meetings.size(); ++m) {
+      if (first[m + 1] > first[m]) order.push_back(m);
     }
-    for (const auto& [key, members] : groups) {
-      for (VertexId l : members) {
+    auto group_less = [&](uint32_t a, uint32_t b) {
+      const MeetingNode &x = t.meetings[a], &y = t.meetings[b];
+      if (x.article_id != y.article_id) return x.article_id < y.article_id;
+      return std::tie(x.unit, x.date, x.row_id) < std::tie(y.unit, y.date, y.row_id);
+    };
+    std::sort(order.begin(), order.end(), group_less);
+    auto same_group = [&](uint32_t a, uint32_t b) {
+      const MeetingNode &x = t.meetings[a], &y = t.meetings[b];
+      return x.article_id == y.article_id && x.unit == y.unit && x.date == y.date;
+    };
+    std::vector<uint32_t> members;
+    for (size_t i = 0; i < order.size();) {
+      size_t j = i;
+      members.clear();
+      while (j < order.size() && same_group(order[i], order[j])) {
+        for (uint32_t k = first[order[j]]; k < first[order[j] + 1]; ++k) members.push_back(covered[k].second);
+        ++j;
+      }
+      // The group's first meeting by id, among all its meetings (some may cover nothing;
+      // an article's meetings have consecutive ids).
+      uint32_t label = order[i];
+      for (uint32_t m = order[i]; m-- > 0 && t.meetings[m].article_id == t.meetings[order[i]].article_id;) {
+        if (same_group(m, order[i])) label = m;
+      }
+      for (uint32_t l : members) {
         if (!is_local(l)) continue;
-        for (VertexId c : members) {
-          if (!is_central(c) || stated.count({std::min(l, c), std::max(l, c)})) continue;
-          Candidate& cand = found[{l, c}];
+        for (uint32_t c : members) {
+          if (!is_central(c) || stated.count(pair_key(l, c))) continue;
+          Candidate& cand = found[static_cast<uint64_t>(l) << 32 | c];
           if (cand.together > 0) {
             cand.together = std::min(0.75, cand.together + 0.25);
             continue;
           }
+          const MeetingNode& lm = t.meetings[label];
           cand.together = 0.5;
-          cand.article_id = std::get<0>(key);
-          cand.together_why = "reviewed together at " + g[group_meeting[key]].Label() +
-                              " (article " + std::to_string(std::get<0>(key)) + ")";
+          cand.article_id = lm.article_id;
+          cand.together_why = "reviewed together at " + MeetingLabel(lm) + " (article " +
+                              std::to_string(lm.article_id) + ")";
         }
       }
+      i = j;
     }
 
     // (c) A steering committee named after the central document, in the local one's
     //     article (ingest/extract.cc, FindSteering). One article's evidence keeps its own
     //     weight; each further article adds to it.
-    for (const auto& [l, c, e] : extracted_inferred) {
-      if (!is_local(l) || !is_central(c) || stated.count({std::min(l, c), std::max(l, c)})) continue;
-      Candidate& cand = found[{l, c}];
+    for (const Extracted& x : extracted_inferred) {
+      if (!is_local(x.from) || !is_central(x.to) || stated.count(pair_key(x.from, x.to))) continue;
+      Candidate& cand = found[static_cast<uint64_t>(x.from) << 32 | x.to];
       if (cand.steering > 0) {
         cand.steering = std::min(0.7, cand.steering + 0.1);
         continue;
       }
-      cand.steering = e.weight;
+      cand.steering = x.weight;
       cand.steering_why = "the steering committee named after it is named in article " +
-                          std::to_string(e.article_id);
-      cand.steering_start = e.evidence_start;
-      cand.steering_end = e.evidence_end;
-      if (cand.article_id == 0) cand.article_id = e.article_id;
+                          std::to_string(x.article_id);
+      cand.steering_start = x.start;
+      cand.steering_end = x.end;
+      if (cand.article_id == 0) cand.article_id = x.article_id;
     }
 
-    // (b) The local title carries the central one's subject.
-    std::vector<std::pair<VertexId, std::set<std::string>>> centrals, locals;
-    for (const auto& [id, v] : docs) {
-      const std::string& title = g[v].document().title;
-      if (title.empty()) continue;
-      if (is_central(v)) centrals.emplace_back(v, TitleBigrams(title));
-      if (is_local(v)) locals.emplace_back(v, TitleBigrams(title));
+    // (b) The local title carries the central one's subject: an inverted index from the
+    // central titles' syllable pairs to the centrals, so that each local title meets only
+    // the centrals it shares a pair with. Titles are interned: each distinct one is cut once.
+    std::unordered_map<const char*, std::set<std::string>> bigrams_of;
+    auto bigrams = [&](std::string_view title) -> const std::set<std::string>& {
+      auto it = bigrams_of.find(title.data());
+      if (it == bigrams_of.end()) it = bigrams_of.emplace(title.data(), TitleBigrams(title)).first;
+      return it->second;
+    };
+    std::vector<uint32_t> centrals;
+    std::unordered_map<std::string_view, std::vector<uint32_t>> index;  // pair -> centrals
+    for (uint32_t d = 0; d < t.docs.size(); ++d) {
+      if (t.docs[d].title.empty() || !is_central(d)) continue;
+      for (const std::string& bg : bigrams(t.docs[d].title)) index[bg].push_back(d);
     }
-    for (const auto& [l, lb] : locals) {
-      for (const auto& [c, cb] : centrals) {
-        if (cb.empty() || stated.count({std::min(l, c), std::max(l, c)})) continue;
+    std::unordered_map<uint32_t, size_t> shared_count;
+    for (uint32_t l = 0; l < t.docs.size(); ++l) {
+      if (t.docs[l].title.empty() || !is_local(l)) continue;
+      const std::set<std::string>& lb = bigrams(t.docs[l].title);
+      shared_count.clear();
+      for (const std::string& bg : lb) {
+        auto it = index.find(bg);
+        if (it == index.end()) continue;
+        for (uint32_t c : it->second) ++shared_count[c];
+      }
+      for (const auto& [c, n] : shared_count) {
+        const std::set<std::string>& cb = bigrams(t.docs[c].title);
+        const double ratio = static_cast<double>(n) / static_cast<double>(cb.size());
+        if (n < 3 || ratio < 0.25 || stated.count(pair_key(l, c))) continue;
         std::vector<std::string> shared;
-        std::set_intersection(lb.begin(), lb.end(), cb.begin(), cb.end(),
-                              std::back_inserter(shared));
-        const double ratio = static_cast<double>(shared.size()) / static_cast<double>(cb.size());
-        if (shared.size() < 3 || ratio < 0.25) continue;
-        Candidate& cand = found[{l, c}];
+        std::set_intersection(lb.begin(), lb.end(), cb.begin(), cb.end(), std::back_inserter(shared));
+        Candidate& cand = found[static_cast<uint64_t>(l) << 32 | c];
         cand.titles = std::min(0.6, ratio);
         std::string words;
         for (size_t i = 0; i < shared.size() && i < 6; ++i) words += (i ? ", " : "") + shared[i];
@@ -597,40 +788,52 @@ struct Graph::Loader {
       }
     }
 
-    for (const auto& [pair, cand] : found) {
-      const auto [l, c] = pair;
+    std::vector<uint64_t> keys;
+    keys.reserve(found.size());
+    for (const auto& [k, cand] : found) keys.push_back(k);
+    std::sort(keys.begin(), keys.end());
+    for (uint64_t k : keys) {
+      const Candidate& cand = found[k];
+      const uint32_t l = static_cast<uint32_t>(k >> 32), c = static_cast<uint32_t>(k);
       EdgeData e;
       e.kind = EdgeKind::kImplements;
       e.inferred = true;
-      e.weight = 1.0 - (1.0 - cand.together) * (1.0 - cand.titles) * (1.0 - cand.steering);
-      e.why = cand.together_why;
-      for (const std::string* more : {&cand.titles_why, &cand.steering_why})
-        if (!more->empty()) e.why += (e.why.empty() ? "" : "; ") + *more;
-      e.article_id = cand.article_id;
-      const DocumentNode& ld = g[l].document();
-      if (e.article_id == 0 && !ld.articles.empty()) e.article_id = ld.articles.front();
-      auto span = first_mention.find({e.article_id, ld.row_id});
+      EdgeNote note;
+      note.weight = 1.0 - (1.0 - cand.together) * (1.0 - cand.titles) * (1.0 - cand.steering);
+      note.why = cand.together_why;
+      for (const std::string* more : {&cand.titles_why, &cand.steering_why}) {
+        if (!more->empty()) note.why += (note.why.empty() ? "" : "; ") + *more;
+      }
       if (cand.together == 0 && cand.steering > 0) {
         e.evidence_start = cand.steering_start;  // the committee's name
         e.evidence_end = cand.steering_end;
-      } else if (span != first_mention.end()) {
-        e.evidence_start = span->second.first;
-        e.evidence_end = span->second.second;
+      } else {
+        note.span_from_mentions = true;  // the local document's first mention, when shown
       }
-      boost::add_edge(l, c, e, g);
+      e.article_id = cand.article_id != 0 ? cand.article_id : first_article[l];
+      e.note = &t.notes.emplace_back(std::move(note));
+      AddEdge(t.doc0 + l, t.doc0 + c, e);
     }
+  }
+
+  void Build() {
+    graph.g_ = BoostGraph(boost::edges_are_unsorted_multi_pass, ends.begin(), ends.end(),
+                          data.begin(), t.end);
+    ends = {};
+    data = {};
   }
 };
 
 Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
   std::unique_ptr<Graph> graph(new Graph());
-  Loader loader{*graph, store.database(), {}, {}, {}, {}, {}, {}};
+  Loader loader(*graph, store.database(), *graph->t_);
   try {
     DG_RETURN_IF_ERROR(
         sqlite::WithSavepoint(store.database(), "graph_load", [&] { return loader.Run(); }));
   } catch (const std::exception& e) {
     return Status::Internal(store.path() + ": loading the graph failed: " + e.what());
   }
+  graph->reader_ = std::make_unique<Reader>(store.path());
   return graph;
 }
 
@@ -638,22 +841,154 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
 
 size_t Graph::node_count() const { return boost::num_vertices(g_); }
 size_t Graph::edge_count() const { return boost::num_edges(g_); }
-const Node& Graph::node(VertexId v) const { return g_[v]; }
+NodeKind Graph::kind(VertexId v) const { return t_->KindOf(v); }
+const DocumentNode& Graph::document(VertexId v) const {
+  assert(t_->IsDocument(v));
+  return t_->Doc(v);
+}
+const MeetingNode& Graph::meeting(VertexId v) const {
+  assert(t_->KindOf(v) == NodeKind::kMeeting);
+  return t_->Meeting(v);
+}
 
-std::vector<VertexId> Graph::NodeIds() const {
-  std::vector<VertexId> out;
-  out.reserve(by_id_.size());
-  for (const auto& [id, v] : by_id_) out.push_back(v);
+std::string Graph::IdOf(VertexId v) const {
+  switch (t_->KindOf(v)) {
+    case NodeKind::kDocument: return std::string(t_->Doc(v).key_text);
+    case NodeKind::kUnit: {
+      const UnitNode& u = t_->Unit(v);
+      // "unit:760" before the 2025 reform, "unit:26734@2025" after it: the reform reused codes.
+      return u.code.empty() ? "unit:#" + std::to_string(u.row_id)
+                            : "unit:" + Tables::CodeKey(u.code, u.after_reform);
+    }
+    case NodeKind::kMeeting: return "meeting:" + std::to_string(t_->Meeting(v).row_id);
+    case NodeKind::kArticle: return "article:" + std::to_string(t_->articles[v]);
+  }
+  return {};
+}
+
+Node Graph::node(VertexId v) const {
+  assert(v < t_->end);
+  Node n;
+  n.kind = t_->KindOf(v);
+  n.id = IdOf(v);
+  n.graph_ = this;
+  n.vertex_ = v;
+  switch (n.kind) {
+    case NodeKind::kDocument: n.data_ = &t_->Doc(v); break;
+    case NodeKind::kUnit: n.data_ = &t_->Unit(v); break;
+    case NodeKind::kMeeting: n.data_ = &t_->Meeting(v); break;
+    case NodeKind::kArticle: break;
+  }
+  return n;
+}
+
+const DocumentNode& Node::document() const {
+  assert(kind == NodeKind::kDocument);
+  return *static_cast<const DocumentNode*>(data_);
+}
+const UnitNode& Node::unit() const {
+  assert(kind == NodeKind::kUnit);
+  return *static_cast<const UnitNode*>(data_);
+}
+const MeetingNode& Node::meeting() const {
+  assert(kind == NodeKind::kMeeting);
+  return *static_cast<const MeetingNode*>(data_);
+}
+const ArticleNode& Node::article() const {
+  assert(kind == NodeKind::kArticle);
+  if (!article_) article_ = graph_->Article(graph_->t_->articles[vertex_]);
+  return *article_;
+}
+
+std::string Node::Label() const {
+  switch (kind) {
+    case NodeKind::kDocument: return document().key().Code();
+    case NodeKind::kUnit: return unit().name;
+    case NodeKind::kMeeting: return MeetingLabel(meeting());
+    case NodeKind::kArticle: return article().title.empty() ? article().url : article().title;
+  }
+  return id;
+}
+
+DocumentKey DocumentNode::key() const {
+  auto k = DocumentKey::Parse(key_text);
+  assert(k.ok());  // every key was parsed when the graph was loaded
+  return k.ok() ? std::move(k).value() : DocumentKey{};
+}
+
+ArticleNode Graph::Article(int64_t article_id) const {
+  ArticleNode a;
+  a.row_id = article_id;
+  reader_->With([&](sqlite::Database& db) {
+    auto st = db.Cached("SELECT url, file, title, published, site FROM articles WHERE id = ?");
+    if (!st.ok() || !st->BindAll(article_id).ok()) return;
+    auto row = st->Step();
+    if (!row.ok() || !row.value()) return;
+    a.url = st->ColumnText(0);
+    a.file = st->ColumnText(1);
+    a.title = st->ColumnText(2);
+    a.published = st->ColumnText(3);
+    a.site = st->ColumnText(4);
+  });
+  return a;
+}
+
+std::vector<int64_t> Graph::ArticlesOf(VertexId v) const {
+  std::vector<int64_t> out;
+  if (!t_->IsDocument(v)) return out;
+  for (auto [it, end] = boost::in_edges(v, g_); it != end; ++it) {
+    if (g_[*it].kind == EdgeKind::kMentions) out.push_back(g_[*it].article_id);
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
   return out;
 }
 
 namespace {
 
-void SortEdges(const BoostGraph& g, std::vector<EdgeRef>* edges) {
+// Compares the stable ids of two vertices as strings, without building them for the
+// documents (the most compared).
+struct IdLess {
+  const Graph& g;
+  bool operator()(VertexId a, VertexId b) const {
+    if (g.kind(a) == NodeKind::kDocument && g.kind(b) == NodeKind::kDocument) {
+      return g.document(a).key_text < g.document(b).key_text;
+    }
+    return g.IdOf(a) < g.IdOf(b);
+  }
+};
+
+}  // namespace
+
+std::vector<VertexId> Graph::NodeIds() const {
+  std::vector<std::pair<std::string, VertexId>> ids;
+  ids.reserve(node_count());
+  for (VertexId v = 0; v < node_count(); ++v) ids.emplace_back(IdOf(v), v);
+  std::sort(ids.begin(), ids.end());
+  std::vector<VertexId> out;
+  out.reserve(ids.size());
+  for (const auto& [id, v] : ids) out.push_back(v);
+  return out;
+}
+
+namespace {
+
+void SortEdges(const Graph& g, std::vector<EdgeRef>* edges) {
+  // Ids computed once per vertex met, not once per comparison.
+  std::unordered_map<VertexId, std::string> ids;
+  auto id = [&](VertexId v) -> const std::string& {
+    auto it = ids.find(v);
+    if (it == ids.end()) it = ids.emplace(v, g.IdOf(v)).first;
+    return it->second;
+  };
+  for (const EdgeRef& e : *edges) {
+    id(e.from);
+    id(e.to);
+  }
   std::sort(edges->begin(), edges->end(), [&](const EdgeRef& a, const EdgeRef& b) {
     auto key = [&](const EdgeRef& e) {
-      return std::make_tuple(std::cref(g[e.from].id), static_cast<int>(e.data->kind),
-                             std::cref(g[e.to].id), e.data->inferred, e.data->article_id,
+      return std::make_tuple(std::cref(ids.at(e.from)), static_cast<int>(e.data->kind),
+                             std::cref(ids.at(e.to)), e.data->inferred, e.data->article_id,
                              e.data->evidence_start);
     };
     return key(a) < key(b);
@@ -668,7 +1003,7 @@ std::vector<EdgeRef> Graph::Edges() const {
   for (auto [it, end] = boost::edges(g_); it != end; ++it) {
     out.push_back({boost::source(*it, g_), boost::target(*it, g_), &g_[*it]});
   }
-  SortEdges(g_, &out);
+  SortEdges(*this, &out);
   return out;
 }
 
@@ -677,7 +1012,7 @@ std::vector<EdgeRef> Graph::OutEdges(VertexId v) const {
   for (auto [it, end] = boost::out_edges(v, g_); it != end; ++it) {
     out.push_back({v, boost::target(*it, g_), &g_[*it]});
   }
-  SortEdges(g_, &out);
+  SortEdges(*this, &out);
   return out;
 }
 
@@ -686,26 +1021,63 @@ std::vector<EdgeRef> Graph::InEdges(VertexId v) const {
   for (auto [it, end] = boost::in_edges(v, g_); it != end; ++it) {
     out.push_back({boost::source(*it, g_), v, &g_[*it]});
   }
-  SortEdges(g_, &out);
+  SortEdges(*this, &out);
   return out;
 }
 
+namespace {
+
+// "<kind>:<number>" -> number, or -1.
+int64_t IdNumber(std::string_view id, std::string_view prefix) {
+  if (!id.starts_with(prefix) || id.size() == prefix.size() || id.size() - prefix.size() > 18) return -1;
+  int64_t n = 0;
+  for (char c : id.substr(prefix.size())) {
+    if (c < '0' || c > '9') return -1;
+    n = n * 10 + (c - '0');
+  }
+  // "meeting:012" is not the id of meeting 12.
+  if (id.size() - prefix.size() > 1 && id[prefix.size()] == '0') return -1;
+  return n;
+}
+
+}  // namespace
+
 std::optional<VertexId> Graph::FindById(std::string_view id) const {
-  auto it = by_id_.find(id);
-  if (it == by_id_.end()) return std::nullopt;
-  return it->second;
+  if (auto v = FindDocument(id)) return v;
+  if (int64_t n = IdNumber(id, "article:"); n >= 0) return FindArticle(n);
+  if (int64_t n = IdNumber(id, "meeting:"); n >= 0) {
+    auto it = std::lower_bound(t_->meetings.begin(), t_->meetings.end(), n,
+                               [](const MeetingNode& m, int64_t x) { return m.row_id < x; });
+    if (it != t_->meetings.end() && it->row_id == n) {
+      return t_->meeting0 + static_cast<VertexId>(it - t_->meetings.begin());
+    }
+    return std::nullopt;
+  }
+  if (int64_t n = IdNumber(id, "unit:#"); n >= 0) {
+    for (size_t i = 0; i < t_->units.size(); ++i) {
+      if (t_->units[i].row_id == n && t_->units[i].code.empty()) return t_->unit0 + static_cast<VertexId>(i);
+    }
+    return std::nullopt;
+  }
+  if (id.starts_with("unit:") && !id.starts_with("unit:#")) {
+    auto it = t_->units_by_code.find(std::string(id.substr(5)));
+    if (it != t_->units_by_code.end()) return t_->unit0 + it->second;
+  }
+  return std::nullopt;
 }
 
 std::optional<VertexId> Graph::FindDocument(std::string_view canonical_key) const {
-  auto v = FindById(canonical_key);
-  if (!v || g_[*v].kind != NodeKind::kDocument) return std::nullopt;
-  return v;
+  const auto& by_key = t_->docs_by_key;
+  auto it = std::lower_bound(by_key.begin(), by_key.end(), canonical_key,
+                             [&](uint32_t d, std::string_view k) { return t_->docs[d].key_text < k; });
+  if (it == by_key.end() || t_->docs[*it].key_text != canonical_key) return std::nullopt;
+  return t_->doc0 + *it;
 }
 
 std::optional<VertexId> Graph::FindArticle(int64_t article_id) const {
-  auto it = articles_.find(article_id);
-  if (it == articles_.end()) return std::nullopt;
-  return it->second;
+  auto it = std::lower_bound(t_->articles.begin(), t_->articles.end(), article_id);
+  if (it == t_->articles.end() || *it != article_id) return std::nullopt;
+  return static_cast<VertexId>(it - t_->articles.begin());
 }
 
 // ---- Lookup -----------------------------------------------------------------------------
@@ -804,7 +1176,7 @@ bool HasWords(const std::string& haystack, const std::string& place) {
 }
 
 bool Matches(const KeyQuery& q, const DocumentNode& d) {
-  const DocumentKey& k = d.key;
+  const DocumentKey k = d.key();
   if (k.number != q.number) return false;
   if (!q.types.empty() &&
       std::find(q.types.begin(), q.types.end(), Fold(k.type)) == q.types.end()) {
@@ -831,29 +1203,38 @@ Result<VertexId> Graph::Resolve(std::string_view key_text) const {
     if (auto v = FindDocument(parsed->ToString())) return *v;
   }
   GRAPH_ASSIGN_OR_RETURN(KeyQuery q, ParseKeyQuery(text));
+  // Documents by number, built on the first lookup (the server resolves by SQL instead).
+  std::call_once(t_->numbers_once, [&] {
+    auto& by_number = t_->docs_by_number;
+    by_number.reserve(t_->docs.size());
+    for (uint32_t d = 0; d < t_->docs.size(); ++d) by_number.emplace_back(t_->docs[d].key().number, d);
+    std::sort(by_number.begin(), by_number.end());
+  });
   std::vector<VertexId> hits;
-  for (const auto& [id, v] : by_id_) {
-    if (g_[v].kind == NodeKind::kDocument && Matches(q, g_[v].document())) hits.push_back(v);
+  const auto& by_number = t_->docs_by_number;
+  for (auto it = std::lower_bound(by_number.begin(), by_number.end(), std::pair<std::string, uint32_t>(q.number, 0));
+       it != by_number.end() && it->first == q.number; ++it) {
+    if (Matches(q, t_->docs[it->second])) hits.push_back(t_->doc0 + it->second);
   }
+  std::sort(hits.begin(), hits.end(), IdLess{*this});
   if (hits.size() == 1) return hits.front();
   if (hits.size() > 1) {
     std::string list;
-    for (VertexId v : hits) list += (list.empty() ? "" : ", ") + g_[v].id;
+    for (VertexId v : hits) list += (list.empty() ? "" : ", ") + IdOf(v);
+    const DocumentKey first = t_->Doc(hits.front()).key();
     return Status::Conflict("'" + text + "' names " + std::to_string(hits.size()) +
                             " documents: " + list + " (give the key, or a scoped code such as " +
-                            g_[hits.front()].document().key.Code() + "@" +
-                            g_[hits.front()].document().key.scope + ")");
+                            first.Code() + "@" + first.scope + ")");
   }
   // Did you mean: the same number and type anywhere, or codes a few edits away.
   std::string want = q.number + "-" + (q.types.empty() ? "" : q.types.front()) + "/" + q.suffix;
   std::vector<std::pair<size_t, std::string>> close;
-  for (const auto& [id, v] : by_id_) {
-    if (g_[v].kind != NodeKind::kDocument) continue;
-    const DocumentKey& k = g_[v].document().key;
+  for (const DocumentNode& d : t_->docs) {
+    const DocumentKey k = d.key();
     std::string code = k.number + "-" + Fold(k.type) + "/" + Fold(k.suffix);
     size_t dist = EditDistance(want, code);
     if (k.number == q.number) dist = std::min<size_t>(dist, 1);
-    if (dist <= 2) close.emplace_back(dist, id);
+    if (dist <= 2) close.emplace_back(dist, std::string(d.key_text));
   }
   std::sort(close.begin(), close.end());
   std::string msg = "no document '" + text + "'";
@@ -867,22 +1248,38 @@ Result<VertexId> Graph::Resolve(std::string_view key_text) const {
 
 // ---- Queries ----------------------------------------------------------------------------
 
-Evidence Graph::EvidenceOf(const EdgeData& e) const {
+Evidence Graph::EvidenceOf(EdgeRef ref) const {
+  const EdgeData& e = *ref.data;
   Evidence ev;
   ev.kind = e.kind;
   ev.inferred = e.inferred;
-  ev.weight = e.weight;
-  ev.why = e.why;
+  ev.weight = e.weight();
+  ev.why = std::string(e.why());
   ev.article_id = e.article_id;
   ev.start = e.evidence_start;
   ev.end = e.evidence_end;
-  if (auto a = FindArticle(e.article_id)) {
-    const ArticleNode& art = g_[*a].article();
-    ev.url = art.url;
-    if (e.evidence_end > e.evidence_start) {
-      ev.sentence = SentenceAround(art.text, e.evidence_start, e.evidence_end);
+  if (e.article_id == 0) return ev;
+  const bool look_up_span = e.note != nullptr && e.note->span_from_mentions && t_->IsDocument(ref.from);
+  reader_->With([&](sqlite::Database& db) {
+    if (look_up_span) {
+      auto st = db.Cached(
+          "SELECT span_start, span_end FROM mentions WHERE article_id = ? AND document_id = ? "
+          "ORDER BY span_start LIMIT 1");
+      if (st.ok() && st->BindAll(e.article_id, t_->Doc(ref.from).row_id).ok()) {
+        auto row = st->Step();
+        if (row.ok() && row.value()) {
+          ev.start = static_cast<uint32_t>(st->ColumnInt(0));
+          ev.end = static_cast<uint32_t>(st->ColumnInt(1));
+        }
+      }
     }
-  }
+    auto st = db.Cached("SELECT url, text FROM articles WHERE id = ?");
+    if (!st.ok() || !st->BindAll(e.article_id).ok()) return;
+    auto row = st->Step();
+    if (!row.ok() || !row.value()) return;
+    ev.url = st->ColumnText(0);
+    if (ev.end > ev.start) ev.sentence = SentenceAround(st->ColumnView(1), ev.start, ev.end);
+  });
   return ev;
 }
 
@@ -890,25 +1287,28 @@ namespace {
 
 // Implements edges of `v` in one direction: (neighbour, edge), stated before inferred, the
 // strongest first, then by neighbour id; one edge per neighbour.
-std::vector<std::pair<VertexId, const EdgeData*>> ImplementsNeighbours(const BoostGraph& g,
-                                                                      VertexId v, bool up,
-                                                                      bool inferred) {
-  std::vector<std::pair<VertexId, const EdgeData*>> out;
-  auto take = [&](VertexId n, const EdgeData& e) {
+std::vector<std::pair<VertexId, EdgeRef>> ImplementsNeighbours(const Graph& graph, VertexId v, bool up,
+                                                               bool inferred) {
+  const BoostGraph& g = graph.boost_graph();
+  std::vector<std::pair<VertexId, EdgeRef>> out;
+  auto take = [&](VertexId n, VertexId from, VertexId to, const EdgeData& e) {
     if (e.kind != EdgeKind::kImplements || (e.inferred && !inferred)) return;
-    out.emplace_back(n, &e);
+    out.emplace_back(n, EdgeRef{from, to, &e});
   };
   if (up) {
-    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) take(boost::target(*it, g), g[*it]);
+    for (auto [it, end] = boost::out_edges(v, g); it != end; ++it) {
+      take(boost::target(*it, g), v, boost::target(*it, g), g[*it]);
+    }
   } else {
-    for (auto [it, end] = boost::in_edges(v, g); it != end; ++it) take(boost::source(*it, g), g[*it]);
+    for (auto [it, end] = boost::in_edges(v, g); it != end; ++it) {
+      take(boost::source(*it, g), boost::source(*it, g), v, g[*it]);
+    }
   }
-  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) {
-    return std::make_tuple(std::cref(g[a.first].id), a.second->inferred, -a.second->weight,
-                           a.second->article_id) <
-           std::make_tuple(std::cref(g[b.first].id), b.second->inferred, -b.second->weight,
-                           b.second->article_id);
-  });
+  auto key = [&](const std::pair<VertexId, EdgeRef>& x) {
+    return std::make_tuple(graph.document(x.first).key_text, x.second.data->inferred,
+                           -x.second.data->weight(), x.second.data->article_id);
+  };
+  std::sort(out.begin(), out.end(), [&](const auto& a, const auto& b) { return key(a) < key(b); });
   out.erase(std::unique(out.begin(), out.end(),
                         [](const auto& a, const auto& b) { return a.first == b.first; }),
             out.end());
@@ -918,18 +1318,26 @@ std::vector<std::pair<VertexId, const EdgeData*>> ImplementsNeighbours(const Boo
 }  // namespace
 
 Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& options) const {
-  if (document >= boost::num_vertices(g_) || g_[document].kind != NodeKind::kDocument) {
+  if (document >= node_count() || !t_->IsDocument(document)) {
     return Status::Invalid("lineage: not a document node");
   }
   Lineage out;
   out.root = document;
   std::set<std::string> cycles;
+  // Each edge's evidence read once, however many paths go through it.
+  std::unordered_map<const EdgeData*, Evidence> evidence;
+  auto evidence_of = [&](EdgeRef e) -> const Evidence& {
+    auto it = evidence.find(e.data);
+    if (it == evidence.end()) it = evidence.emplace(e.data, EvidenceOf(e)).first;
+    return it->second;
+  };
+  const IdLess id_less{*this};
   for (bool up : {true, false}) {
     if (up && options.direction == Direction::kDown) continue;
     if (!up && options.direction == Direction::kUp) continue;
     // Breadth first; parent links give each document its shortest path.
-    std::map<VertexId, std::pair<VertexId, const EdgeData*>> parent;
-    std::map<VertexId, int> depth{{document, 0}};
+    std::unordered_map<VertexId, std::pair<VertexId, EdgeRef>> parent;
+    std::unordered_map<VertexId, int> depth{{document, 0}};
     std::deque<VertexId> queue{document};
     std::vector<VertexId> order;
     auto path_to = [&](VertexId v) {
@@ -941,7 +1349,7 @@ Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& optio
     while (!queue.empty()) {
       VertexId v = queue.front();
       queue.pop_front();
-      for (const auto& [n, e] : ImplementsNeighbours(g_, v, up, options.inferred)) {
+      for (const auto& [n, e] : ImplementsNeighbours(*this, v, up, options.inferred)) {
         if (depth.count(n)) {
           // A neighbour on v's own path closes a cycle.
           std::vector<VertexId> p = path_to(v);
@@ -949,25 +1357,24 @@ Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& optio
           if (at != p.end()) {
             std::vector<VertexId> cyc(at, p.end());
             if (!up) std::reverse(cyc.begin(), cyc.end());  // in edge direction
-            auto min = std::min_element(cyc.begin(), cyc.end(), [&](VertexId a, VertexId b) {
-              return g_[a].id < g_[b].id;
-            });
+            auto min = std::min_element(cyc.begin(), cyc.end(), id_less);
             std::rotate(cyc.begin(), min, cyc.end());
             std::string s;
-            for (VertexId c : cyc) s += g_[c].Label() + " -> ";
-            s += g_[cyc.front()].Label();
+            for (VertexId c : cyc) s += node(c).Label() + " -> ";
+            s += node(cyc.front()).Label();
             cycles.insert(s);
           }
           continue;
         }
         if (options.depth > 0 && depth[v] + 1 > options.depth) continue;
         depth[n] = depth[v] + 1;
-        parent[n] = {v, e};
+        parent.emplace(n, std::pair{v, e});
         queue.push_back(n);
         order.push_back(n);
       }
     }
     std::vector<LineageEntry> entries;
+    entries.reserve(order.size());
     for (VertexId v : order) {
       LineageEntry entry;
       entry.document = v;
@@ -975,13 +1382,13 @@ Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& optio
       entry.path = path_to(v);
       entry.depth = static_cast<int>(entry.path.size()) - 1;
       for (size_t i = 1; i < entry.path.size(); ++i) {
-        entry.steps.push_back(EvidenceOf(*parent.at(entry.path[i]).second));
+        entry.steps.push_back(evidence_of(parent.at(entry.path[i]).second));
       }
       entries.push_back(std::move(entry));
     }
     std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-      return std::make_tuple(a.depth, std::cref(g_[a.document].id)) <
-             std::make_tuple(b.depth, std::cref(g_[b.document].id));
+      if (a.depth != b.depth) return a.depth < b.depth;
+      return id_less(a.document, b.document);
     });
     for (auto& e : entries) out.entries.push_back(std::move(e));
   }
@@ -991,7 +1398,7 @@ Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& optio
 
 Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_view from,
                                               std::string_view to) const {
-  if (document >= boost::num_vertices(g_) || g_[document].kind != NodeKind::kDocument) {
+  if (document >= node_count() || !t_->IsDocument(document)) {
     return Status::Invalid("reviews: not a document node");
   }
   if (!from.empty() && !IsIsoBound(from)) {
@@ -1000,17 +1407,46 @@ Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_vie
   if (!to.empty() && !IsIsoBound(to)) {
     return Status::Invalid("--to '" + std::string(to) + "' is not a date (YYYY[-MM[-DD]])");
   }
-  LineageOptions down;
-  down.direction = Direction::kDown;
-  GRAPH_ASSIGN_OR_RETURN(Lineage lineage, GetLineage(document, down));
+  // The documents implementing X, transitively (stated links), each with its shortest
+  // path; no evidence is needed here.
   std::vector<std::vector<VertexId>> paths{{document}};
-  for (const LineageEntry& e : lineage.entries) paths.push_back(e.path);
+  {
+    std::unordered_map<VertexId, VertexId> parent{{document, document}};
+    std::deque<VertexId> queue{document};
+    std::vector<VertexId> order;
+    while (!queue.empty()) {
+      VertexId v = queue.front();
+      queue.pop_front();
+      for (const auto& [n, e] : ImplementsNeighbours(*this, v, false, false)) {
+        if (parent.count(n)) continue;
+        parent.emplace(n, v);
+        queue.push_back(n);
+        order.push_back(n);
+      }
+    }
+    std::vector<std::pair<int, VertexId>> ranked;  // (depth, vertex), sorted as lineage is
+    std::unordered_map<VertexId, std::vector<VertexId>> path_of;
+    for (VertexId v : order) {
+      std::vector<VertexId> p{v};
+      while (p.back() != document) p.push_back(parent.at(p.back()));
+      std::reverse(p.begin(), p.end());
+      ranked.emplace_back(static_cast<int>(p.size()) - 1, v);
+      path_of.emplace(v, std::move(p));
+    }
+    const IdLess id_less{*this};
+    std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
+      if (a.first != b.first) return a.first < b.first;
+      return id_less(a.second, b.second);
+    });
+    for (const auto& [d, v] : ranked) paths.push_back(std::move(path_of.at(v)));
+  }
 
   std::vector<ReviewRow> rows;
-  std::set<VertexId> seen;
+  std::unordered_set<VertexId> seen;
+  std::vector<std::pair<VertexId, EdgeKind>> covering;
   for (const auto& path : paths) {  // shortest paths first: a direct review wins
     VertexId d = path.back();
-    std::vector<std::pair<VertexId, EdgeKind>> covering;
+    covering.clear();
     for (auto [it, end] = boost::in_edges(d, g_); it != end; ++it) {
       EdgeKind k = g_[*it].kind;
       if (k == EdgeKind::kReviews || k == EdgeKind::kLaunches) {
@@ -1023,7 +1459,7 @@ Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_vie
     });
     for (const auto& [m, kind] : covering) {
       if (!seen.insert(m).second) continue;
-      const MeetingNode& mn = g_[m].meeting();
+      const MeetingNode& mn = t_->Meeting(m);
       if (mn.date.empty() ? (!from.empty() || !to.empty())
                           : ((!from.empty() && mn.date < from) ||
                              (!to.empty() && mn.date.substr(0, to.size()) > to))) {
@@ -1040,24 +1476,24 @@ Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_vie
       rows.push_back(std::move(row));
     }
   }
+  // By (undated last, date, unit, id): ranks computed at load, then the row id.
   std::sort(rows.begin(), rows.end(), [&](const ReviewRow& a, const ReviewRow& b) {
-    const MeetingNode& x = g_[a.meeting].meeting();
-    const MeetingNode& y = g_[b.meeting].meeting();
-    return std::make_tuple(x.date.empty(), std::cref(x.date), std::cref(x.unit), x.row_id) <
-           std::make_tuple(y.date.empty(), std::cref(y.date), std::cref(y.unit), y.row_id);
+    const uint32_t x = a.meeting - t_->meeting0, y = b.meeting - t_->meeting0;
+    return std::make_pair(t_->meeting_order[x], t_->meetings[x].row_id) <
+           std::make_pair(t_->meeting_order[y], t_->meetings[y].row_id);
   });
   return rows;
 }
 
 std::vector<VertexId> Graph::UnitMeetings(VertexId unit) const {
   std::vector<VertexId> out;
-  if (unit >= boost::num_vertices(g_) || g_[unit].kind != NodeKind::kUnit) return out;
+  if (unit >= node_count() || t_->KindOf(unit) != NodeKind::kUnit) return out;
   for (auto [it, end] = boost::out_edges(unit, g_); it != end; ++it) {
     if (g_[*it].kind == EdgeKind::kHeld) out.push_back(boost::target(*it, g_));
   }
   std::sort(out.begin(), out.end(), [&](VertexId a, VertexId b) {
-    return std::make_pair(std::cref(g_[a].meeting().date), g_[a].meeting().row_id) <
-           std::make_pair(std::cref(g_[b].meeting().date), g_[b].meeting().row_id);
+    return std::make_pair(t_->Meeting(a).date, t_->Meeting(a).row_id) <
+           std::make_pair(t_->Meeting(b).date, t_->Meeting(b).row_id);
   });
   return out;
 }
@@ -1070,22 +1506,25 @@ std::vector<VertexId> Graph::UnitDocuments(VertexId unit) const {
     }
   }
   std::vector<VertexId> out(docs.begin(), docs.end());
-  std::sort(out.begin(), out.end(), [&](VertexId a, VertexId b) { return g_[a].id < g_[b].id; });
+  std::sort(out.begin(), out.end(), IdLess{*this});
   return out;
 }
 
 std::vector<EdgeRef> Graph::MeetingDocuments(VertexId meeting) const {
-  if (meeting >= boost::num_vertices(g_) || g_[meeting].kind != NodeKind::kMeeting) return {};
+  if (meeting >= node_count() || t_->KindOf(meeting) != NodeKind::kMeeting) return {};
   return OutEdges(meeting);
 }
 
 GraphStats Graph::Stats() const {
   GraphStats s;
-  for (auto [it, end] = boost::vertices(g_); it != end; ++it) {
-    const Node& n = g_[*it];
-    ++s.nodes_by_kind[NodeKindName(n.kind)];
-    if (n.kind == NodeKind::kDocument) ++s.documents_by_type[n.document().key.type];
+  s.nodes_by_kind["article"] = static_cast<int64_t>(t_->articles.size());
+  s.nodes_by_kind["unit"] = static_cast<int64_t>(t_->units.size());
+  s.nodes_by_kind["meeting"] = static_cast<int64_t>(t_->meetings.size());
+  s.nodes_by_kind["document"] = static_cast<int64_t>(t_->docs.size());
+  for (auto it = s.nodes_by_kind.begin(); it != s.nodes_by_kind.end();) {
+    it = it->second == 0 ? s.nodes_by_kind.erase(it) : std::next(it);
   }
+  for (const DocumentNode& d : t_->docs) ++s.documents_by_type[d.key().type];
   for (auto [it, end] = boost::edges(g_); it != end; ++it) {
     ++s.edges_by_kind[EdgeKindName(g_[*it].kind)];
     if (g_[*it].inferred) ++s.inferred_edges;

@@ -1,5 +1,5 @@
 // The in-memory knowledge graph (DESIGN.md §3), loaded from a Store and held in a
-// Boost.Graph bidirectional adjacency list.
+// Boost.Graph bidirectional compressed sparse row graph.
 //
 // Nodes: Document, Unit, Meeting, Article, each a plain value struct (below). Edges:
 //   document -> document   implements, linked, amends, replaces, repeals, based_on
@@ -27,9 +27,15 @@
 // by edge kind and evidence, so exports are deterministic.
 //
 // Immutable once loaded; safe to query from several threads at once.
+//
+// Memory. What the queries walk is in memory, compactly: the edges in flat arrays, node
+// fields as views into strings held once. What they only show is read from the store when
+// shown: an article's url, title and text (evidence sentences), through read-only
+// connections of the Graph's own to the same file. Those reads see the store as it is
+// then: the server reloads the graph when articles change (server/http.cc).
 #pragma once
 
-#include <boost/graph/adjacency_list.hpp>
+#include <boost/graph/compressed_sparse_row_graph.hpp>
 #include <cstddef>
 #include <cstdint>
 #include <map>
@@ -37,7 +43,6 @@
 #include <optional>
 #include <string>
 #include <string_view>
-#include <variant>
 #include <vector>
 
 #include "core/document_key.h"
@@ -47,10 +52,10 @@
 
 namespace dg {
 
-enum class NodeKind { kDocument, kUnit, kMeeting, kArticle };
+enum class NodeKind : uint8_t { kDocument, kUnit, kMeeting, kArticle };
 const char* NodeKindName(NodeKind k);  // "document", "unit", "meeting", "article"
 
-enum class EdgeKind {
+enum class EdgeKind : uint8_t {
   kImplements, kLinked, kAmends, kReplaces, kRepeals, kBasedOn,  // document -> document
   kReviews, kLaunches, kHeldUnder,                                // meeting -> document
   kHeld,                                                          // unit -> meeting
@@ -65,15 +70,20 @@ EdgeKind EdgeKindOf(Relation r);
 // True for the six document -> document kinds.
 bool IsDocumentRelation(EdgeKind k);
 
+// Node data. Strings are views into storage the Graph owns (text shared by many nodes,
+// such as a province or a meeting kind, is held once): valid as long as the Graph.
 struct DocumentNode {
-  int64_t row_id = 0;  // documents.id
-  DocumentKey key;
-  std::string key_text;      // key.ToString()
-  std::string issuer;        // empty when not stated
-  std::string jurisdiction;  // "Quận 1, Thành phố Hồ Chí Minh"; empty for central or unknown
-  std::string date;          // ISO; empty when unknown
-  std::string title;         // empty when not stated
-  std::vector<int64_t> articles;  // ids of the articles that name it, ascending
+  int64_t row_id = 0;             // documents.id
+  std::string_view key_text;      // the canonical key, DocumentKey::ToString()
+  std::string_view issuer;        // empty when not stated
+  std::string_view jurisdiction;  // "Quận 1, Thành phố Hồ Chí Minh"; empty for central or unknown
+  std::string_view date;          // ISO; empty when unknown
+  std::string_view title;         // empty when not stated
+  Family family = Family::kParty;
+  bool central = false;           // key().IsCentral()
+
+  // The key, parsed from key_text (checked when the graph was loaded).
+  DocumentKey key() const;
 };
 
 struct UnitNode {
@@ -88,18 +98,20 @@ struct UnitNode {
 };
 
 struct MeetingNode {
-  int64_t row_id = 0;       // meetings.id
+  int64_t row_id = 0;            // meetings.id
   int64_t article_id = 0;
-  std::string unit;         // the holder as named: "Quận ủy Bình Tân"
-  std::string unit_level;
-  std::string province;
-  std::string kind;         // "sơ kết", "tổng kết", "triển khai", "quán triệt", "other"
-  std::optional<int> years; // the review period
-  std::string date;         // ISO; empty when unknown
+  std::string_view unit;         // the holder as named: "Quận ủy Bình Tân"
+  std::string_view unit_level;
+  std::string_view province;
+  std::string_view kind;         // "sơ kết", "tổng kết", "triển khai", "quán triệt", "other"
+  std::string_view date;         // ISO; empty when unknown
+  std::string_view chair;
+  std::optional<int> years;      // the review period
   bool date_inferred = false;
-  std::string chair;
 };
 
+// An article's fields. The graph holds only its id; the rest is read from the store when
+// asked for (Graph::Article), so that a million articles' urls and titles stay on disk.
 struct ArticleNode {
   int64_t row_id = 0;  // articles.id
   std::string url;
@@ -107,39 +119,65 @@ struct ArticleNode {
   std::string title;
   std::string published;
   std::string site;
-  std::string text;  // the text as read; evidence spans are byte offsets into it
 };
 
+class Graph;
+
+// A vertex with its data, as Graph::node returns it (by value: cheap, it points into the
+// Graph, which must outlive it). An article's fields are read from the store on first use.
 struct Node {
   NodeKind kind = NodeKind::kDocument;
   std::string id;  // stable id, see the top of this file
-  std::variant<DocumentNode, UnitNode, MeetingNode, ArticleNode> data;
 
   // The node's data; the kind must match (asserted).
-  const DocumentNode& document() const { return std::get<DocumentNode>(data); }
-  const UnitNode& unit() const { return std::get<UnitNode>(data); }
-  const MeetingNode& meeting() const { return std::get<MeetingNode>(data); }
-  const ArticleNode& article() const { return std::get<ArticleNode>(data); }
+  const DocumentNode& document() const;
+  const UnitNode& unit() const;
+  const MeetingNode& meeting() const;
+  const ArticleNode& article() const;
   // A short human label: the code ("35-NQ/TW"), the unit's name, "<unit> <kind> <date>",
   // or the article's title (else its url).
   std::string Label() const;
+
+ private:
+  friend class Graph;
+  const Graph* graph_ = nullptr;
+  uint32_t vertex_ = 0;
+  const void* data_ = nullptr;  // DocumentNode, UnitNode or MeetingNode of the Graph
+  mutable std::optional<ArticleNode> article_;
+};
+
+// Weight and reason of an edge that is not a plain stated one.
+struct EdgeNote {
+  double weight = 1.0;
+  std::string why;
+  bool span_from_mentions = false;  // inferred at load: the span is looked up when shown
 };
 
 struct EdgeData {
   EdgeKind kind = EdgeKind::kImplements;
-  // The article that supports the edge and the byte span [start, end) of its evidence in
-  // that article's text; article_id 0 when there is none (part_of comes from the
-  // gazetteer, held from the meeting's own row).
-  int64_t article_id = 0;
+  bool inferred = false;  // document relations only
+  // The byte span [start, end) of the evidence in the article's text: document relations
+  // (stated and inferred) only; 0, 0 for the other edges (their spans are the article's
+  // mentions, in the store).
   uint32_t evidence_start = 0;
   uint32_t evidence_end = 0;
-  bool inferred = false;  // document relations only
-  double weight = 1.0;    // 1.0 for stated edges
-  std::string why;        // inferred edges: the evidence in words; empty otherwise
+  // The article that supports the edge; 0 when there is none (part_of comes from the
+  // gazetteer).
+  int64_t article_id = 0;
+  const EdgeNote* note = nullptr;  // owned by the Graph; null for weight 1 and no why
+
+  double weight() const { return note != nullptr ? note->weight : 1.0; }  // 1.0 for stated edges
+  // Inferred edges: the evidence in words; empty otherwise.
+  std::string_view why() const { return note != nullptr ? std::string_view(note->why) : std::string_view(); }
 };
 
-using BoostGraph = boost::adjacency_list<boost::vecS, boost::vecS, boost::bidirectionalS,
-                                         Node, EdgeData>;
+// Boost's compressed sparse row graph: vertices and edges in flat arrays (about 40 bytes
+// an edge with its data, against some 150 in an adjacency_list of lists and vectors), built
+// once from the edge list read from the store. The graph is never changed after loading.
+// Vertices are numbered by kind (articles, documents, units, meetings, each by row id), so
+// a vertex needs no data of its own in the Boost graph.
+using BoostGraph = boost::compressed_sparse_row_graph<boost::bidirectionalS, boost::no_property,
+                                                      EdgeData, boost::no_property, uint32_t, uint32_t>;
 using VertexId = BoostGraph::vertex_descriptor;  // an index in [0, node_count())
 using EdgeId = BoostGraph::edge_descriptor;
 
@@ -221,7 +259,13 @@ class Graph {
   // ---- Nodes and edges ----
   size_t node_count() const;
   size_t edge_count() const;
-  const Node& node(VertexId v) const;
+  Node node(VertexId v) const;
+  NodeKind kind(VertexId v) const;
+  // The data of a vertex of that kind (asserted), without building a Node.
+  const DocumentNode& document(VertexId v) const;
+  const MeetingNode& meeting(VertexId v) const;
+  // The stable id of `v` (Node::id).
+  std::string IdOf(VertexId v) const;
   const BoostGraph& boost_graph() const { return g_; }
   // All vertices, sorted by stable id.
   std::vector<VertexId> NodeIds() const;
@@ -236,6 +280,10 @@ class Graph {
   std::optional<VertexId> FindDocument(std::string_view canonical_key) const;
   // The article node of an articles.id, or nullopt.
   std::optional<VertexId> FindArticle(int64_t article_id) const;
+  // An article's fields, read from the store; only row_id when the store has it no more.
+  ArticleNode Article(int64_t article_id) const;
+  // The ids of the articles that name document `v`, ascending (its mentions edges).
+  std::vector<int64_t> ArticlesOf(VertexId v) const;
 
   // ---- Lookup ----
   // Resolves what a user typed to one document. Accepted forms (diacritics, case and
@@ -272,16 +320,25 @@ class Graph {
   // Counts by kind, deterministic.
   GraphStats Stats() const;
 
-  // The evidence of one edge, with the supporting sentence cut from the article's text.
-  Evidence EvidenceOf(const EdgeData& e) const;
+  // The evidence of one edge, with the supporting sentence cut from the article's text
+  // (read from the store). For an edge inferred at load, the span is the first mention of
+  // its source document in its article.
+  Evidence EvidenceOf(EdgeRef e) const;
+
+  Graph(const Graph&) = delete;
+  Graph& operator=(const Graph&) = delete;
+  ~Graph();
 
  private:
-  Graph() = default;
+  friend struct Node;
+  Graph();
   struct Loader;
+  struct Tables;
+  class Reader;
 
   BoostGraph g_;
-  std::map<std::string, VertexId, std::less<>> by_id_;
-  std::map<int64_t, VertexId> articles_;
+  std::unique_ptr<Tables> t_;
+  std::unique_ptr<Reader> reader_;
 };
 
 // The sentence of `text` that holds the byte span [start, end): from the end of the

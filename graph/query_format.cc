@@ -10,24 +10,25 @@ namespace {
 
 using Writer = rapidjson::Writer<rapidjson::StringBuffer>;
 
-void Str(Writer& w, const char* key, const std::string& v, bool null_if_empty = false) {
+void Str(Writer& w, const char* key, std::string_view v, bool null_if_empty = false) {
   w.Key(key);
   if (null_if_empty && v.empty()) {
     w.Null();
   } else {
-    w.String(v.c_str(), static_cast<rapidjson::SizeType>(v.size()));
+    w.String(v.data(), static_cast<rapidjson::SizeType>(v.size()));
   }
 }
 
 void Doc(Writer& w, const Graph& g, VertexId v) {
   const DocumentNode& d = g.node(v).document();
+  const DocumentKey key = d.key();
   w.StartObject();
   Str(w, "id", KeySlug(d.key_text));
   Str(w, "key", d.key_text);
-  Str(w, "code", d.key.Code());
-  Str(w, "type", d.key.type);
-  Str(w, "number", d.key.number);
-  Str(w, "suffix", d.key.suffix);
+  Str(w, "code", key.Code());
+  Str(w, "type", key.type);
+  Str(w, "number", key.number);
+  Str(w, "suffix", key.suffix);
   Str(w, "jurisdiction", d.jurisdiction, true);
   Str(w, "date", d.date, true);
   Str(w, "title", d.title, true);
@@ -116,9 +117,9 @@ std::string Weight(double w) {
 
 std::string Headline(const Graph& g, VertexId v) {
   const DocumentNode& d = g.node(v).document();
-  std::string s = d.key.Code() + "  [" + d.key_text + "]";
-  if (!d.jurisdiction.empty()) s += "  " + d.jurisdiction;
-  if (!d.date.empty()) s += "  " + d.date;
+  std::string s = d.key().Code() + "  [" + std::string(d.key_text) + "]";
+  if (!d.jurisdiction.empty()) (s += "  ") += d.jurisdiction;
+  if (!d.date.empty()) (s += "  ") += d.date;
   return s;
 }
 
@@ -126,8 +127,8 @@ std::string Headline(const Graph& g, VertexId v) {
 
 std::string LineageToText(const Graph& g, const Lineage& lineage) {
   std::string out = "lineage of " + Headline(g, lineage.root) + "\n";
-  const std::string& title = g.node(lineage.root).document().title;
-  if (!title.empty()) out += "  " + title + "\n";
+  const std::string_view title = g.node(lineage.root).document().title;
+  if (!title.empty()) ((out += "  ") += title) += "\n";
   for (Direction dir : {Direction::kUp, Direction::kDown}) {
     bool any = false;
     for (const LineageEntry& e : lineage.entries) {
@@ -249,8 +250,9 @@ std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<R
         path += LabelOf(g, r.path[i]);
       }
     }
-    table.push_back({m.date.empty() ? "?" : m.date + (m.date_inferred ? "*" : ""),
-                     m.unit.empty() ? "?" : m.unit, m.unit_level, m.province, m.kind,
+    table.push_back({m.date.empty() ? "?" : std::string(m.date) + (m.date_inferred ? "*" : ""),
+                     m.unit.empty() ? "?" : std::string(m.unit), std::string(m.unit_level),
+                     std::string(m.province), std::string(m.kind),
                      m.years ? std::to_string(*m.years) + " năm" : "", r.role, path});
   }
   std::vector<size_t> widths(table[0].size(), 0);
@@ -295,9 +297,7 @@ std::string ReviewsToJson(const Graph& g, VertexId document,
     w.StartArray();
     for (size_t i = 1; i < r->path.size(); ++i) w.String(g.node(r->path[i]).id.c_str());
     w.EndArray();
-    std::string url;
-    if (auto a = g.FindArticle(g.node(r->meeting).meeting().article_id)) url = g.node(*a).article().url;
-    Str(w, "url", url, true);
+    Str(w, "url", g.Article(g.meeting(r->meeting).article_id).url, true);
     w.EndObject();
   }
   w.EndArray();

@@ -20,7 +20,7 @@ Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewF
   std::vector<const ReviewRow*> kept;
   for (const ReviewRow& r : rows.value()) {
     const MeetingNode& m = g.node(r.meeting).meeting();
-    std::string level = m.unit_level, province = m.province;
+    std::string_view level = m.unit_level, province = m.province;
     if (r.unit) {
       const UnitNode& u = g.node(*r.unit).unit();
       if (!u.level.empty()) level = u.level;
