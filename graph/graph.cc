@@ -13,6 +13,7 @@
 #include <mutex>
 #include <regex>
 #include <set>
+#include <thread>
 #include <tuple>
 #include <unordered_map>
 #include <unordered_set>
@@ -244,9 +245,20 @@ std::string SentenceAround(std::string_view text, uint32_t start, uint32_t end) 
 // articles [0, A), documents [A, A + D), units, then meetings, each kind by row id.
 struct Graph::Tables {
   // Strings shared by many nodes (provinces, levels, kinds, dates, units, issuers, titles),
-  // held once; std::deque never moves its elements.
-  std::deque<std::string> pool;
-  std::unordered_map<std::string_view, std::string_view> interned;
+  // held once: one interner for the documents, one for the meetings (loaded in parallel).
+  struct Interner {
+    std::deque<std::string> pool;  // std::deque never moves its elements
+    std::unordered_map<std::string_view, std::string_view> index;
+    std::string_view operator()(std::string_view s) {
+      if (s.empty()) return {};
+      auto it = index.find(s);
+      if (it != index.end()) return it->second;
+      std::string_view kept = pool.emplace_back(s);
+      index.emplace(kept, kept);
+      return kept;
+    }
+  };
+  Interner doc_strings, meeting_strings;
   // Strings held once each (document keys), in large blocks.
   std::vector<std::unique_ptr<char[]>> blocks;
   size_t block_left = 0;
@@ -273,14 +285,6 @@ struct Graph::Tables {
     return std::string(code) + (after_reform ? "@2025" : "");
   }
 
-  std::string_view Intern(std::string_view s) {
-    if (s.empty()) return {};
-    auto it = interned.find(s);
-    if (it != interned.end()) return it->second;
-    std::string_view kept = pool.emplace_back(s);
-    interned.emplace(kept, kept);
-    return kept;
-  }
   std::string_view Keep(std::string_view s) {
     if (s.empty()) return {};
     if (s.size() > block_left) {
@@ -397,14 +401,43 @@ struct Graph::Loader {
     last = now;
   }
 
-  Status Run() {
-    DG_RETURN_IF_ERROR(Articles());
-    Lap("articles");
-    DG_RETURN_IF_ERROR(Documents());
-    Lap("documents");
-    DG_RETURN_IF_ERROR(Units());
-    DG_RETURN_IF_ERROR(Meetings());
-    Lap("meetings");
+  Status Run(const std::string& path) {
+    // Units and meetings on a second read-only connection, in parallel with articles and
+    // documents (and the cutting of titles for inferred links). The two read transactions
+    // start together; were an ingest to commit between them, rows naming what the other
+    // did not see are skipped like any dangling reference.
+    Status side_status;
+    double side_ms = 0;
+    std::thread side([&] {
+      const auto start = std::chrono::steady_clock::now();
+      try {
+        side_status = [&]() -> Status {
+          GRAPH_ASSIGN_OR_RETURN(sqlite::Database side_db,
+                                 sqlite::Database::Open(path, sqlite::OpenMode::kReadOnly));
+          DG_RETURN_IF_ERROR(side_db.Exec("BEGIN"));
+          DG_RETURN_IF_ERROR(Units(side_db));
+          DG_RETURN_IF_ERROR(Meetings(side_db));
+          return side_db.Exec("COMMIT");
+        }();
+      } catch (const std::exception& e) {
+        side_status = Status::Internal(path + ": loading the meetings failed: " + e.what());
+      }
+      side_ms = std::chrono::duration<double, std::milli>(std::chrono::steady_clock::now() - start).count();
+    });
+    Status main_status = [&]() -> Status {
+      DG_RETURN_IF_ERROR(Articles());
+      Lap("articles");
+      DG_RETURN_IF_ERROR(Documents());
+      Lap("documents");
+      CutTitles();
+      Lap("titles");
+      return Status::Ok();
+    }();
+    side.join();
+    if (times) std::fprintf(stderr, "graph load: %-10s %7.1f ms (in parallel)\n", "meetings", side_ms);
+    Lap("wait");
+    DG_RETURN_IF_ERROR(main_status);
+    DG_RETURN_IF_ERROR(side_status);
     t.doc0 = static_cast<uint32_t>(t.articles.size());
     t.unit0 = t.doc0 + static_cast<uint32_t>(t.docs.size());
     t.meeting0 = t.unit0 + static_cast<uint32_t>(t.units.size());
@@ -421,6 +454,16 @@ struct Graph::Loader {
     Build();
     Lap("csr");
     return Status::Ok();
+  }
+
+  // Syllable pairs of every distinct title of a central or local Party document (rule (b)
+  // of the inferred links). Titles are interned: one cut per distinct title.
+  std::unordered_map<const char*, std::set<std::string>> bigrams_of;
+  void CutTitles() {
+    for (const DocumentNode& d : t.docs) {
+      if (d.title.empty() || d.family != Family::kParty) continue;
+      if (!bigrams_of.count(d.title.data())) bigrams_of.emplace(d.title.data(), TitleBigrams(d.title));
+    }
   }
 
   Status Articles() {
@@ -455,10 +498,10 @@ struct Graph::Loader {
       d.key_text = t.Keep(key_text);
       d.family = key->family;
       d.central = key->IsCentral();
-      d.issuer = t.Intern(st.ColumnView(2));
-      d.jurisdiction = t.Intern(st.ColumnView(3));
-      d.date = t.Intern(st.ColumnView(4));
-      d.title = t.Intern(st.ColumnView(5));
+      d.issuer = t.doc_strings(st.ColumnView(2));
+      d.jurisdiction = t.doc_strings(st.ColumnView(3));
+      d.date = t.doc_strings(st.ColumnView(4));
+      d.title = t.doc_strings(st.ColumnView(5));
       Place(doc_at, d.row_id, static_cast<uint32_t>(t.docs.size()));
       t.docs.push_back(d);
     }
@@ -470,7 +513,7 @@ struct Graph::Loader {
     return Status::Ok();
   }
 
-  Status Units() {
+  Status Units(sqlite::Database& db) {
     GRAPH_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, code, name, level, province, parent_code, slug, after_reform "
@@ -498,7 +541,7 @@ struct Graph::Loader {
   // Meeting nodes; their edges come once every vertex has its number (MeetingEdges).
   std::vector<int64_t> meeting_unit, meeting_held_under;  // row ids; -1 when NULL
 
-  Status Meetings() {
+  Status Meetings(sqlite::Database& db) {
     GRAPH_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, article_id, unit_id, unit, unit_level, province, kind, years, "
@@ -509,14 +552,14 @@ struct Graph::Loader {
       MeetingNode m;
       m.row_id = st.ColumnInt(0);
       m.article_id = st.ColumnInt(1);
-      m.unit = t.Intern(st.ColumnView(3));
-      m.unit_level = t.Intern(st.ColumnView(4));
-      m.province = t.Intern(st.ColumnView(5));
-      m.kind = t.Intern(st.ColumnView(6));
+      m.unit = t.meeting_strings(st.ColumnView(3));
+      m.unit_level = t.meeting_strings(st.ColumnView(4));
+      m.province = t.meeting_strings(st.ColumnView(5));
+      m.kind = t.meeting_strings(st.ColumnView(6));
       if (!st.ColumnIsNull(7)) m.years = static_cast<int>(st.ColumnInt(7));
-      m.date = t.Intern(st.ColumnView(8));
+      m.date = t.meeting_strings(st.ColumnView(8));
       m.date_inferred = st.ColumnInt(9) != 0;
-      m.chair = t.Intern(st.ColumnView(10));
+      m.chair = t.meeting_strings(st.ColumnView(10));
       meeting_unit.push_back(st.ColumnIsNull(2) ? -1 : st.ColumnInt(2));
       meeting_held_under.push_back(st.ColumnIsNull(11) ? -1 : st.ColumnInt(11));
       Place(meeting_at, m.row_id, static_cast<uint32_t>(t.meetings.size()));
@@ -748,12 +791,9 @@ struct Graph::Loader {
 
     // (b) The local title carries the central one's subject: an inverted index from the
     // central titles' syllable pairs to the centrals, so that each local title meets only
-    // the centrals it shares a pair with. Titles are interned: each distinct one is cut once.
-    std::unordered_map<const char*, std::set<std::string>> bigrams_of;
+    // the centrals it shares a pair with (titles cut by CutTitles).
     auto bigrams = [&](std::string_view title) -> const std::set<std::string>& {
-      auto it = bigrams_of.find(title.data());
-      if (it == bigrams_of.end()) it = bigrams_of.emplace(title.data(), TitleBigrams(title)).first;
-      return it->second;
+      return bigrams_of.at(title.data());
     };
     std::vector<uint32_t> centrals;
     std::unordered_map<std::string_view, std::vector<uint32_t>> index;  // pair -> centrals
@@ -828,8 +868,8 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
   std::unique_ptr<Graph> graph(new Graph());
   Loader loader(*graph, store.database(), *graph->t_);
   try {
-    DG_RETURN_IF_ERROR(
-        sqlite::WithSavepoint(store.database(), "graph_load", [&] { return loader.Run(); }));
+    DG_RETURN_IF_ERROR(sqlite::WithSavepoint(store.database(), "graph_load",
+                                             [&] { return loader.Run(store.path()); }));
   } catch (const std::exception& e) {
     return Status::Internal(store.path() + ": loading the graph failed: " + e.what());
   }
