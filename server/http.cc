@@ -435,14 +435,16 @@ struct HttpServer::Impl {
     return ng;
   }
 
-  // Changes whenever articles are added, replaced or removed.
+  // Changes whenever articles are added or replaced: articles.id is AUTOINCREMENT, a
+  // replaced article is stored under a new id, and articles are removed only so. One row
+  // of sqlite_sequence, where counting the articles read a whole index (about 0.1 s a
+  // second at a million articles).
   static Result<std::string> Fingerprint(sqlite::Database& db) {
-    auto st = db.Cached("SELECT count(*), coalesce(max(id), 0), coalesce(sum(id), 0) FROM articles");
+    auto st = db.Cached("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0)");
     if (!st.ok()) return st.status();
     auto row = st->Step();
     if (!row.ok()) return row.status();
-    std::string fp = std::to_string(st->ColumnInt(0)) + ":" + std::to_string(st->ColumnInt(1)) +
-                     ":" + std::to_string(st->ColumnInt(2));
+    std::string fp = std::to_string(st->ColumnInt(0));
     st->Reset();
     return fp;
   }
