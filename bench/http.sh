@@ -1,21 +1,23 @@
 #!/usr/bin/env bash
 # REST API throughput and latency with wrk, on loopback only, 10 s per endpoint.
-#   bench/http.sh [--large N] [--connections C] [--duration D]
+#   bench/http.sh [--large N | --db FILE] [--connections C] [--duration D]
 # Ingests fixtures/corpus into a temporary database (with --large N, each fixture N
-# times over with a distinct line, so that documents carry N times the mentions), serves
+# times over with a distinct line, so that documents carry N times the mentions), or takes
+# an existing database (--db FILE, e.g. a generated million articles, left unchanged); serves
 # it with `dirgraph serve --quiet` on a free 127.0.0.1 port, then runs
 #   wrk -t2 -cC -dD --latency URL
 # for /healthz, a document, its lineage and its reviews, and prints req/s, p50 and p99.
 # Needs the Release binary: DIRGRAPH=build-api-rel/dirgraph, default build/dirgraph.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-large=0 connections=64 duration=10s
+large=0 connections=64 duration=10s db=
 while [[ $# -gt 0 ]]; do
   case $1 in
     --large) large=$2; shift 2 ;;
+    --db) db=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    *) echo "usage: bench/http.sh [--large N] [--connections C] [--duration D]" >&2; exit 2 ;;
+    *) echo "usage: bench/http.sh [--large N | --db FILE] [--connections C] [--duration D]" >&2; exit 2 ;;
   esac
 done
 bin=${DIRGRAPH:-build/dirgraph}
@@ -41,11 +43,17 @@ with open(out, "w", encoding="utf-8") as o:
                                ensure_ascii=False) + "\n")
 PY
 fi
-"$bin" ingest "$input" --db "$dir/bench.db" > /dev/null
+if [[ -n $db ]]; then
+  [[ -f $db ]] || { echo "bench: no database $db" >&2; exit 2; }
+  served=$db
+else
+  "$bin" ingest "$input" --db "$dir/bench.db" > /dev/null
+  served=$dir/bench.db
+fi
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-"$bin" serve --db "$dir/bench.db" --host 127.0.0.1 --port "$port" --quiet > /dev/null 2>&1 &
+"$bin" serve --db "$served" --host 127.0.0.1 --port "$port" --quiet > /dev/null 2>&1 &
 pid=$!
-for _ in $(seq 100); do
+for _ in $(seq 600); do
   curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break
   sleep 0.1
 done
