@@ -995,6 +995,10 @@ struct Extractor::Impl {
   const Unit* ResolveUnit(const Work& w, Gazetteer::Committee c, std::string_view name_folded,
                           Span name_span) const;
   const Unit* UnnamedUnit(const Work& w, Gazetteer::Committee c) const;
+  // Of several units of one name, the one under the unit named right after it, at folded
+  // position `after` (", huyện Thủ Thừa"); nullptr when that tells none or several.
+  const Unit* ByNamedParent(const Work& w, const std::vector<const Unit*>& found,
+                            size_t after) const;
   const Unit* LocalStateIssuer(const Work& w, const Doc& d) const;
   bool AfterReform(const Work& w) const { return !w.meta.published.empty() && w.meta.published >= "2025-07-01"; }
 };
@@ -1042,7 +1046,10 @@ const Unit* Extractor::Impl::ResolveUnit(const Work& w, Gazetteer::Committee c,
     auto found = gazetteer->Find(name, c, AfterReform(w));
     if (found.empty()) continue;
     if (found.size() == 1) return found[0];
-    // Several places of that name: the provinces the article names decide.
+    // Several places of that name: the place above, named right after, decides ("xã Mỹ
+    // Thạnh, huyện Thủ Thừa", "huyện Châu Thành, tỉnh Tiền Giang").
+    if (const Unit* by_parent = ByNamedParent(w, found, *it)) return by_parent;
+    // Else the provinces the article names decide.
     if (!provinces_read) {
       provinces = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
       provinces_read = true;
@@ -1062,6 +1069,38 @@ const Unit* Extractor::Impl::ResolveUnit(const Work& w, Gazetteer::Committee c,
     return nullptr;  // ambiguous: say nothing rather than guess
   }
   return nullptr;
+}
+
+const Unit* Extractor::Impl::ByNamedParent(const Work& w, const std::vector<const Unit*>& found,
+                                           size_t after) const {
+  const std::string_view t = w.t;
+  size_t q = SkipSpaces(t, after);
+  if (q >= t.size() || t[q] != ',') return nullptr;
+  q = SkipSpaces(t, q + 1);
+  size_t e = kNone;
+  for (const char* word : {"huyen", "quan", "thi xa", "thanh pho", "tinh"})
+    if (StartsWithWords(t, q, word)) e = q + std::strlen(word);
+  if (e == kNone) return nullptr;
+  // The capitalized words of the name (up to four), with the type word: "huyện Thủ Thừa".
+  for (int words = 0; words < 4; ++words) {
+    size_t n = SkipSpaces(t, e);
+    if (n >= t.size() || !(IsUpper(t[n]) || IsDigit(t[n]))) break;
+    while (n < t.size() && (IsAlnum(t[n]) || t[n] == '\'')) ++n;
+    e = n;
+  }
+  const auto parents =
+      gazetteer->Find(Nfc(w, {q, e}), Gazetteer::Committee::kAny, AfterReform(w));
+  const Unit* only = nullptr;
+  for (const Unit* u : found) {
+    for (const Unit* a = gazetteer->Parent(*u); a != nullptr; a = gazetteer->Parent(*a)) {
+      bool named = std::any_of(parents.begin(), parents.end(),
+                               [&](const Unit* p) { return p->code == a->code; });
+      if (!named) continue;
+      if (only != nullptr && only != u) return nullptr;  // still two
+      only = u;
+    }
+  }
+  return only;
 }
 
 // A committee named without its place ("Ban Thường vụ Thành ủy tổ chức …"): the place

@@ -19,8 +19,9 @@ constexpr const char* kDocWord =
 // A proper name: up to four capitalized words or numbers ("Bình Tân", "Quận 1", "Trà Vinh").
 // "TP.HCM" and "TP.Hồ Chí Minh" glue the abbreviation to the name.
 // "Bà Rịa - Vũng Tàu", "Phan Rang - Tháp Chàm": a hyphen joins two names into one.
+// "Cư M'gar", "Ia H' Drai": an apostrophe inside or after a word belongs to it.
 constexpr const char* kName =
-    R"((?:TP\.\s*)?[A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*|\s?-\s?[A-Z][A-Za-z]*){0,4})";
+    R"((?:TP\.\s*)?[A-Z0-9][A-Za-z0-9]*(?:'[A-Za-z]*)?(?:\s+[A-Z0-9][A-Za-z0-9]*(?:'[A-Za-z]*)?|\s?-\s?[A-Z][A-Za-z]*){0,4})";
 
 // The type word of a place before its name: "tỉnh", "thành phố", "TP.", "quận", "xã", …
 constexpr const char* kPlaceWord =

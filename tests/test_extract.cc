@@ -397,6 +397,35 @@ TEST_CASE("a meeting shortly before its article takes the article's year, whatev
   }
 }
 
+TEST_CASE("a holder's place: the place above named after it, names with an apostrophe") {
+  struct Row {
+    const char* text;
+    const char* province;  // of the meeting, and the place of the local plan
+    const char* comment;
+  } rows[] = {
+      {"Sáng 4/3, Đảng ủy xã Tân Hòa, huyện Quốc Oai tổ chức hội nghị triển khai Kế hoạch số "
+       "12-KH/TU của Ban Thường vụ Thành ủy.", "Thành phố Hà Nội",
+       "one of many Xã Tân Hòa: the district named after it tells which"},
+      {"Sáng 4/3, Đảng ủy xã Phú Lộc, huyện Can Lộc tổ chức hội nghị triển khai Kế hoạch số "
+       "12-KH/TU của Ban Thường vụ Tỉnh ủy.", "Tỉnh Hà Tĩnh", "likewise, another province"},
+      {"Sáng 4/3, Ban Thường vụ Huyện ủy Ea H'leo tổ chức hội nghị triển khai Kế hoạch số "
+       "12-KH/TU của Ban Thường vụ Tỉnh ủy.", "Tỉnh Đắk Lắk", "an apostrophe inside a name"},
+  };
+  for (const Row& r : rows) {
+    CAPTURE(std::string(r.comment));
+    auto e = Run(r.text, "2023-03-05");
+    REQUIRE(e.meetings.size() == 1);
+    CHECK(e.meetings[0].province == r.province);
+    const dg::Document* kh = Doc(e, "12-KH/TU");
+    REQUIRE(kh != nullptr);
+    CHECK(kh->jurisdiction == r.province);
+  }
+  // A district named after a commune that is not above it tells nothing.
+  auto e = Run("Sáng 4/3, Đảng ủy xã Tân Hòa, huyện Can Lộc tổ chức hội nghị.", "2023-03-05");
+  REQUIRE(e.meetings.size() == 1);
+  CHECK(e.meetings[0].province == "");
+}
+
 TEST_CASE("a committee that is not a place: its name, its province, its documents' place") {
   auto e = Run("Sáng 9/3, Đảng ủy Khối Doanh nghiệp tỉnh Lâm Đồng tổ chức hội nghị tổng kết Kế "
                "hoạch số 21-KH/ĐU của Ban Thường vụ Đảng ủy Khối.",
