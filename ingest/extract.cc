@@ -1408,6 +1408,16 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     std::vector<Span> g;
     // Every committee word ends in "ủy": a sentence without that word holds none.
     if (FindWords(t, s.s, s.e, "uy") == kNone) return hs;
+    // "(Trang thông tin điện tử Huyện ủy Phú Vang) - Chiều 27/9, …": the source's name
+    // heading the lead, not the holder.
+    size_t source_end = s.s;
+    if (size_t open = SkipSpaces(t, s.s); open < s.e && t[open] == '(') {
+      size_t close = t.find(')', open);
+      if (close != kNone && close < s.e) {
+        size_t n = SkipSpaces(t, close + 1);
+        if (n < s.e && t[n] == '-') source_end = close;
+      }
+    }
     for (size_t pos = s.s; Find(p.committee, t, pos, s.e, &g); pos = g[0].e) {
       // "của Tỉnh ủy", "do BTV Tỉnh ủy": an issuer, not the meeting's holder
       size_t b = g[0].s;
@@ -1419,16 +1429,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       size_t back = b > 12 ? b - 12 : 0;
       if (FindWords(t, back, b, "hoi truong") != kNone || FindWords(t, back, b, "tru so") != kNone)
         continue;
-      // "(Trang thông tin điện tử Huyện ủy Phú Vang) - Chiều 27/9, …": the source's name
-      // heading the lead, not the holder.
-      {
-        size_t open = t.rfind('(', b), close = t.find(')', g[0].e);
-        if (open != kNone && open >= s.s && close != kNone && close < s.e &&
-            t.find(')', open) == close) {
-          size_t n = SkipSpaces(t, close + 1);
-          if (n < s.e && t[n] == '-') continue;
-        }
-      }
+      if (g[0].s < source_end) continue;
       auto c = CommitteeOfFolded(Str(t, g[2]));
       if (!c) continue;
       // Quân ủy (the army's) folds like Quận ủy: the original has "Quân" with â.
