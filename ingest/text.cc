@@ -2,7 +2,9 @@
 
 #include <utf8proc.h>
 
+#include <algorithm>
 #include <array>
+#include <iterator>
 #include <mutex>
 
 #if defined(__SSE2__)
@@ -124,11 +126,104 @@ const FoldCache& Cache() {
 
 namespace {
 
+// Where the folding loop stopped, when it stopped early.
+enum class Stop { kEnd, kNul, kInvalid };
+
+// The loop behind FoldImpl, one instance per use so that the hot one (checking and
+// folding) carries no test of what it is for. Folds s[*i, size) into f (and shifts),
+// advancing *i, *n_out, *n_shifts and *controls; with Check, stops at the first NUL or
+// invalid sequence, *i then pointing at it.
+template <bool Check, bool Out>
+Stop FoldLoop(const unsigned char* p, size_t size, const FoldCache& cache, char* f,
+              FoldedText::Shift* sh, size_t* i_io, size_t* n_out_io, size_t* n_shifts_io,
+              size_t* controls_io) {
+  size_t i = *i_io, n_out = *n_out_io, n_shifts = *n_shifts_io, controls = *controls_io;
+  Stop stop = Stop::kEnd;
+#if defined(__SSE2__)
+  const __m128i kSpace = _mm_set1_epi8(0x20);
+  const __m128i kNewline = _mm_set1_epi8('\n');
+#endif
+  while (i < size) {
+#if defined(__SSE2__)
+    if (size - i >= 16) {
+      // Bytes below 0x20 other than '\n', and (signed) every byte from 0x80, need a look.
+      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+      const __m128i odd = _mm_andnot_si128(_mm_cmpeq_epi8(v, kNewline), _mm_cmplt_epi8(v, kSpace));
+      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd));
+      // n_out <= i, so the 16 bytes stored fit; those past the first odd byte are
+      // overwritten later.
+      if (Out) _mm_storeu_si128(reinterpret_cast<__m128i*>(f + n_out), v);
+      if (mask == 0) {
+        n_out += 16;
+        i += 16;
+        continue;
+      }
+      const size_t plain = static_cast<size_t>(__builtin_ctz(mask));
+      n_out += plain;
+      i += plain;
+    }
+#endif
+    // One character at a time, while they are not plain ASCII.
+    do {
+      const unsigned char b = p[i];
+      if (b < 0x80) {
+        char c = static_cast<char>(b);
+        if (b < 0x20) {
+          if (Check && b == 0) {
+            stop = Stop::kNul;
+            goto done;
+          }
+          if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
+          if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
+        }
+        if (Out) f[n_out] = c;  // NUL too, in unchecked input
+        ++n_out;
+        ++i;
+        continue;
+      }
+      char c;
+      if (b == 0xe1 && i + 2 < size && p[i + 1] >= 0xb8 && p[i + 1] <= 0xbb &&
+          (p[i + 2] & 0xc0) == 0x80) {
+        c = cache.tones[((p[i + 1] & 0x03) << 6) | (p[i + 2] & 0x3f)];
+        i += 3;
+      } else if (b >= 0xc2 && b <= 0xdf && i + 1 < size && (p[i + 1] & 0xc0) == 0x80) {
+        c = cache.two[((b & 0x1f) << 6) | (p[i + 1] & 0x3f)];
+        i += 2;
+      } else {
+        int32_t cp = 0;
+        const size_t n = Decode(std::string_view(reinterpret_cast<const char*>(p), size), i, &cp);
+        if (n == 0) {
+          if (Check) {
+            stop = Stop::kInvalid;
+            goto done;
+          }
+          if (Out) f[n_out] = '\x7f';  // unchecked input: go on byte by byte
+          ++n_out;
+          ++i;
+          continue;
+        }
+        c = FoldCodePoint(cp);
+        i += n;
+      }
+      if (Out) f[n_out] = c;
+      n_out += c != 0;
+      if (Out) sh[n_shifts] = {static_cast<uint32_t>(n_out), static_cast<uint32_t>(i - n_out)};
+      ++n_shifts;
+    } while (i < size && (p[i] >= 0x80 || p[i] < 0x20));
+  }
+done:
+  *i_io = i;
+  *n_out_io = n_out;
+  *n_shifts_io = n_shifts;
+  *controls_io = controls;
+  return stop;
+}
+
 // The one pass behind CheckText, Fold and CheckAndFold. With `check`, stops at the first
 // invalid sequence or NUL and counts control characters; `out` may be null (check only).
 //
 // Hand-written rather than a UTF-8 library's validator because validating, folding and
-// the offset map come out of one reading of the bytes. Printable ASCII and '\n' (most of
+// the map back come out of one reading of the bytes. Printable ASCII and '\n' (most of
 // any text, Vietnamese too) go 16 bytes at a time (SSE2); two-byte sequences and the
 // toned vowels are decoded inline and folded through Cache(); anything else goes through
 // Decode and FoldCodePoint, one code point at a time.
@@ -136,104 +231,47 @@ Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
   if (check && s.empty()) return Status::Invalid("empty input");
   const FoldCache& cache = Cache();
   // Written through raw pointers into buffers sized for the worst case (one folded byte
-  // per input byte), then cut to size: this loop is the hottest of extraction.
+  // per input byte, one shift per character of two bytes or more), then cut to size.
   char* f = nullptr;
-  uint32_t* o = nullptr;
+  FoldedText::Shift* sh = nullptr;
   if (out != nullptr) {
     out->folded.resize(s.size());
-    out->offset.resize(s.size() + 1);
+    out->shifts.resize(s.size() / 2 + 1);
     f = out->folded.data();
-    o = out->offset.data();
+    sh = out->shifts.data();
   }
   const auto* p = reinterpret_cast<const unsigned char*>(s.data());
-  size_t n_out = 0;
-  size_t controls = 0;
+  size_t i = 0, n_out = 0, n_shifts = 0, controls = 0;
   const size_t size = s.size();
-#if defined(__SSE2__)
-  const __m128i kSpace = _mm_set1_epi8(0x20);
-  const __m128i kNewline = _mm_set1_epi8('\n');
-  const __m128i kStep = _mm_set1_epi32(4);
-  const __m128i kFirst = _mm_setr_epi32(0, 1, 2, 3);
-#endif
-  for (size_t i = 0; i < size;) {
-#if defined(__SSE2__)
-    if (size - i >= 16) {
-      // Bytes below 0x20 other than '\n', and (signed) every byte from 0x80, need a look.
-      const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
-      const __m128i odd = _mm_andnot_si128(_mm_cmpeq_epi8(v, kNewline), _mm_cmplt_epi8(v, kSpace));
-      const unsigned mask = static_cast<unsigned>(_mm_movemask_epi8(odd));
-      // n_out <= i, so the 16 bytes (and offsets) stored fit the buffers; those past the
-      // first odd byte are overwritten later.
-      const size_t plain = mask == 0 ? 16 : static_cast<size_t>(__builtin_ctz(mask));
-      if (f != nullptr && plain > 0) {
-        _mm_storeu_si128(reinterpret_cast<__m128i*>(f + n_out), v);
-        __m128i at = _mm_add_epi32(_mm_set1_epi32(static_cast<int>(i)), kFirst);
-        for (int k = 0; k < 4; ++k) {
-          _mm_storeu_si128(reinterpret_cast<__m128i*>(o + n_out + 4 * k), at);
-          at = _mm_add_epi32(at, kStep);
-        }
-      }
-      n_out += plain;
-      i += plain;
-      if (plain == 16) continue;
-    }
-#endif
-    // One character at a time, while they are not plain ASCII.
-    do {
-      const unsigned char b = p[i];
-      char c;
-      size_t n;
-      if (b < 0x80) {
-        c = static_cast<char>(b);
-        if (b < 0x20) {
-          if (check && b == 0)
-            return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
-          if (b != '\n' && b != '\r' && b != '\t' && b != '\f') ++controls;
-          if (c == '\t' || c == '\r' || c == '\f' || c == '\v') c = ' ';
-        }
-        if (f != nullptr) {  // NUL too, in unchecked input
-          f[n_out] = c;
-          o[n_out] = static_cast<uint32_t>(i);
-          ++n_out;
-        }
-        ++i;
-        continue;
-      } else if (b == 0xe1 && i + 2 < size && p[i + 1] >= 0xb8 && p[i + 1] <= 0xbb &&
-                 (p[i + 2] & 0xc0) == 0x80) {
-        c = cache.tones[((p[i + 1] & 0x03) << 6) | (p[i + 2] & 0x3f)];
-        n = 3;
-      } else if (b >= 0xc2 && b <= 0xdf && i + 1 < size && (p[i + 1] & 0xc0) == 0x80) {
-        c = cache.two[((b & 0x1f) << 6) | (p[i + 1] & 0x3f)];
-        n = 2;
-      } else {
-        int32_t cp = 0;
-        n = Decode(s, i, &cp);
-        if (n == 0) {
-          if (check) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
-          c = '\x7f';  // unchecked input: go on byte by byte
-          n = 1;
-        } else {
-          c = FoldCodePoint(cp);
-        }
-      }
-      if (f != nullptr && c != 0) {
-        f[n_out] = c;
-        o[n_out] = static_cast<uint32_t>(i);
-        ++n_out;
-      }
-      i += n;
-    } while (i < size && (p[i] >= 0x80 || p[i] < 0x20));
+  Stop stop;
+  if (check && out != nullptr) {
+    stop = FoldLoop<true, true>(p, size, cache, f, sh, &i, &n_out, &n_shifts, &controls);
+  } else if (check) {
+    stop = FoldLoop<true, false>(p, size, cache, f, sh, &i, &n_out, &n_shifts, &controls);
+  } else if (out != nullptr) {
+    stop = FoldLoop<false, true>(p, size, cache, f, sh, &i, &n_out, &n_shifts, &controls);
+  } else {
+    stop = FoldLoop<false, false>(p, size, cache, f, sh, &i, &n_out, &n_shifts, &controls);
   }
+  if (stop == Stop::kNul)
+    return Status::Invalid("binary data (NUL byte at offset " + std::to_string(i) + ")");
+  if (stop == Stop::kInvalid) return Status::Invalid("invalid UTF-8 at byte offset " + std::to_string(i));
   if (out != nullptr) {
     out->folded.resize(n_out);
-    out->offset[n_out] = static_cast<uint32_t>(size);
-    out->offset.resize(n_out + 1);
+    out->shifts.resize(n_shifts);
   }
   if (check && controls * 20 > size) return Status::Invalid("binary data (control characters)");
   return Status::Ok();
 }
 
 }  // namespace
+
+uint32_t FoldedText::Orig(size_t folded_pos) const {
+  auto after = std::upper_bound(shifts.begin(), shifts.end(), folded_pos,
+                                [](size_t pos, const Shift& s) { return pos < s.at; });
+  const uint32_t shift = after == shifts.begin() ? 0 : std::prev(after)->shift;
+  return static_cast<uint32_t>(folded_pos) + shift;
+}
 
 Status CheckText(std::string_view bytes) { return FoldImpl(bytes, true, nullptr); }
 

@@ -14,14 +14,8 @@
 
 namespace dg {
 
-// The input folded to one ASCII byte per visible character: Vietnamese letters lose their
-// marks (old and new tone-mark placement alike, NFC or NFD), đ/Đ/Ð become d/D, every
-// kind of space (NBSP, tab, CR) becomes ' ', dashes '-', curly quotes '"', and any other
-// non-ASCII character '\x7f'. Case is kept. Combining marks produce nothing.
-//   folded[i] stands for the original bytes [offset[i], offset[i + 1]).
-// offset has folded.size() + 1 entries; the last is the input's size.
-// An allocator whose resize() leaves new elements uninitialized: the offset map is
-// written in full right after it is sized, and zeroing it first cost a fifth of folding.
+// An allocator whose resize() leaves new elements uninitialized: folding sizes its
+// buffers for the worst case and writes them once; zeroing them first cost a fifth of it.
 template <typename T>
 struct UninitializedAllocator : std::allocator<T> {
   template <typename U>
@@ -41,11 +35,24 @@ struct UninitializedAllocator : std::allocator<T> {
   }
 };
 
+// The input folded to one ASCII byte per visible character: Vietnamese letters lose their
+// marks (old and new tone-mark placement alike, NFC or NFD), đ/Đ/Ð become d/D, every
+// kind of space (NBSP, tab, CR) becomes ' ', dashes '-', curly quotes '"', and any other
+// non-ASCII character '\x7f'. Case is kept. Combining marks produce nothing.
+//   folded[i] stands for the original bytes [Orig(i), Orig(i + 1));
+//   Orig(folded.size()) is the input's size.
 struct FoldedText {
   std::string folded;
-  std::vector<uint32_t, UninitializedAllocator<uint32_t>> offset;
+  // The map back, kept only where it changes: from folded position `at` on (to the next
+  // entry), Orig(i) = i + shift; before the first entry, Orig(i) = i. An ASCII byte is one
+  // folded byte, so entries follow the other characters only. Sorted by `at`; of entries
+  // with the same `at`, the last counts.
+  struct Shift {
+    uint32_t at, shift;
+  };
+  std::vector<Shift, UninitializedAllocator<Shift>> shifts;
 
-  uint32_t Orig(size_t folded_pos) const { return offset[folded_pos]; }
+  uint32_t Orig(size_t folded_pos) const;
 };
 
 // Checks that `bytes` is text dirgraph can read: not empty, valid UTF-8, not binary.
