@@ -65,6 +65,15 @@ bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vec
   return true;
 }
 
+// Options for the patterns of this file. The folded text is ASCII, which reads the same as
+// Latin-1 and as UTF-8; as Latin-1 a class like [^\n] is one byte range instead of every
+// UTF-8 sequence, and RE2's programs are smaller and faster.
+RE2::Options FoldedTextOptions() {
+  RE2::Options o;
+  o.set_encoding(RE2::Options::EncodingLatin1);
+  return o;
+}
+
 std::string Str(std::string_view text, Span s) {
   return s.ok() ? std::string(text.substr(s.s, s.e - s.s)) : std::string();
 }
@@ -375,34 +384,77 @@ bool IsOneOf(std::string_view w, const std::array<std::string_view, N>& words) {
   return std::any_of(words.begin(), words.end(), [&](std::string_view x) { return IsWord(w, x); });
 }
 
-// Whether the Party code pattern (Patterns::party_code) can hold the '/' at i: a type
-// code before it and an issuer code after it, each at most two spaces away.
+// Helpers to walk over at most `max` spaces (or line ends) from i, forward or back.
+size_t SpacesAfter(std::string_view t, size_t i, size_t max) {
+  for (size_t n = 0; n < max && i < t.size() && IsSpace(t[i]); ++n) ++i;
+  return i;
+}
+size_t SpacesBefore(std::string_view t, size_t i, size_t max) {
+  for (size_t n = 0; n < max && i > 0 && IsSpace(t[i - 1]); ++n) --i;
+  return i;
+}
+
+// Whether the Party code pattern (Patterns::party_code, "35 - NQ/TW") can hold the '/'
+// at i: its type code right before it (at most two spaces between) is one to five
+// letters after a '-' and a number, each at most two spaces away; a letter follows.
 bool PartyCodeMayHold(std::string_view t, size_t i) {
-  size_t b = i, gap = 0;
-  while (b > 0 && IsSpace(t[b - 1]) && gap < 2) --b, ++gap;
-  size_t a = i + 1;
-  gap = 0;
-  while (a < t.size() && IsSpace(t[a]) && gap < 2) ++a, ++gap;
-  return b > 0 && IsLetter(t[b - 1]) && a < t.size() && IsLetter(t[a]);
+  size_t a = SpacesAfter(t, i + 1, 2);
+  if (a >= t.size() || !IsLetter(t[a])) return false;
+  size_t e = SpacesBefore(t, i, 2), b = e;
+  while (b > 0 && IsLetter(t[b - 1])) --b;
+  if (b == e || e - b > 5) return false;
+  size_t dash = SpacesBefore(t, b, 2);
+  if (dash == 0 || t[dash - 1] != '-') return false;
+  size_t digit = SpacesBefore(t, dash - 1, 2);
+  return digit > 0 && IsDigit(t[digit - 1]);
+}
+
+// Whether the '/' at i can be the one before the type code of a state code
+// ("120/KH-UBND", "15/2020/NĐ-CP"): a number right before it (one space at most), one to
+// five letters after it, then a '-' and a capital, at most one space apart each.
+bool StateTypeSlash(std::string_view t, size_t i) {
+  size_t d = SpacesBefore(t, i, 1);
+  if (d == 0 || !IsDigit(t[d - 1])) return false;
+  size_t b = SpacesAfter(t, i + 1, 1), e = b;
+  while (e < t.size() && IsLetter(t[e])) ++e;
+  if (e == b || e - b > 5) return false;
+  size_t dash = SpacesAfter(t, e, 1);
+  if (dash >= t.size() || t[dash] != '-') return false;
+  size_t cap = SpacesAfter(t, dash + 1, 1);
+  return cap < t.size() && IsUpper(t[cap]);
 }
 
 // Whether the state code pattern (Patterns::state_code) can hold the '/' at i: the '/'
-// before the type code has a letter after it (one space at most); the '/' before a year
-// ("15/2020/NĐ-CP") has a digit after it and that '/' within seven bytes.
+// before its type code, or the one before a year ("15/2020/"), which has a number before
+// it and four digits, then that '/' after it.
 bool StateCodeMayHold(std::string_view t, size_t i) {
-  auto letter_after = [&](size_t j) {
-    size_t a = j + 1;
-    if (a < t.size() && IsSpace(t[a])) ++a;
-    return a < t.size() && IsLetter(t[a]);
-  };
-  if (letter_after(i)) return true;
-  size_t a = i + 1;
-  if (a < t.size() && IsSpace(t[a])) ++a;
-  if (a >= t.size() || !IsDigit(t[a])) return false;
-  for (size_t j = i + 1; j <= i + 7 && j < t.size(); ++j)
-    if (t[j] == '/' && letter_after(j)) return true;
-  return false;
+  if (StateTypeSlash(t, i)) return true;
+  size_t d = SpacesBefore(t, i, 1);
+  if (d == 0 || !IsDigit(t[d - 1])) return false;
+  size_t y = SpacesAfter(t, i + 1, 1);
+  if (y + 4 > t.size() || !std::all_of(t.begin() + static_cast<long>(y), t.begin() + static_cast<long>(y + 4), IsDigit))
+    return false;
+  size_t slash = SpacesAfter(t, y + 4, 1);
+  return slash < t.size() && t[slash] == '/' && StateTypeSlash(t, slash);
 }
+
+// The last word of each document word (patterns.cc, kDocWord) or plenum phrase, with
+// the words that can come before it. In a plenum's name a word may be glued to the one
+// before ("NQTW4", "Nghị quyếttrung ương 5"): there the word before only ends so.
+struct Ending {
+  std::string_view last;
+  std::array<std::string_view, 3> before;
+  bool glued = false;
+};
+constexpr std::array<Ending, 16> kEndings{{
+    {"quyet", {"nghi"}},      {"thi", {"chi"}},     {"luan", {"ket"}},
+    {"dinh", {"quy", "quyet", "nghi"}},             {"an", {"de"}},
+    {"hoach", {"ke"}},        {"dong", {"hanh"}},   {"trinh", {"chuong"}},
+    {"dan", {"huong"}},       {"bao", {"thong"}},   {"cao", {"bao"}},
+    {"tu", {"thong"}},        {"van", {"cong"}},    {"che", {"quy"}},
+    {"uong", {"trung"}, true}, {"thu", {"lan"}, true},
+}};
+constexpr std::array<std::string_view, 7> kAbbrevs{"nq", "ct", "kl", "qd", "kh", "da", "ctr"};
 
 // Where Patterns::short_refs may match: each of its matches holds a number right after
 // (spaces, "số" or nothing between) the last word of a document word ("quyết" of "Nghị
@@ -422,20 +474,31 @@ class ShortRefPlaces {
  private:
   static constexpr size_t kUnknown = kNone - 1;
 
+  // Whether the letters w, which start at `start`, end a document word or a plenum phrase.
+  bool EndsPhrase(std::string_view w, size_t start) const {
+    for (const Ending& e : kEndings) {
+      if (!IsWord(w, e.last)) continue;
+      size_t prev = 0;
+      std::string_view before = LettersBefore(t_, start, 1, &prev);
+      if (e.glued && before.size() > e.before[0].size())
+        before = before.substr(before.size() - e.before[0].size());
+      return std::any_of(e.before.begin(), e.before.end(),
+                         [&](std::string_view x) { return !x.empty() && IsWord(before, x); });
+    }
+    return false;
+  }
+
   size_t NextNumber(size_t from) const {
-    static constexpr std::array<std::string_view, 23> kWords{
-        "quyet", "thi", "luan", "dinh", "an", "hoach", "dong", "trinh", "dan", "bao", "cao", "tu",
-        "van", "che", "nq", "ct", "kl", "qd", "kh", "da", "ctr", "uong", "thu"};
-    static constexpr std::array<std::string_view, 7> kAbbrevs{"nq", "ct", "kl", "qd", "kh", "da", "ctr"};
     const std::string_view t = t_;
     return FindDigitRun(t, from, [&](size_t p) {
       size_t start = 0;
       std::string_view w = LettersBefore(t, p, 0, &start);
       if (w.size() < 2) return false;
-      if (IsOneOf(w, kWords) || IsWord(w.substr(w.size() - 2), "tw")) return true;
+      if (IsOneOf(w, kAbbrevs) || IsWord(w.substr(w.size() - 2), "tw") || EndsPhrase(w, start)) return true;
       if (!IsWord(w.substr(w.size() - 2), "so")) return false;
       if (w.size() > 2) return IsOneOf(w.substr(0, w.size() - 2), kAbbrevs);  // "NQso35"
-      return IsOneOf(LettersBefore(t, start, 0, &start), kWords);             // "Nghị quyết số 35"
+      w = LettersBefore(t, start, 0, &start);                                   // "Nghị quyết số 35"
+      return IsOneOf(w, kAbbrevs) || EndsPhrase(w, start);
     });
   }
 
@@ -800,8 +863,9 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
   if (!hints.title.empty()) m.title = hints.title;
 
   // Site: "(Thanhuytphcm.vn)", "Nguồn: …", or the portal's own name in the header.
-  static const RE2 kDomain(R"(\(([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org))\))");
-  static const RE2 kSource(R"((?i:nguon)\s*:\s*([^\n]{3,120}))");
+  static const RE2 kDomain(R"(\(([A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.(?:vn|com|net|org))\))",
+                           FoldedTextOptions());
+  static const RE2 kSource(R"((?i:nguon)\s*:\s*([^\n]{3,120}))", FoldedTextOptions());
   const size_t head = std::min(t.size(), size_t{4000});
   if (MayNameDomain(t, head) && Find(kDomain, t, 0, head, &g)) {
     m.site = std::string(orig.substr(ft.Orig(g[1].s), ft.Orig(g[1].e) - ft.Orig(g[1].s)));
@@ -1466,7 +1530,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
 
   // "Sáng 21 tháng 11 năm 2022": a date in words, with its year or without.
   static const RE2 kDayMonthWords(
-      R"(\b(\d{1,2})\s+(?i:thang)\s+(\d{1,2})(?:\s+(?i:nam)\s+(\d{4}))?\b)");
+      R"(\b(\d{1,2})\s+(?i:thang)\s+(\d{1,2})(?:\s+(?i:nam)\s+(\d{4}))?\b)", FoldedTextOptions());
 
   // 1. The meeting sentence: a holder committee before a meeting word, best with a date.
   int best_score = 0;
@@ -1569,7 +1633,8 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     bloc.name = Nfc(w, name);
     base.unit = committee_word + " " + bloc.name;
     base.unit_level = UnitLevelName(UnitLevel::kBloc);
-    static const RE2 kProvinceIn(R"((?i:tinh|thanh\s+pho)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,3}))");
+    static const RE2 kProvinceIn(R"((?i:tinh|thanh\s+pho)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){0,3}))",
+                                 FoldedTextOptions());
     std::vector<Span> pg;
     if (Find(kProvinceIn, t, name.s, name.e, &pg))
       bloc.province = ResolveUnit(w, Gazetteer::Committee::kAny, "", pg[1]);
@@ -1798,9 +1863,11 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   // 7. Chair: "Đồng chí X, <title> chủ trì", "… chủ trì hội nghị có đồng chí X".
   {
     static const RE2 kChairBefore(
-        R"((?i:dong\s+chi)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3})\s*,[^.\n]{0,160}?(?i:chu\s+tri))");
+        R"((?i:dong\s+chi)\s+([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3})\s*,[^.\n]{0,160}?(?i:chu\s+tri))",
+        FoldedTextOptions());
     static const RE2 kChairAfter(
-        R"((?i:chu\s+tri)(?:\s+(?i:hoi\s+nghi))?\s+(?i:co|la)\s+(?:(?i:dong\s+chi)\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3}))");
+        R"((?i:chu\s+tri)(?:\s+(?i:hoi\s+nghi))?\s+(?i:co|la)\s+(?:(?i:dong\s+chi)\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3}))",
+        FoldedTextOptions());
     std::vector<Span> g;
     if (Find(kChairBefore, t, s.s, t.size(), &g) || Find(kChairAfter, t, s.s, t.size(), &g) ||
         Find(kChairBefore, t, 0, t.size(), &g))
@@ -1846,7 +1913,8 @@ const Unit* Extractor::Impl::LocalStateIssuer(const Work& w, const Doc& d) const
   static const RE2 kCouncil(
       R"((?i:uy\s+ban\s+nhan\s+dan|ubnd|hoi\s+dong\s+nhan\s+dan|hdnd)\s+)"
       R"(((?i:tinh|thanh\s+pho|huyen|quan|thi\s+xa|xa|phuong))\b)"
-      R"((?:\s+([A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3}))?)");
+      R"((?:\s+([A-Z0-9][A-Za-z0-9]*(?:\s+[A-Z0-9][A-Za-z0-9]*){0,3}))?)",
+      FoldedTextOptions());
   const Ref& r = w.refs[d.refs.front()];
   std::vector<Span> g, last;
   size_t from = r.span.s > 80 ? r.span.s - 80 : 0;
