@@ -211,6 +211,16 @@ std::string Snippet(std::string_view text, size_t start, size_t end, size_t cont
   };
   while (lo < start && continuation(lo)) ++lo;
   while (hi > end && continuation(hi)) --hi;
+  // `text` itself may end inside a character (a window cut in bytes): drop that piece.
+  if (hi == text.size() && hi > end) {
+    size_t lead = hi;
+    while (lead > end && continuation(lead - 1)) --lead;
+    if (lead > end) {
+      const unsigned char c = static_cast<unsigned char>(text[lead - 1]);
+      const size_t need = c >= 0xF0 ? 4 : c >= 0xE0 ? 3 : c >= 0xC0 ? 2 : 1;
+      if (hi - (lead - 1) < need) hi = lead - 1;
+    }
+  }
   size_t nl = text.substr(lo, start - lo).rfind('\n');
   if (nl != std::string_view::npos) lo += nl + 1;
   nl = text.substr(end, hi - end).find('\n');
@@ -342,8 +352,10 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
 
   {
     API_ASSIGN_OR_RETURN(Statement st,
-                         db.Cached("SELECT DISTINCT text FROM mentions WHERE document_id = ? "
-                                   "ORDER BY text LIMIT 100"));
+                         // The spellings of the first 5,000 mentions: a bounded read for a
+                         // document mentioned in tens of thousands of articles.
+                         db.Cached("SELECT DISTINCT text FROM (SELECT text FROM mentions "
+                                   "WHERE document_id = ? LIMIT 5000) ORDER BY text LIMIT 100"));
     DG_RETURN_IF_ERROR(st.BindAll(id));
     j.BeginArray("aliases");
     for (;;) {
@@ -367,7 +379,9 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
                   "substr(CAST(a.text AS BLOB), max(m.span_start - 120, 0) + 1, "
                   "m.span_end + 120 - max(m.span_start - 120, 0)) "
                   "FROM mentions m JOIN articles a ON a.id = m.article_id "
-                  "WHERE m.document_id = ? ORDER BY m.article_id, m.span_start LIMIT ?"));
+                  // in the order stored (by article, then span), which the index gives
+                  // without sorting all of a much-mentioned document's mentions
+                  "WHERE m.document_id = ? ORDER BY m.id LIMIT ?"));
     DG_RETURN_IF_ERROR(st.BindAll(id, kMaxMentions));
     j.Int("mentions_total", total);
     j.BeginArray("mentions");
@@ -396,12 +410,17 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
   {
     API_ASSIGN_OR_RETURN(
         Statement st,
+        // The first edges from and to the document, each side read in index order (a
+        // central document may have tens of thousands), then merged.
         db.Cached("SELECT e.id, f.key, e.rel, t.key, e.article_id, e.evidence_start, "
                   "e.evidence_end, e.inferred, e.weight, CAST(substr(CAST(a.text AS BLOB), "
                   "e.evidence_start + 1, min(e.evidence_end - e.evidence_start, 2000)) AS TEXT) "
-                  "FROM edges e JOIN documents f ON f.id = e.from_doc "
+                  "FROM (SELECT * FROM (SELECT id FROM edges WHERE from_doc = ?1 ORDER BY id "
+                  "LIMIT ?2) UNION SELECT * FROM (SELECT id FROM edges WHERE to_doc = ?1 "
+                  "ORDER BY id LIMIT ?2) ORDER BY id LIMIT ?2) AS first "
+                  "JOIN edges e ON e.id = first.id JOIN documents f ON f.id = e.from_doc "
                   "JOIN documents t ON t.id = e.to_doc JOIN articles a ON a.id = e.article_id "
-                  "WHERE e.from_doc = ?1 OR e.to_doc = ?1 ORDER BY e.id LIMIT ?2"));
+                  "ORDER BY e.id"));
     DG_RETURN_IF_ERROR(st.BindAll(id, kMaxEdges));
     j.BeginArray("edges");
     for (;;) {

@@ -193,6 +193,13 @@ TEST_CASE("snippets cut at characters and lines") {
   CHECK(s.find('\n') == std::string::npos);
   CHECK(dg::api::ValidUtf8(s));
   for (size_t ctx = 0; ctx < 20; ++ctx) CHECK(dg::api::ValidUtf8(dg::api::Snippet(text, start, start + 4, ctx)));
+  // The text given may itself be a window cut in bytes, ending inside a character.
+  for (size_t cut = start + 4; cut <= text.size(); ++cut) {
+    CAPTURE(cut);
+    const std::string piece = dg::api::Snippet(std::string_view(text).substr(0, cut), start, start + 4, 40);
+    CHECK(dg::api::ValidUtf8(piece));
+    CHECK(piece.find("NQ35") != std::string::npos);
+  }
 }
 
 TEST_CASE("UTF-8 and date parameters are checked") {
