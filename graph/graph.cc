@@ -2,6 +2,10 @@
 
 #include <utf8proc.h>
 
+#ifdef __GLIBC__
+#include <malloc.h>
+#endif
+
 #include <algorithm>
 #include <cassert>
 #include <cctype>
@@ -874,6 +878,11 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
     return Status::Internal(store.path() + ": loading the graph failed: " + e.what());
   }
   graph->reader_ = std::make_unique<Reader>(store.path());
+#ifdef __GLIBC__
+  // Loading freed many small blocks (the maps of Infer, the rows' strings); give the free
+  // pages back to the system so that the process's RSS is the graph's.
+  malloc_trim(0);
+#endif
   return graph;
 }
 
