@@ -285,6 +285,12 @@ struct Graph::Tables {
   std::vector<std::pair<std::string, uint32_t>> docs_by_number;
   // "<code>" before the 2025 reform, "<code>@2025" after it (the reform reused codes) -> index
   std::unordered_map<std::string, uint32_t> units_by_code;
+
+  // Evidence already read from the store, by edge: a busy document's lineage reads
+  // hundreds of sentences, and is asked again. Emptied when it reaches kEvidenceKept.
+  static constexpr size_t kEvidenceKept = 1 << 16;
+  std::mutex evidence_mu;
+  std::unordered_map<const EdgeData*, Evidence> evidence;
   static std::string CodeKey(std::string_view code, bool after_reform) {
     return std::string(code) + (after_reform ? "@2025" : "");
   }
@@ -1298,6 +1304,20 @@ Result<VertexId> Graph::Resolve(std::string_view key_text) const {
 // ---- Queries ----------------------------------------------------------------------------
 
 Evidence Graph::EvidenceOf(EdgeRef ref) const {
+  const EdgeData& e = *ref.data;
+  {
+    std::lock_guard<std::mutex> lock(t_->evidence_mu);
+    auto it = t_->evidence.find(&e);
+    if (it != t_->evidence.end()) return it->second;
+  }
+  Evidence ev = ReadEvidence(ref);
+  std::lock_guard<std::mutex> lock(t_->evidence_mu);
+  if (t_->evidence.size() >= Tables::kEvidenceKept) t_->evidence.clear();
+  t_->evidence.emplace(&e, ev);
+  return ev;
+}
+
+Evidence Graph::ReadEvidence(EdgeRef ref) const {
   const EdgeData& e = *ref.data;
   Evidence ev;
   ev.kind = e.kind;

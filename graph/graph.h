@@ -321,8 +321,8 @@ class Graph {
   GraphStats Stats() const;
 
   // The evidence of one edge, with the supporting sentence cut from the article's text
-  // (read from the store). For an edge inferred at load, the span is the first mention of
-  // its source document in its article.
+  // (read from the store once, then kept for the next queries). For an edge inferred at
+  // load, the span is the first mention of its source document in its article.
   Evidence EvidenceOf(EdgeRef e) const;
 
   Graph(const Graph&) = delete;
@@ -332,6 +332,7 @@ class Graph {
  private:
   friend struct Node;
   Graph();
+  Evidence ReadEvidence(EdgeRef e) const;  // EvidenceOf without its cache
   struct Loader;
   struct Tables;
   class Reader;
