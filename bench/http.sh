@@ -1,23 +1,25 @@
 #!/usr/bin/env bash
 # REST API throughput and latency with wrk, on loopback only, 10 s per endpoint.
-#   bench/http.sh [--large N | --db FILE] [--connections C] [--duration D]
+#   bench/http.sh [--large N | --db FILE] [--doc SLUG] [--connections C] [--duration D]
 # Ingests fixtures/corpus into a temporary database (with --large N, each fixture N
 # times over with a distinct line, so that documents carry N times the mentions), or takes
 # an existing database (--db FILE, e.g. a generated million articles, left unchanged); serves
 # it with `dirgraph serve --quiet` on a free 127.0.0.1 port, then runs
 #   wrk -t2 -cC -dD --latency URL
-# for /healthz, a document, its lineage and its reviews, and prints req/s, p50 and p99.
+# for /healthz, a document (--doc, default 35-NQ~TW@TW!XII), its lineage and its reviews,
+# and prints req/s, p50 and p99.
 # Needs the Release binary: DIRGRAPH=build-api-rel/dirgraph, default build/dirgraph.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-large=0 connections=64 duration=10s db=
+large=0 connections=64 duration=10s db= doc='35-NQ~TW@TW!XII'
 while [[ $# -gt 0 ]]; do
   case $1 in
     --large) large=$2; shift 2 ;;
     --db) db=$2; shift 2 ;;
+    --doc) doc=$2; shift 2 ;;
     --connections) connections=$2; shift 2 ;;
     --duration) duration=$2; shift 2 ;;
-    *) echo "usage: bench/http.sh [--large N | --db FILE] [--connections C] [--duration D]" >&2; exit 2 ;;
+    *) echo "usage: bench/http.sh [--large N | --db FILE] [--doc SLUG] [--connections C] [--duration D]" >&2; exit 2 ;;
   esac
 done
 bin=${DIRGRAPH:-build/dirgraph}
@@ -57,7 +59,6 @@ for _ in $(seq 600); do
   curl -sf "http://127.0.0.1:$port/healthz" > /dev/null && break
   sleep 0.1
 done
-doc=35-NQ~TW@TW!XII
 stats=$(curl -sf "http://127.0.0.1:$port/api/v1/stats")
 echo "database: $(echo "$stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["articles"], "articles,", d["documents"], "documents,", d["meetings"], "meetings")')"
 echo "machine: $(nproc) cores, $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'); wrk -t2 -c$connections -d$duration --latency"

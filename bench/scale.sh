@@ -5,7 +5,8 @@
 # at its peak, lineage and reviews p50/p99 over N random documents and the 20 busiest),
 # then one line per database (the curve). For the last (largest) database: `dirgraph
 # serve` started on it, the time until /healthz answers (the graph is loaded before the
-# server listens) and the server's RSS; then bench/http.sh --db on it (wrk, loopback only).
+# server listens) and the server's RSS; then bench/http.sh --db on it (wrk, loopback only)
+# for 35-NQ/TW and for a typical provincial plan.
 # The load average is printed beside every step. Needs the Release build:
 #   cmake -S . -B build -DCMAKE_BUILD_TYPE=Release && cmake --build build -j2
 # DIRGRAPH=path/to/dirgraph and GRAPH_BENCH=path/to/dirgraph-graph-bench override the binaries.
@@ -87,8 +88,14 @@ pid=
 echo "load average after: $(loadavg)"
 
 if [[ $http -eq 1 ]]; then
-  echo
-  echo "== bench/http.sh --db $last, load average before: $(loadavg)"
-  DIRGRAPH=$bin bench/http.sh --db "$last"
-  echo "load average after: $(loadavg)"
+  # The busiest central document, then a typical one: a provincial plan (implementing a
+  # central document, implemented by districts', reviewed by a few meetings).
+  typical=$(sqlite3 -readonly "$last" "SELECT key FROM documents WHERE key LIKE '%-KH/TU@%' ORDER BY id LIMIT 1 OFFSET 1000")
+  typical=$(echo "$typical" | sed 's|/|~|g; s|#|!|g; s|?|_|g')
+  for doc in '35-NQ~TW@TW!XII' "$typical"; do
+    echo
+    echo "== bench/http.sh --db $last --doc $doc, load average before: $(loadavg)"
+    DIRGRAPH=$bin bench/http.sh --db "$last" --doc "$doc"
+    echo "load average after: $(loadavg)"
+  done
 fi
