@@ -353,7 +353,8 @@ int CmdServe(int argc, char** argv) {
   if (!IsLoopback(host)) {
     Warn("serve", "listening on " + host + ", not only on this machine: reads need no token");
   }
-  // Signals are taken by sigwait below, not by the server's threads, which inherit the mask.
+  // Signals are taken by sigtimedwait below, not by the server's threads, which inherit
+  // the mask.
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGINT);
@@ -365,8 +366,17 @@ int CmdServe(int argc, char** argv) {
   const std::string shown = host.find(':') != std::string::npos ? "[" + host + "]" : host;
   std::printf("dirgraph: serving http://%s:%d\n", shown.c_str(), server.port());
   std::fflush(stdout);
-  int sig = 0;
-  sigwait(&signals, &sig);
+  // A server whose listening socket failed would run on, answering nothing: it exits
+  // instead, with an error, so that whatever supervises it starts it again.
+  const timespec tick{1, 0};
+  while (sigtimedwait(&signals, nullptr, &tick) < 0) {
+    if (!server.Listening()) {
+      server.Stop();
+      return Fail("serve", Status::Io("stopped accepting connections on " + shown + ":" +
+                                      std::to_string(server.port()) +
+                                      ": the listening socket failed; exiting"));
+    }
+  }
   server.Stop();
   return kExitOk;
 }

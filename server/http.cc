@@ -1072,6 +1072,8 @@ Status HttpServer::Start(const std::string& host, int port) {
   return Status::Ok();
 }
 
+bool HttpServer::Listening() const { return impl_->thread.joinable() && !impl_->listen_returned; }
+
 void HttpServer::Stop() {
   if (!impl_->thread.joinable()) return;
   impl_->svr.stop();

@@ -64,6 +64,10 @@ class HttpServer {
   Status Start(const std::string& host, int port);
   // The bound port; 0 before Start.
   int port() const { return port_; }
+  // True from Start until the server stops accepting connections: after Stop(), or when
+  // its listening socket failed (cpp-httplib's accept loop ends on an accept error other
+  // than EMFILE, e.g. ENFILE or ENOBUFS, and never accepts again).
+  bool Listening() const;
   // Stops accepting, finishes the requests in progress and joins the thread. Idempotent.
   void Stop();
 

@@ -10,11 +10,14 @@
 #include <poll.h>
 #include <rapidjson/document.h>
 #include <sys/socket.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include <atomic>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
+#include <cstring>
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -171,7 +174,64 @@ std::string ListeningAddress(int port) {
   return "";
 }
 
+// The descriptor number, in process `pid`, of the socket listening on `port`; -1 if none.
+int ListeningFd(pid_t pid, int port) {
+  char want[8];
+  std::snprintf(want, sizeof want, ":%04X", port);
+  std::string inode;
+  std::ifstream in("/proc/net/tcp");
+  for (std::string line; std::getline(in, line);) {
+    std::istringstream fields(line);
+    std::vector<std::string> f;
+    for (std::string x; fields >> x;) f.push_back(x);
+    if (f.size() > 9 && f[3] == "0A" && f[1].size() > 5 && f[1].substr(f[1].size() - 5) == want) {
+      inode = f[9];
+    }
+  }
+  if (inode.empty()) return -1;
+  const fs::path fds = "/proc/" + std::to_string(pid) + "/fd";
+  for (const auto& e : fs::directory_iterator(fds)) {
+    std::error_code ec;
+    if (fs::read_symlink(e.path(), ec).string() == "socket:[" + inode + "]") {
+      return std::stoi(e.path().filename().string());
+    }
+  }
+  return -1;
+}
+
 }  // namespace
+
+TEST_CASE("a server whose listening socket fails exits with an error, not serving nothing") {
+  TempDir dir;
+  REQUIRE(Dirgraph({"ingest",
+                    std::string(DIRGRAPH_FIXTURES_DIR) +
+                        "/corpus/001_chau-thanh-tien-giang-so-ket-nq35.txt",
+                    "--db", dir.Db()})
+              .rc == 0);
+  dg::testing::Server server({"--db", dir.Db(), "--quiet"});
+  const pid_t pid = server.child().pid();
+  const int fd = ListeningFd(pid, server.port());
+  REQUIRE(fd >= 0);
+  // The test takes a copy of the server's listening socket (pidfd_getfd: the server is
+  // its child) and shuts it down, as a failing network stack would: the next accept()
+  // fails with EINVAL, and cpp-httplib's accept loop ends.
+  const int pidfd = static_cast<int>(::syscall(SYS_pidfd_open, pid, 0));
+  const int copy = pidfd < 0 ? -1 : static_cast<int>(::syscall(SYS_pidfd_getfd, pidfd, fd, 0));
+  if (copy < 0) {
+    MESSAGE("skipped: pidfd_getfd is not available here (" << std::strerror(errno) << ")");
+    if (pidfd >= 0) ::close(pidfd);
+    return;
+  }
+  REQUIRE(::shutdown(copy, SHUT_RDWR) == 0);
+  ::close(copy);
+  ::close(pidfd);
+  dg::testing::Run r = server.child().Wait(30);
+  CAPTURE(r.err);
+  CHECK(r.rc == 1);
+  CHECK(r.err.find("dirgraph serve: stopped accepting connections on 127.0.0.1:" +
+                   std::to_string(server.port()) + ": the listening socket failed") !=
+        std::string::npos);
+}
 
 TEST_CASE("the server binds 127.0.0.1 by default; --host 0.0.0.0 warns") {
   TempDir dir;
