@@ -228,6 +228,7 @@ Result<Database> Database::Open(const std::string& path, OpenMode mode) {
     return error;
   }
   sqlite3_extended_result_codes(handle, 1);
+  sqlite3_busy_timeout(handle, kBusyTimeoutMs);
   return db;
 }
 

@@ -28,6 +28,10 @@ namespace dg::sqlite {
 
 class Database;
 
+// How long a connection waits for another's lock (sqlite3_busy_timeout), unless told
+// otherwise with PRAGMA busy_timeout.
+inline constexpr int kBusyTimeoutMs = 5000;
+
 // A prepared statement. Either owned (finalized on destruction) or borrowed from the
 // cache of its Database (reset and unbound on destruction, so that it holds no read
 // transaction open and can be handed out again). Must not outlive its Database, and the
@@ -110,7 +114,9 @@ enum class OpenMode {
 class Database {
  public:
   // Opens `path` (a plain file name, never a URI). Opening reads nothing from the file:
-  // a file that is not a database is only noticed by the first statement. kReadOnly on a
+  // a file that is not a database is only noticed by the first statement. A statement
+  // that meets a lock of another connection (a writer, the recovery of a crashed one's
+  // log) waits up to kBusyTimeoutMs for it before failing with "database is locked". kReadOnly on a
   // read-only file system, with no -shm and no non-empty -wal file beside the database,
   // opens it with SQLite's immutable=1 (no locks, no shared memory): SQLite could not
   // read a WAL database there otherwise.

@@ -37,7 +37,6 @@ using sqlite::Statement;
 
 // "DGRF": PRAGMA application_id of every dirgraph database.
 constexpr int32_t kApplicationId = 0x44475246;
-constexpr int kBusyTimeoutMs = 5000;
 constexpr int kWriterCacheKiB = 64 * 1024;           // page cache of a writable Store
 constexpr int64_t kWalLimitBytes = 64 * 1024 * 1024;  // WAL size kept after a checkpoint
 
@@ -372,7 +371,6 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
       Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
   auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0});
   Database& db = impl->db;
-  DG_RETURN_IF_ERROR(db.Exec("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs)));
   DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   if (!read_only) {
     DG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_mode = WAL"));

@@ -53,7 +53,6 @@ constexpr time_t kKeepAliveSeconds = 2;
 constexpr size_t kKeepAliveMaxRequests = 1000;
 constexpr int kDefaultThreads = 64;
 constexpr int kListenBacklog = 1024;
-constexpr int kBusyTimeoutMs = 5000;
 // The graph is reloaded when the store's articles changed, checked at most this often.
 constexpr auto kGraphCheckInterval = std::chrono::seconds(1);
 
@@ -187,7 +186,6 @@ class ReadPool {
     auto opened = sqlite::Database::Open(path_, sqlite::OpenMode::kReadOnly);
     if (!opened.ok()) return opened.status();
     auto db = std::make_unique<sqlite::Database>(std::move(opened).value());
-    DG_RETURN_IF_ERROR(db->Exec("PRAGMA busy_timeout = " + std::to_string(kBusyTimeoutMs)));
     DG_RETURN_IF_ERROR(db->Exec("PRAGMA query_only = 1"));
     return Lease(this, std::move(db));
   }
