@@ -4,7 +4,7 @@
 #   bench/load.sh [--duration SECONDS] [--connections C] [--articles N] [--rss-bound MIB]
 # Makes a database of fixtures/corpus plus N generated articles (dirgraph-gen, seed 5,
 # default 2000), serves it with `dirgraph serve --quiet` on a free 127.0.0.1 port, warms
-# it up with wrk for 10 s, then runs
+# it up with wrk for 30 s (the read connections' page caches fill), then runs
 #   wrk -t2 -cC -dSECONDS -s <mix.lua>
 # where each connection walks the mix: healthz, stats, document lists and filters, a
 # document, its lineage and reviews, units, meetings, search, an article, an export, a
@@ -94,7 +94,7 @@ rss() { awk '/^VmRSS/ {print $2}' "/proc/$pid/status"; }
 
 echo "database: $(curl -sf "$base/api/v1/stats" | python3 -c 'import json,sys; d=json.load(sys.stdin); print(d["articles"], "articles,", d["documents"], "documents,", d["meetings"], "meetings")')"
 echo "machine: $(nproc) cores; load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
-wrk -t2 -c"$connections" -d10s -s "$dir/mix.lua" "$base" > /dev/null  # warm-up
+wrk -t2 -c"$connections" -d30s -s "$dir/mix.lua" "$base" > /dev/null  # warm-up
 start_kb=$(rss)
 (
   t=0
@@ -119,7 +119,8 @@ echo "RSS (KiB) every 5 s: $(awk '{printf "%s%s", sep, $2; sep=" "}' "$dir/rss")
 max_kb=$(awk 'BEGIN {m = 0} {if ($2 > m) m = $2} END {print m}' "$dir/rss")
 [[ $end_kb -gt $max_kb ]] && max_kb=$end_kb
 growth_kb=$((max_kb - start_kb))
-echo "RSS after warm-up ${start_kb} KiB, highest ${max_kb} KiB, at the end ${end_kb} KiB: +$((growth_kb / 1024)) MiB (bound ${bound_mib} MiB)"
+half_kb=$(awk '{v[NR] = $2} END {h = int((NR + 1) / 2); print v[NR] - v[h]}' "$dir/rss")
+echo "RSS after warm-up ${start_kb} KiB, highest ${max_kb} KiB, at the end ${end_kb} KiB: +$((growth_kb / 1024)) MiB (bound ${bound_mib} MiB); over the second half +$((half_kb / 1024)) MiB"
 
 errors=0
 for kind in connect read write timeout status; do
