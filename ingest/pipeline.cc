@@ -170,9 +170,13 @@ class Run {
   }
 
   // Reads the next batch and hands it to the pool; nullptr at the end of the inputs.
+  // The first batches are smaller (kFirstBatch, doubling up to batch_size): nothing is
+  // written while the first batch is extracted, so a small one starts the writing early.
   std::shared_ptr<Batch> Read() {
     auto batch = std::make_shared<Batch>();
-    const size_t size = std::max<size_t>(1, options_.batch_size);
+    const size_t full = std::max<size_t>(1, options_.batch_size);
+    const size_t size = std::min(full, next_size_);
+    next_size_ = std::min(full, next_size_ * 2);
     InputItem item;
     while (batch->slots.size() < size && reader_.Next(&item)) {
       batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted")});
@@ -248,6 +252,8 @@ class Run {
   std::chrono::steady_clock::time_point start_;
   IngestReport report_;
   IngestProgress progress_;
+  static constexpr size_t kFirstBatch = 125;
+  size_t next_size_ = kFirstBatch;
 };
 
 }  // namespace

@@ -35,7 +35,8 @@ struct IngestProgress {
 };
 
 struct IngestOptions {
-  // Articles per transaction; 0 is taken as 1. A larger batch flushes the search index
+  // Articles per transaction (the first ones smaller, from 125 doubling up to this);
+  // 0 is taken as 1. A larger batch flushes the search index
   // less often (fewer segments to merge); a killed run redoes at most one batch.
   size_t batch_size = 2000;
   int jobs = 0;             // extraction threads; 0 = one per core

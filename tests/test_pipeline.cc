@@ -319,6 +319,25 @@ TEST_CASE("strict: the first error fails the run; earlier batches stay committed
   CHECK(StatsOf(dir.Db()).articles == 1);
 }
 
+TEST_CASE("batches start small and double up to the batch size") {
+  TempDir dir;
+  std::string feed;
+  for (int i = 0; i < 700; ++i) {
+    const std::string n = std::to_string(i);
+    feed += JsonLine(std::string("u").append(n), std::string("bài ").append(n));
+  }
+  const std::string path = dir.Write("feed.jsonl", feed);
+  IngestOptions options;
+  options.batch_size = 300;
+  std::vector<int64_t> items;  // after each committed batch, then once at the end
+  options.progress = [&](const dg::IngestProgress& p) { items.push_back(p.items); };
+  auto report = IngestInto(dir.Db(), {path}, options);
+  REQUIRE(report.ok());
+  CHECK(report->articles_added == 700);
+  // 125, 250, then 300 at most per transaction.
+  CHECK(items == std::vector<int64_t>{125, 375, 675, 700, 700});
+}
+
 TEST_CASE("progress is reported with the bytes read") {
   TempDir dir;
   for (int i = 0; i < 5; ++i) dir.Write("c/" + std::to_string(i) + ".txt", Article(i));
