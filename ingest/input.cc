@@ -195,9 +195,26 @@ Result<std::string> ReadFileBytes(const std::string& path) {
   // that it grew meanwhile. Other files (pipes, devices, /proc) are read to their end.
   const uint64_t limit = size > 0 ? size + 1 : kMaxArticleBytes + 1;
   std::string bytes;
-  bytes.reserve(static_cast<size_t>(std::min<uint64_t>(limit, 1 << 20)));
+  if (size > 0) {
+    // Straight into the string, 64 KiB a read (an article in one): a regular file that
+    // returns fewer bytes than asked is at its end (a change after that shows in the
+    // second fstat).
+    bytes.resize(static_cast<size_t>(limit));
+    size_t got = 0;
+    while (got < limit) {
+      const size_t want = static_cast<size_t>(std::min<uint64_t>(limit - got, 1 << 16));
+      const ssize_t n = ::read(fd, bytes.data() + got, want);
+      if (n < 0) {
+        if (errno == EINTR) continue;
+        return FromErrno(path, errno);
+      }
+      got += static_cast<size_t>(n);
+      if (static_cast<size_t>(n) < want) break;
+    }
+    bytes.resize(got);
+  }
   char buf[1 << 16];
-  while (bytes.size() < limit) {
+  while (size == 0 && bytes.size() < limit) {
     const size_t want = static_cast<size_t>(std::min<uint64_t>(sizeof buf, limit - bytes.size()));
     const ssize_t n = ::read(fd, buf, want);
     if (n < 0) {
@@ -271,13 +288,14 @@ void InputReader::AddPath(const std::string& given) {
     return;
   }
   const std::string path = Normal(given);
-  std::error_code ec;
-  fs::file_status st = fs::status(path, ec);
-  if (ec || !fs::exists(st)) {
+  // One stat for the kind and the size (a file named on the command line is most often
+  // one article among thousands).
+  struct stat st {};
+  if (::stat(path.c_str(), &st) != 0) {
     entries_.push_back({Kind::kError, path, Status::NotFound(path + ": no such file or folder")});
     return;
   }
-  if (fs::is_directory(st)) {
+  if (S_ISDIR(st.st_mode)) {
     std::set<std::string> visited;
     std::vector<std::string> files;
     Walk(path, &visited, &files);
@@ -296,9 +314,7 @@ void InputReader::AddPath(const std::string& given) {
                                             path + " | dirgraph ingest -")});
     return;
   }
-  std::error_code size_ec;
-  uintmax_t size = fs::file_size(path, size_ec);
-  if (!size_ec) total_bytes_ += size;
+  if (S_ISREG(st.st_mode)) total_bytes_ += static_cast<uint64_t>(st.st_size);
   entries_.push_back(
       {EndsWith(path, ".jsonl") ? Kind::kJsonLines : Kind::kArticle, path, Status::Ok()});
 }
