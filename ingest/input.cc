@@ -33,10 +33,31 @@ bool IsArticleFile(std::string_view name) {
   return EndsWith(name, ".txt") || EndsWith(name, ".htm") || EndsWith(name, ".html");
 }
 
-std::string FileName(const std::string& path) { return fs::path(path).filename().string(); }
+// The part after the last '/' (std::filesystem's filename() on POSIX, without its
+// allocations: this runs once per article).
+std::string FileName(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  return slash == std::string::npos ? path : path.substr(slash + 1);
+}
+
+// Whether lexically_normal() leaves `path` as it is: no empty, "." or ".." part (a
+// leading '/' and a trailing one aside). Most paths are, and normalizing allocates a part
+// at a time.
+bool IsNormal(std::string_view path) {
+  if (path.empty()) return false;
+  size_t start = path[0] == '/' ? 1 : 0;
+  while (start < path.size()) {
+    size_t end = path.find('/', start);
+    if (end == std::string_view::npos) end = path.size();
+    std::string_view part = path.substr(start, end - start);
+    if (part.empty() || part == "." || part == "..") return false;
+    start = end + 1;
+  }
+  return true;
+}
 
 std::string Normal(const std::string& path) {
-  std::string n = fs::path(path).lexically_normal().string();
+  std::string n = IsNormal(path) ? path : fs::path(path).lexically_normal().string();
   // "dir/" -> "dir/." would read oddly in messages; keep the folder's own spelling.
   if (n.size() > 1 && n.back() == '/') n.pop_back();
   return n.empty() ? path : n;

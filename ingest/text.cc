@@ -284,41 +284,70 @@ FoldedText Fold(std::string_view s) {
 Status CheckAndFold(std::string_view bytes, FoldedText* out) { return FoldImpl(bytes, true, out); }
 
 std::string CleanNfc(std::string_view s) {
-  std::string spaced;
-  spaced.reserve(s.size());
+  // Bytes that need a look: spaces, and the leads of NBSP (C2 A0) and Ð (C3 90).
+  static const std::array<bool, 256> kLook = [] {
+    std::array<bool, 256> t{};
+    for (unsigned char c : {' ', '\t', '\r', '\n', '\f', '\v'}) t[c] = true;
+    t[0xc2] = t[0xc3] = true;
+    return t;
+  }();
+  // Written into a buffer of the input's size: the output is never longer.
+  std::string spaced(s.size(), '\0');
+  char* o = spaced.data();
+  size_t n_out = 0;
+  const auto* p = reinterpret_cast<const unsigned char*>(s.data());
+  const size_t size = s.size();
   bool space = false;
-  for (size_t i = 0; i < s.size();) {
-    unsigned char b = static_cast<unsigned char>(s[i]);
+  for (size_t i = 0; i < size;) {
+    const unsigned char b = p[i];
     bool is_space = false;
     size_t n = 1;
-    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v') {
+    if (!kLook[b]) {
+    } else if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v') {
       is_space = true;
-    } else if (b == 0xc2 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0xa0) {
+    } else if (b == 0xc2 && i + 1 < size && p[i + 1] == 0xa0) {
       is_space = true;  // NBSP
       n = 2;
     }
     if (is_space) {
-      space = !spaced.empty();
+      space = n_out != 0;
       i += n;
       continue;
     }
-    if (space) spaced.push_back(' ');
+    if (space) o[n_out++] = ' ';
     space = false;
-    if (b == 0xc3 && i + 1 < s.size() && static_cast<unsigned char>(s[i + 1]) == 0x90) {
-      spaced += "\xc4\x90";  // Ð (U+00D0) -> Đ (U+0110)
+    if (b == 0xc3 && i + 1 < size && p[i + 1] == 0x90) {
+      o[n_out++] = '\xc4';  // Ð (U+00D0) -> Đ (U+0110)
+      o[n_out++] = '\x90';
       i += 2;
       continue;
     }
-    spaced.push_back(static_cast<char>(b));
+    o[n_out++] = static_cast<char>(b);
     ++i;
   }
+  spaced.resize(n_out);
   // Text made of precomposed letters only (no combining mark, nothing outside Latin, the
   // toned vowels and punctuation) is NFC already: most input is, and utf8proc_NFC would
-  // decompose and recompose every letter to find that out.
+  // decompose and recompose every letter to find that out. ASCII, two-byte letters below
+  // U+0300 and the toned vowels (U+1E00–U+1EFF) are told from their bytes.
   bool composed = true;
-  for (size_t i = 0; i < spaced.size() && composed;) {
+  const auto* q = reinterpret_cast<const unsigned char*>(spaced.data());
+  for (size_t i = 0; i < n_out && composed;) {
+    const unsigned char b = q[i];
+    if (b < 0x80) {
+      ++i;
+      continue;
+    }
+    if (b >= 0xc2 && b <= 0xcb && i + 1 < n_out && (q[i + 1] & 0xc0) == 0x80) {
+      i += 2;
+      continue;
+    }
+    if (b == 0xe1 && i + 2 < n_out && q[i + 1] >= 0xb8 && q[i + 1] <= 0xbb && (q[i + 2] & 0xc0) == 0x80) {
+      i += 3;
+      continue;
+    }
     int32_t cp = 0;
-    size_t n = static_cast<unsigned char>(spaced[i]) < 0x80 ? (cp = spaced[i], 1) : Decode(spaced, i, &cp);
+    size_t n = Decode(spaced, i, &cp);
     if (n == 0) break;
     composed = cp < 0x300 || (cp >= 0x1e00 && cp <= 0x1eff) || (cp >= 0x2000 && cp <= 0x206f);
     i += n;
