@@ -11,6 +11,7 @@
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
+#include <iterator>
 #include <string_view>
 #include <system_error>
 
@@ -294,8 +295,9 @@ void ParseDeferredJson(InputItem* item) {
   }
 }
 
-InputReader::InputReader(const std::vector<std::string>& paths, std::istream* std_in)
-    : std_in_(std_in) {
+InputReader::InputReader(const std::vector<std::string>& paths, std::istream* std_in,
+                         bool count_sizes)
+    : count_sizes_(count_sizes), std_in_(std_in) {
   for (const auto& p : paths) AddPath(p);
   if (size_unknown_) total_bytes_ = 0;
 }
@@ -309,6 +311,10 @@ void InputReader::AddPath(const std::string& given) {
     return;
   }
   const std::string path = Normal(given);
+  if (!count_sizes_ && !EndsWith(path, ".gz") && !EndsWith(path, ".jsonl")) {
+    entries_.push_back({Kind::kPath, path, Status::Ok()});
+    return;
+  }
   // One stat for the kind and the size (a file named on the command line is most often
   // one article among thousands).
   struct stat st {};
@@ -317,16 +323,7 @@ void InputReader::AddPath(const std::string& given) {
     return;
   }
   if (S_ISDIR(st.st_mode)) {
-    std::set<std::string> visited;
-    std::vector<std::string> files;
-    Walk(path, &visited, &files);
-    std::sort(files.begin(), files.end());
-    for (auto& f : files) {
-      std::error_code size_ec;
-      uintmax_t size = fs::file_size(f, size_ec);
-      if (!size_ec) total_bytes_ += size;
-      entries_.push_back({Kind::kArticle, std::move(f), Status::Ok()});
-    }
+    AddFolder(path);
     return;
   }
   if (EndsWith(path, ".gz")) {
@@ -335,9 +332,26 @@ void InputReader::AddPath(const std::string& given) {
                                             path + " | dirgraph ingest -")});
     return;
   }
-  if (S_ISREG(st.st_mode)) total_bytes_ += static_cast<uint64_t>(st.st_size);
+  if (count_sizes_ && S_ISREG(st.st_mode)) total_bytes_ += static_cast<uint64_t>(st.st_size);
   entries_.push_back(
       {EndsWith(path, ".jsonl") ? Kind::kJsonLines : Kind::kArticle, path, Status::Ok()});
+}
+
+// Appends the entries of the article files under `folder`, sorted, after those of the
+// errors found on the way.
+void InputReader::AddFolder(const std::string& folder) {
+  std::set<std::string> visited;
+  std::vector<std::string> files;
+  Walk(folder, &visited, &files);
+  std::sort(files.begin(), files.end());
+  for (auto& f : files) {
+    if (count_sizes_) {
+      std::error_code size_ec;
+      uintmax_t size = fs::file_size(f, size_ec);
+      if (!size_ec) total_bytes_ += size;
+    }
+    entries_.push_back({Kind::kArticle, std::move(f), Status::Ok()});
+  }
 }
 
 // Appends the article files under `folder` to *files (unsorted). Errors become entries.
@@ -403,11 +417,33 @@ bool InputReader::Next(InputItem* item) {
       case Kind::kError:
         item->status = e.status;
         return true;
+      case Kind::kPath:
       case Kind::kArticle: {
         item->hints.file = FileName(e.path);
         item->hints.url = e.path;
         auto bytes = ReadFileBytes(e.path);
         if (!bytes.ok()) {
+          if (e.kind == Kind::kPath) {
+            // What AddPath would have found before reading: no such path, or a folder,
+            // whose files then come next.
+            const std::string path = e.path;
+            struct stat st {};
+            if (::stat(path.c_str(), &st) != 0) {
+              *item = InputItem{};
+              item->source = path;
+              item->status = Status::NotFound(path + ": no such file or folder");
+              return true;
+            }
+            if (S_ISDIR(st.st_mode)) {
+              std::vector<Entry> rest(std::make_move_iterator(entries_.begin() + static_cast<long>(next_)),
+                                      std::make_move_iterator(entries_.end()));
+              entries_.resize(next_);
+              AddFolder(path);
+              entries_.insert(entries_.end(), std::make_move_iterator(rest.begin()),
+                              std::make_move_iterator(rest.end()));
+              continue;
+            }
+          }
           item->status = bytes.status();
           return true;
         }

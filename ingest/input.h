@@ -54,8 +54,13 @@ inline constexpr uint64_t kMaxArticleBytes = 64ull << 20;
 class InputReader {
  public:
   // Walks the folders among `paths` at once (to know total_bytes); reads lazily.
-  // `std_in` is read for "-" and must outlive the reader.
-  explicit InputReader(const std::vector<std::string>& paths, std::istream* std_in = nullptr);
+  // `std_in` is read for "-" and must outlive the reader. With `count_sizes` false
+  // (`dirgraph extract`, which shows no progress) a path that is not JSON Lines is not
+  // looked at before it is read, a system call less per article file: a folder among
+  // them is walked when it is reached, and total_bytes() stays 0. What is read, in which
+  // order, and every message are the same either way.
+  explicit InputReader(const std::vector<std::string>& paths, std::istream* std_in = nullptr,
+                       bool count_sizes = true);
   ~InputReader();
   InputReader(const InputReader&) = delete;
   InputReader& operator=(const InputReader&) = delete;
@@ -71,13 +76,15 @@ class InputReader {
   void DeferJsonParsing(bool defer) { defer_json_ = defer; }
 
  private:
-  enum class Kind { kArticle, kJsonLines, kStdin, kError };
+  // kPath: a file or a folder, not looked at yet (count_sizes false).
+  enum class Kind { kArticle, kJsonLines, kStdin, kError, kPath };
   struct Entry {
     Kind kind;
     std::string path;  // as given or as found under a folder, lexically normal
     Status status;     // kError only
   };
   void AddPath(const std::string& path);
+  void AddFolder(const std::string& folder);
   void Walk(const std::string& folder, std::set<std::string>* visited,
             std::vector<std::string>* files);
   bool NextJsonLine(InputItem* item);
@@ -86,6 +93,7 @@ class InputReader {
   size_t next_ = 0;
   uint64_t total_bytes_ = 0;
   bool size_unknown_ = false;
+  bool count_sizes_ = true;
   std::istream* std_in_;
   bool defer_json_ = false;
 

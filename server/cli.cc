@@ -123,7 +123,7 @@ int CmdExtract(int argc, char** argv) {
 
   ExtractionData data = LoadExtractionData("extract");
   Extractor extractor(data.gazetteer.get(), data.catalogue.get());
-  InputReader reader(paths, &std::cin);
+  InputReader reader(paths, &std::cin, /*count_sizes=*/false);
   InputItem item;
   bool failed = false;
   while (reader.Next(&item)) {

@@ -352,3 +352,37 @@ TEST_CASE("progress is reported with the bytes read") {
   CHECK(seen.back().total_bytes > 0);
   CHECK(seen.back().bytes == seen.back().total_bytes);
 }
+
+TEST_CASE("paths looked at only when read (count_sizes false) give the same items in the same order") {
+  TempDir dir;
+  dir.Write("corpus/b.txt", Article(2));
+  dir.Write("corpus/sub/a.txt", Article(1));
+  dir.Write("corpus/sub/deeper/c.htm", Article(3));
+  dir.Write("corpus/empty.txt", "");
+  dir.Write("corpus/notes.md", "not an article");
+  const std::string loose = dir.Write("loose.txt", Article(4));
+  const std::string feed = dir.Write("feed.jsonl", JsonLine("u1", "một"));
+  fs::create_symlink(dir.path / "nowhere.txt", dir.path / "corpus" / "broken.txt");
+  const std::string corpus = (dir.path / "corpus").string();
+  const std::vector<std::string> paths = {
+      (dir.path / "missing.txt").string(), corpus, loose, corpus + "/sub/", feed,
+      (dir.path / "gone.gz").string(), (dir.path / "missing-folder").string() + "/", loose};
+  InputReader counted(paths), lazy(paths, nullptr, /*count_sizes=*/false);
+  CHECK(counted.total_bytes() > 0);
+  CHECK(lazy.total_bytes() == 0);
+  InputItem a, b;
+  size_t n = 0;
+  for (;;) {
+    const bool more_a = counted.Next(&a), more_b = lazy.Next(&b);
+    REQUIRE(more_a == more_b);
+    if (!more_a) break;
+    ++n;
+    CAPTURE(a.source);
+    CHECK(a.source == b.source);
+    CHECK(a.status.ToString() == b.status.ToString());
+    CHECK(a.text == b.text);
+    CHECK(a.hints.file == b.hints.file);
+    CHECK(a.hints.url == b.hints.url);
+  }
+  CHECK(n == 13);
+}
