@@ -312,9 +312,10 @@ Result<std::unique_ptr<Store>> Store::Open(const std::string& path, bool read_on
   std::error_code ec;
   const bool existed = fs::exists(path, ec);
   Result<std::unique_ptr<Store>> store = OpenFile(path, read_only);
-  if (!store.ok() && !existed && !read_only) {
-    // Leave no empty or half-made database behind (a full disk, a failed migration).
-    for (const char* suffix : {"", "-wal", "-shm", "-journal"}) fs::remove(path + suffix, ec);
+  if (!store.ok() && !existed && !read_only && fs::file_size(path, ec) == 0 && !ec) {
+    // Leave no empty file behind (a full disk). Only an empty one: another process may
+    // have created the database meanwhile and be writing it (its log files are its own).
+    fs::remove(path, ec);
   }
   return store;
 }

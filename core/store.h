@@ -8,8 +8,8 @@
 //  - a file that is not a dirgraph database fails with kCorrupt and is not modified;
 //    an empty (0-byte) file, or an SQLite database with no schema at all, is initialised;
 //  - for writing, a file or folder that cannot be written (permissions, a read-only file
-//    system) fails with kIoError saying so before anything is read; a database file this
-//    call created is removed again when it fails (a full disk);
+//    system) fails with kIoError saying so before anything is read; an empty database file
+//    this call created is removed again when it fails (a full disk);
 //  - for reading, a database on a read-only file system is read as it is (SQLite's
 //    immutable mode: its shared-memory file cannot be made there).
 // A dirgraph database carries PRAGMA application_id 0x44475246 ("DGRF") and its schema

@@ -272,6 +272,11 @@ TEST_CASE("a full disk: the batch is rolled back naming the file; nothing stored
   CHECK(none.rc == 1);
   CHECK(Has(none.err, db + ": "));
   CHECK(Has(none.err, "(the file system is full)"));
+  Run fresh = Dirgraph({"ingest", more, "--db", mnt.File("new.db")});
+  CAPTURE(fresh.err);
+  CHECK(fresh.rc == 1);
+  CHECK(Has(fresh.err, mnt.File("new.db") + ": "));
+  CHECK(Has(fresh.err, "(the file system is full)"));
 
   // Space again: everything is there, and the run that failed can be done.
   fs::remove(mnt.File("filler"));
@@ -281,4 +286,9 @@ TEST_CASE("a full disk: the batch is rolled back naming the file; nothing stored
   CAPTURE(again.err);
   CHECK(again.rc == 0);
   CHECK(again.out.rfind("5 articles (2 added, 0 replaced, 3 unchanged)", 0) == 0);
+  // What is left of the new database, if anything, becomes one.
+  Run created = Dirgraph({"ingest", more, "--db", mnt.File("new.db")});
+  CAPTURE(created.err);
+  CHECK(created.rc == 0);
+  CHECK(created.out.rfind("5 articles (5 added", 0) == 0);
 }
