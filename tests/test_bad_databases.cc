@@ -48,12 +48,14 @@ std::string SomeArticles(const TempDir& dir, const std::string& name, size_t n) 
 }
 
 // Every article of fixtures/corpus `copies` times over, each copy its own article (a
-// line of its own at the end), as one JSON Lines file in `dir`.
+// line of its own in the middle, the text twice: about 5 KB an article), as one JSON
+// Lines file in `dir`.
 std::string ManyArticles(const TempDir& dir, int copies) {
   std::string out;
   for (int c = 0; c < copies; ++c) {
     for (const auto& e : fs::directory_iterator(kCorpus)) {
-      std::string text = Slurp(e.path()) + "\n(Bản tin số " + std::to_string(c) + ")\n";
+      const std::string body = Slurp(e.path());
+      std::string text = body + "\n(Bản tin số " + std::to_string(c) + ")\n" + body;
       std::string escaped;
       for (char ch : text) {
         if (ch == '"' || ch == '\\') escaped += '\\';
@@ -240,7 +242,9 @@ TEST_CASE("a full disk: the batch is rolled back naming the file; nothing stored
   TempDir dir;
   const std::string corpus = SomeArticles(dir, "corpus", 3);
   const std::string more = SomeArticles(dir, "more", 5);  // the 3 above and 2 more
-  const std::string many = ManyArticles(dir, 8);          // 256 articles: more than the disk holds
+  // Over 250 articles of about 5 KB: more than the disk holds, and so is the first batch
+  // alone (125 articles, see IngestOptions::batch_size), which must fail whole.
+  const std::string many = ManyArticles(dir, 8);
   Tmpfs mnt("1m");
   if (!mnt.mounted()) {
     MESSAGE("skipped: mounting a 1 MiB tmpfs is not permitted here (" << mnt.why()
