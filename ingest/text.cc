@@ -10,6 +10,9 @@
 #if defined(__SSE2__)
 #include <emmintrin.h>
 #endif
+#if defined(__x86_64__) && defined(__GNUC__)
+#include <immintrin.h>
+#endif
 
 namespace dg {
 
@@ -110,6 +113,7 @@ char FoldCodePoint(int32_t cp) {
 struct FoldCache {
   std::array<char, 0x800> two{};
   std::array<char, 0x100> tones{};
+  std::array<char, 0x40> punct{};  // U+2000–U+203F (E2 80 xx): spaces, dashes, quotes
 };
 
 const FoldCache& Cache() {
@@ -117,6 +121,7 @@ const FoldCache& Cache() {
     FoldCache r;
     for (int32_t cp = 0x80; cp < 0x800; ++cp) r.two[cp] = FoldCodePoint(cp);
     for (int32_t i = 0; i < 0x100; ++i) r.tones[i] = FoldCodePoint(0x1e00 + i);
+    for (int32_t i = 0; i < 0x40; ++i) r.punct[i] = FoldCodePoint(0x2000 + i);
     return r;
   }();
   return c;
@@ -125,6 +130,143 @@ const FoldCache& Cache() {
 }  // namespace
 
 namespace {
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define DG_FOLD_AVX512 1
+
+// Whether this CPU (and its system) runs AVX-512 with the byte permutes and compresses of
+// VBMI and VBMI2 (Ice Lake and later, Zen 4).
+bool HasAvx512Vbmi2() {
+  static const bool yes = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512bw") &&
+                          __builtin_cpu_supports("avx512vbmi") && __builtin_cpu_supports("avx512vbmi2") &&
+                          __builtin_cpu_supports("popcnt");
+  return yes;
+}
+
+// Folds s from *i on, 64 bytes at a time, exactly as FoldLoop would, while a block holds
+// only printable ASCII, '\n', '\t', '\r', '\f', two-byte letters led by C2–C7, toned vowels
+// (E1 B8–BB xx) and U+2000–U+203F (E2 80 xx), each complete and valid (the last may end
+// past the block): the characters of Vietnamese text. Stops, on a character boundary, at
+// the first block that holds anything else, or when fewer than 66 bytes are left; FoldLoop
+// reads on from there. Every byte of such a block is one FoldLoop reads without a test
+// that could fail, so this is only a faster way to the same folded bytes and shifts:
+// the letters are looked up in the same cache with byte permutes, and the continuation
+// bytes packed out with a byte compress.
+// GCC 12 takes the undefined vectors inside its AVX-512 intrinsics for uninitialized ones.
+#pragma GCC diagnostic push
+#pragma GCC diagnostic ignored "-Wmaybe-uninitialized"
+template <bool Out>
+__attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,popcnt"))) void FoldBlocks(
+    const unsigned char* p, size_t size, const FoldCache& cache, char* f, FoldedText::Shift* sh,
+    size_t* i_io, size_t* n_out_io, size_t* n_shifts_io) {
+  size_t i = *i_io, n_out = *n_out_io, n_shifts = *n_shifts_io;
+#define set1(c) _mm512_set1_epi8(static_cast<char>(c))
+  // The tables: two-byte letters C2 80–C7 BF in three halves of 128, toned vowels in two,
+  // U+2000–U+203F in one.
+  const auto* two = reinterpret_cast<const __m512i*>(cache.two.data() + 0x80);
+  const __m512i two0 = _mm512_loadu_si512(two), two1 = _mm512_loadu_si512(two + 1),
+                two2 = _mm512_loadu_si512(two + 2), two3 = _mm512_loadu_si512(two + 3),
+                two4 = _mm512_loadu_si512(two + 4), two5 = _mm512_loadu_si512(two + 5);
+  const auto* tones = reinterpret_cast<const __m512i*>(cache.tones.data());
+  const __m512i tone0 = _mm512_loadu_si512(tones), tone1 = _mm512_loadu_si512(tones + 1),
+                tone2 = _mm512_loadu_si512(tones + 2), tone3 = _mm512_loadu_si512(tones + 3);
+  const __m512i punct_t = _mm512_loadu_si512(cache.punct.data());
+  // Byte positions 0–63, for the ends of the characters and the running counts.
+  alignas(64) static const uint8_t kPositions[64] = {
+      0,  1,  2,  3,  4,  5,  6,  7,  8,  9,  10, 11, 12, 13, 14, 15, 16, 17, 18, 19, 20, 21,
+      22, 23, 24, 25, 26, 27, 28, 29, 30, 31, 32, 33, 34, 35, 36, 37, 38, 39, 40, 41, 42, 43,
+      44, 45, 46, 47, 48, 49, 50, 51, 52, 53, 54, 55, 56, 57, 58, 59, 60, 61, 62, 63};
+  const __m512i positions = _mm512_load_si512(kPositions);
+  while (i + 66 <= size) {
+    const __m512i v = _mm512_loadu_si512(p + i);
+    const __m512i v1 = _mm512_loadu_si512(p + i + 1);
+    const __m512i v2 = _mm512_loadu_si512(p + i + 2);
+    const __mmask64 spaces = _mm512_cmpeq_epi8_mask(v, set1('\t')) | _mm512_cmpeq_epi8_mask(v, set1('\r')) |
+                             _mm512_cmpeq_epi8_mask(v, set1('\f'));
+    const __mmask64 plain = _mm512_cmpgt_epi8_mask(v, set1(0x1f)) | _mm512_cmpeq_epi8_mask(v, set1('\n')) | spaces;
+    const __mmask64 cont = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v, set1(0xc0)), set1(0x80));
+    const __mmask64 cont1 = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v1, set1(0xc0)), set1(0x80));
+    const __mmask64 cont2 = _mm512_cmpeq_epi8_mask(_mm512_and_si512(v2, set1(0xc0)), set1(0x80));
+    const __mmask64 two_m = _mm512_cmpge_epu8_mask(v, set1(0xc2)) & _mm512_cmple_epu8_mask(v, set1(0xc7)) & cont1;
+    const __mmask64 tone_m = _mm512_cmpeq_epi8_mask(v, set1(0xe1)) & _mm512_cmpge_epu8_mask(v1, set1(0xb8)) &
+                             _mm512_cmple_epu8_mask(v1, set1(0xbb)) & cont2;
+    const __mmask64 punct_m = _mm512_cmpeq_epi8_mask(v, set1(0xe2)) & _mm512_cmpeq_epi8_mask(v1, set1(0x80)) & cont2;
+    const uint64_t three = tone_m | punct_m, leads = two_m | three;
+    // Each byte plain, a lead, or a continuation byte right where one is due.
+    const uint64_t due = (leads << 1) | (three << 2);
+    if ((plain | leads | cont) != ~uint64_t{0} || cont != due) break;
+    const size_t length = 64 + (((three >> 63) & 1) ? 2 : ((leads >> 63) | ((three >> 62) & 1)));
+    __m512i val = _mm512_mask_mov_epi8(v, spaces, set1(' '));
+    uint64_t keep = plain;
+    if (leads != 0) {
+      // Two-byte letters: (lead - C2) * 64 + (second & 3F), from 0 to 383.
+      const __m512i d = _mm512_sub_epi8(v, set1(0xc2));
+      const __m512i lo = _mm512_and_si512(v1, set1(0x3f));
+      const __m512i idx2 = _mm512_mask_add_epi8(lo, _mm512_test_epi8_mask(d, set1(1)), lo, set1(0x40));
+      const __m512i part = _mm512_and_si512(d, set1(6));
+      __m512i by_two = _mm512_permutex2var_epi8(two0, idx2, two1);
+      by_two = _mm512_mask_mov_epi8(by_two, _mm512_cmpeq_epi8_mask(part, set1(2)),
+                                    _mm512_permutex2var_epi8(two2, idx2, two3));
+      by_two = _mm512_mask_mov_epi8(by_two, _mm512_cmpeq_epi8_mask(part, set1(4)),
+                                    _mm512_permutex2var_epi8(two4, idx2, two5));
+      // Toned vowels: (second & 3) * 64 + (third & 3F), from 0 to 255.
+      const __m512i lo2 = _mm512_and_si512(v2, set1(0x3f));
+      const __m512i idxt = _mm512_mask_add_epi8(lo2, _mm512_test_epi8_mask(v1, set1(1)), lo2, set1(0x40));
+      __m512i by_tone = _mm512_permutex2var_epi8(tone0, idxt, tone1);
+      by_tone = _mm512_mask_mov_epi8(by_tone, _mm512_test_epi8_mask(v1, set1(2)),
+                                     _mm512_permutex2var_epi8(tone2, idxt, tone3));
+      const __m512i by_punct = _mm512_permutexvar_epi8(lo2, punct_t);
+      val = _mm512_mask_mov_epi8(val, two_m, by_two);
+      val = _mm512_mask_mov_epi8(val, tone_m, by_tone);
+      val = _mm512_mask_mov_epi8(val, punct_m, by_punct);
+      keep |= leads & ~_mm512_cmpeq_epi8_mask(val, _mm512_setzero_si512());
+      if (Out) {
+        // The map back after each of them: the folded bytes up to and with it, and the
+        // end of its bytes. Running counts of the kept bytes, by doubling steps.
+        __m512i count = _mm512_maskz_mov_epi8(keep, set1(1));
+        for (int step = 1; step < 64; step *= 2) {
+          const __m512i from = _mm512_sub_epi8(positions, set1(step));
+          count = _mm512_add_epi8(count, _mm512_maskz_permutexvar_epi8(
+                                             _mm512_cmpge_epu8_mask(positions, set1(step)), from, count));
+        }
+        const __m512i ends = _mm512_add_epi8(positions, _mm512_mask_mov_epi8(set1(2), three, set1(3)));
+        const __m512i at8 = _mm512_maskz_compress_epi8(leads, count);
+        const __m512i end8 = _mm512_maskz_compress_epi8(leads, ends);
+        const int n_leads = __builtin_popcountll(leads);  // at most 32
+        const __m512i base_at = _mm512_set1_epi32(static_cast<int>(n_out));
+        const __m512i base_end = _mm512_set1_epi32(static_cast<int>(i));
+        const __m512i pairs_lo = _mm512_set_epi32(23, 7, 22, 6, 21, 5, 20, 4, 19, 3, 18, 2, 17, 1, 16, 0);
+        const __m512i pairs_hi = _mm512_set_epi32(31, 15, 30, 14, 29, 13, 28, 12, 27, 11, 26, 10, 25, 9, 24, 8);
+        for (int half = 0; half < 2 && half * 16 < n_leads; ++half) {
+          const __m128i a8 = half == 0 ? _mm512_castsi512_si128(at8) : _mm512_extracti32x4_epi32(at8, 1);
+          const __m128i e8 = half == 0 ? _mm512_castsi512_si128(end8) : _mm512_extracti32x4_epi32(end8, 1);
+          const __m512i at = _mm512_add_epi32(base_at, _mm512_cvtepu8_epi32(a8));
+          const __m512i shift = _mm512_sub_epi32(_mm512_add_epi32(base_end, _mm512_cvtepu8_epi32(e8)), at);
+          const int n = std::min(16, n_leads - half * 16);
+          FoldedText::Shift* to = sh + n_shifts + half * 16;
+          const __mmask16 first = static_cast<__mmask16>(n >= 8 ? 0xffff : (1u << (2 * n)) - 1);
+          _mm512_mask_storeu_epi32(to, first, _mm512_permutex2var_epi32(at, pairs_lo, shift));
+          if (n > 8)
+            _mm512_mask_storeu_epi32(to + 8, static_cast<__mmask16>((1u << (2 * (n - 8))) - 1),
+                                     _mm512_permutex2var_epi32(at, pairs_hi, shift));
+        }
+      }
+      n_shifts += static_cast<size_t>(__builtin_popcountll(leads));
+    }
+    if (Out) {
+      // n_out <= i, so 64 bytes from n_out fit below i + 64 <= size.
+      _mm512_storeu_si512(f + n_out, _mm512_maskz_compress_epi8(keep, val));
+    }
+    n_out += static_cast<size_t>(__builtin_popcountll(keep));
+    i += length;
+  }
+#undef set1
+  *i_io = i;
+  *n_out_io = n_out;
+  *n_shifts_io = n_shifts;
+}
+#pragma GCC diagnostic pop
+#endif
 
 // Where the folding loop stopped, when it stopped early.
 enum class Stop { kEnd, kNul, kInvalid };
@@ -143,7 +285,18 @@ Stop FoldLoop(const unsigned char* p, size_t size, const FoldCache& cache, char*
   const __m128i kSpace = _mm_set1_epi8(0x20);
   const __m128i kNewline = _mm_set1_epi8('\n');
 #endif
+#if defined(DG_FOLD_AVX512)
+  const bool blocks = HasAvx512Vbmi2();
+  size_t blocks_from = i;  // after a block FoldBlocks refused, not before its end
+#endif
   while (i < size) {
+#if defined(DG_FOLD_AVX512)
+    if (blocks && i >= blocks_from && size - i >= 66) {
+      FoldBlocks<Out>(p, size, cache, f, sh, &i, &n_out, &n_shifts);
+      blocks_from = i + 64;
+      if (i >= size) break;
+    }
+#endif
 #if defined(__SSE2__)
     if (size - i >= 16) {
       // Bytes below 0x20 other than '\n', and (signed) every byte from 0x80, need a look.
