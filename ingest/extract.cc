@@ -330,12 +330,13 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
 // can hold the '/' at i at all; a window where it cannot is not read (the match found
 // there, if any, would not hold that '/' and be dropped).
 template <typename MayHold>
-std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t, MayHold may_hold) {
+std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t, const TextMarks& marks,
+                                             MayHold may_hold) {
   std::vector<std::vector<Span>> out;
   std::vector<Span> g;
   size_t done = 0;  // end of the last match: no window starts before it
-  for (size_t i = t.find('/'); i != kNone; i = t.find('/', i + 1)) {
-    if (i < done || !may_hold(i)) continue;
+  FindMark(marks.slashes, 0, [&](size_t i) {
+    if (i < done || !may_hold(i)) return false;
     size_t from = i > 24 ? i - 24 : 0;
     while (from > 0 && IsAlnum(t[from - 1])) --from;  // never cut a number or a word
     from = std::max(from, done);
@@ -345,7 +346,8 @@ std::vector<std::vector<Span>> AroundSlashes(const RE2& re, std::string_view t, 
       done = g[0].e;
       out.push_back(g);
     }
-  }
+    return false;
+  });
   return out;
 }
 
@@ -463,7 +465,7 @@ constexpr std::array<std::string_view, 7> kAbbrevs{"nq", "ct", "kl", "qd", "kh",
 // `from`, or npos; no match of the pattern starting at or after `from` misses it.
 class ShortRefPlaces {
  public:
-  explicit ShortRefPlaces(std::string_view t) : t_(t) {}
+  ShortRefPlaces(std::string_view t, const TextMarks& marks) : t_(t), marks_(marks) {}
 
   size_t Next(size_t from) {
     if (number_ == kUnknown || (number_ != kNone && number_ < from)) number_ = NextNumber(from);
@@ -490,7 +492,7 @@ class ShortRefPlaces {
 
   size_t NextNumber(size_t from) const {
     const std::string_view t = t_;
-    return FindDigitRun(t, from, [&](size_t p) {
+    return FindMark(marks_.digit_runs, from, [&](size_t p) {
       size_t start = 0;
       std::string_view w = LettersBefore(t, p, 0, &start);
       if (w.size() < 2) return false;
@@ -505,7 +507,7 @@ class ShortRefPlaces {
   // "hội nghị": the pair "gh" of "nghi", a whole word after "hoi" and spaces.
   size_t NextPlenum(size_t from) const {
     const std::string_view t = t_;
-    size_t at = FindLetterPair(t, from + 1, 'g', 'h', [&](size_t i) {
+    size_t at = FindMark(marks_.gh, from + 1, [&](size_t i) {
       if ((t[i - 1] | 0x20) != 'n' || i + 2 >= t.size() || (t[i + 2] | 0x20) != 'i') return false;
       if ((i >= 2 && IsLetter(t[i - 2])) || (i + 3 < t.size() && IsLetter(t[i + 3]))) return false;
       size_t start = 0;
@@ -515,6 +517,7 @@ class ShortRefPlaces {
   }
 
   std::string_view t_;
+  const TextMarks& marks_;
   size_t number_ = kUnknown, plenum_ = kUnknown;
 };
 
@@ -531,8 +534,8 @@ Span WordStretch(std::string_view t, size_t pos) {
 
 // Whether Patterns::committee can match anywhere in t: "ủy" after a space, closing a word,
 // after the word "Tỉnh", "Thành", "Huyện", "Quận", "Thị" or "Đảng".
-bool MayHoldCommittee(std::string_view t) {
-  return kNone != FindLetterPair(t, 0, 'u', 'y', [&](size_t q) {
+bool MayHoldCommittee(std::string_view t, const TextMarks& marks) {
+  return kNone != FindMark(marks.uy, 0, [&](size_t q) {
     if (q == 0 || !IsSpace(t[q - 1]) || (q + 2 < t.size() && IsWordChar(t[q + 2]))) return false;
     static constexpr std::array<std::string_view, 6> kWords{"tinh", "thanh", "huyen", "quan", "thi", "dang"};
     size_t start = 0;
@@ -540,8 +543,9 @@ bool MayHoldCommittee(std::string_view t) {
   });
 }
 
-std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolved_codes,
-                          const FoldedText& ft, std::string_view orig) {
+std::vector<Ref> FindRefs(std::string_view t, const TextMarks& marks,
+                          std::vector<Unresolved>* unresolved_codes, const FoldedText& ft,
+                          std::string_view orig) {
   const Patterns& p = Patterns::Get();
   std::vector<Ref> refs;
   std::vector<Span> covered;
@@ -554,7 +558,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
   };
 
   // Party codes: "35-NQ/TW".
-  for (const auto& m : AroundSlashes(p.party_code, t, [&](size_t i) { return PartyCodeMayHold(t, i); })) {
+  for (const auto& m : AroundSlashes(p.party_code, t, marks, [&](size_t i) { return PartyCodeMayHold(t, i); })) {
     g = m;
     std::string type = PartyType(Upper(Str(t, g[2])));
     std::string suffix_folded = Upper(Str(t, g[3]));
@@ -590,7 +594,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
     refs.push_back(std::move(r));
   }
   // State codes, and the inverted Party form "35/NQ-TW".
-  for (const auto& m : AroundSlashes(p.state_code, t, [&](size_t i) { return StateCodeMayHold(t, i); })) {
+  for (const auto& m : AroundSlashes(p.state_code, t, marks, [&](size_t i) { return StateCodeMayHold(t, i); })) {
     g = m;
     if (Overlaps(covered, g[0])) continue;
     std::string type_f = Upper(Str(t, g[3]));
@@ -698,7 +702,7 @@ std::vector<Ref> FindRefs(std::string_view t, std::vector<Unresolved>* unresolve
   // One reading of the text for plenum names, "Nghị quyết 35" and "NQ35" alike, on the
   // stretches around the places where it can match (the first match of the whole text
   // from `pos` is the first found on them).
-  ShortRefPlaces places(t);
+  ShortRefPlaces places(t, marks);
   for (size_t pos = 0, at; (at = places.Next(pos)) != kNone;) {
     Span stretch = WordStretch(t, at);
     if (!Find(p.short_refs, t, std::max(pos, stretch.s), stretch.e, &g)) {
@@ -2355,7 +2359,8 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   w.meta = ReadMeta(w.t, w.orig, w.ft, hints);
   int limit_year = w.meta.published.size() == 10 ? ToInt(w.meta.published.substr(0, 4)) : 0;
 
-  w.refs = FindRefs(w.t, &w.out.unresolved, w.ft, w.orig);
+  const TextMarks marks = MarkText(w.t);
+  w.refs = FindRefs(w.t, marks, &w.out.unresolved, w.ft, w.orig);
   std::vector<size_t> ref_starts;
   for (const auto& r : w.refs) ref_starts.push_back(r.span.s);
   for (auto& r : w.refs) ReadTail(w.t, &r, limit_year, w.meta.published, ref_starts);
@@ -2367,7 +2372,7 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   // Relations and steering committees are between documents, and a meeting is held by a
   // committee: most articles have neither, and then the sentences are not even split.
   const bool documents = !w.docs.empty();
-  const bool committee = MayHoldCommittee(w.t);
+  const bool committee = MayHoldCommittee(w.t, marks);
   if (documents || committee) w.sentences = Sentences(w.t);
   if (documents) impl_->FindRelations(w);
   if (committee) impl_->FindMeetings(w);

@@ -1,5 +1,5 @@
-// The fast scans of ingest/scan.h find exactly the places a plain loop finds, wherever
-// they fall in a 16-byte block, from any starting point.
+// The marks of ingest/scan.h are exactly the places a plain loop finds, wherever they
+// fall in a 16- or 64-byte block; FindMark visits them in order from any start.
 #include <doctest/doctest.h>
 
 #include <random>
@@ -10,18 +10,9 @@
 
 namespace {
 
-std::vector<size_t> AllDigitRuns(std::string_view t, size_t from) {
+std::vector<size_t> All(const std::vector<uint64_t>& marks, size_t from) {
   std::vector<size_t> out;
-  dg::FindDigitRun(t, from, [&](size_t i) {
-    out.push_back(i);
-    return false;
-  });
-  return out;
-}
-
-std::vector<size_t> AllPairs(std::string_view t, size_t from, char a, char b) {
-  std::vector<size_t> out;
-  dg::FindLetterPair(t, from, a, b, [&](size_t i) {
+  dg::FindMark(marks, from, [&](size_t i) {
     out.push_back(i);
     return false;
   });
@@ -29,36 +20,42 @@ std::vector<size_t> AllPairs(std::string_view t, size_t from, char a, char b) {
 }
 
 bool Digit(char c) { return c >= '0' && c <= '9'; }
+bool Is(char c, char lower) { return c == lower || c == lower - 'a' + 'A'; }
 
 }  // namespace
 
-TEST_CASE("digit runs and letter pairs: the same places as a plain loop") {
+TEST_CASE("digit runs, letter pairs and slashes: the same places as a plain loop") {
   std::mt19937 rng(7);
   const std::string alphabet = "0123456789uyUYgGhHab .\n/\x7f";
-  for (int round = 0; round < 2000; ++round) {
+  for (int round = 0; round < 3000; ++round) {
     std::string t;
-    const size_t len = rng() % 80;
+    const size_t len = rng() % 300;
     for (size_t i = 0; i < len; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
     const size_t from = len == 0 ? 0 : rng() % (len + 1);
     CAPTURE(t);
     CAPTURE(from);
-    std::vector<size_t> runs, pairs;
+    std::vector<size_t> runs, gh, uy, slashes;
     for (size_t i = from; i < t.size(); ++i) {
       if (Digit(t[i]) && (i == 0 || !Digit(t[i - 1]))) runs.push_back(i);
-      if (i + 1 < t.size() && (t[i] == 'u' || t[i] == 'U') && (t[i + 1] == 'y' || t[i + 1] == 'Y'))
-        pairs.push_back(i);
+      if (i + 1 < t.size() && Is(t[i], 'g') && Is(t[i + 1], 'h')) gh.push_back(i);
+      if (i + 1 < t.size() && Is(t[i], 'u') && Is(t[i + 1], 'y')) uy.push_back(i);
+      if (t[i] == '/') slashes.push_back(i);
     }
-    CHECK(AllDigitRuns(t, from) == runs);
-    CHECK(AllPairs(t, from, 'u', 'y') == pairs);
+    const dg::TextMarks marks = dg::MarkText(t);
+    CHECK(All(marks.digit_runs, from) == runs);
+    CHECK(All(marks.gh, from) == gh);
+    CHECK(All(marks.uy, from) == uy);
+    CHECK(All(marks.slashes, from) == slashes);
   }
 }
 
-TEST_CASE("the scans stop at the first place the caller accepts") {
+TEST_CASE("FindMark stops at the first place the caller accepts") {
   const std::string t = "ab 12 cd 345 uy 6 UY 78 Uy";
-  CHECK(dg::FindDigitRun(t, 0, [&](size_t i) { return t[i] == '3'; }) == t.find("345"));
-  CHECK(dg::FindDigitRun(t, 0, [](size_t) { return false; }) == std::string_view::npos);
-  CHECK(dg::FindDigitRun(t, 4, [](size_t) { return true; }) == t.find("345"));  // '2' is no start
-  CHECK(dg::FindLetterPair(t, 0, 'u', 'y', [&](size_t i) { return t[i] == 'U'; }) == t.find("UY"));
-  CHECK(dg::FindLetterPair(t, t.size() - 1, 'u', 'y', [](size_t) { return true; }) ==
-        std::string_view::npos);
+  const dg::TextMarks marks = dg::MarkText(t);
+  CHECK(dg::FindMark(marks.digit_runs, 0, [&](size_t i) { return t[i] == '3'; }) == t.find("345"));
+  CHECK(dg::FindMark(marks.digit_runs, 0, [](size_t) { return false; }) == std::string_view::npos);
+  CHECK(dg::FindMark(marks.digit_runs, 4, [](size_t) { return true; }) == t.find("345"));  // '2' is no start
+  CHECK(dg::FindMark(marks.uy, 0, [&](size_t i) { return t[i] == 'U'; }) == t.find("UY"));
+  CHECK(dg::FindMark(marks.uy, t.size() - 1, [](size_t) { return true; }) == std::string_view::npos);
+  CHECK(dg::FindMark(marks.uy, t.size() + 100, [](size_t) { return true; }) == std::string_view::npos);
 }
