@@ -458,6 +458,23 @@ constexpr std::array<Ending, 16> kEndings{{
 }};
 constexpr std::array<std::string_view, 7> kAbbrevs{"nq", "ct", "kl", "qd", "kh", "da", "ctr"};
 
+// The last two letters (lower case, 'a'..'z' each) of a word that can come right before the
+// number of a short form: one of kEndings or kAbbrevs, "tw" (glued "NQTW4") or "so"
+// ("số"). Most words before a number end otherwise ("năm", "ngày"), and are passed over
+// with one look at this table.
+const std::array<bool, 26 * 26>& NumberWordEnds() {
+  static const std::array<bool, 26 * 26> ends = [] {
+    std::array<bool, 26 * 26> e{};
+    auto add = [&](std::string_view w) { e[(w[w.size() - 2] - 'a') * 26 + (w[w.size() - 1] - 'a')] = true; };
+    for (const Ending& x : kEndings) add(x.last);
+    for (std::string_view x : kAbbrevs) add(x);
+    add("tw");
+    add("so");
+    return e;
+  }();
+  return ends;
+}
+
 // Where Patterns::short_refs may match: each of its matches holds a number right after
 // (spaces, "số" or nothing between) the last word of a document word ("quyết" of "Nghị
 // quyết"), an abbreviation ("NQ35"), or "ương"/"TW"/"thứ" of a plenum; or, for a plenum
@@ -492,10 +509,13 @@ class ShortRefPlaces {
 
   size_t NextNumber(size_t from) const {
     const std::string_view t = t_;
+    const auto& ends = NumberWordEnds();
     return FindMark(marks_.digit_runs, from, [&](size_t p) {
       size_t start = 0;
       std::string_view w = LettersBefore(t, p, 0, &start);
       if (w.size() < 2) return false;
+      const int a = (w[w.size() - 2] | 0x20) - 'a', b = (w[w.size() - 1] | 0x20) - 'a';
+      if (!ends[static_cast<size_t>(a * 26 + b)]) return false;
       if (IsOneOf(w, kAbbrevs) || IsWord(w.substr(w.size() - 2), "tw") || EndsPhrase(w, start)) return true;
       if (!IsWord(w.substr(w.size() - 2), "so")) return false;
       if (w.size() > 2) return IsOneOf(w.substr(0, w.size() - 2), kAbbrevs);  // "NQso35"

@@ -453,10 +453,16 @@ std::string CleanNfc(std::string_view s) {
   bool space = false;
   for (size_t i = 0; i < size;) {
     const unsigned char b = p[i];
+    if (!kLook[b]) {  // the usual byte
+      if (space) o[n_out++] = ' ';
+      space = false;
+      o[n_out++] = static_cast<char>(b);
+      ++i;
+      continue;
+    }
     bool is_space = false;
     size_t n = 1;
-    if (!kLook[b]) {
-    } else if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v') {
+    if (b == ' ' || b == '\t' || b == '\r' || b == '\n' || b == '\f' || b == '\v') {
       is_space = true;
     } else if (b == 0xc2 && i + 1 < size && p[i + 1] == 0xa0) {
       is_space = true;  // NBSP
