@@ -208,6 +208,10 @@ TEST_CASE("UTF-8 and date parameters are checked") {
   CHECK_FALSE(dg::api::ValidUtf8("\xC4"));          // cut short
   CHECK_FALSE(dg::api::ValidUtf8("\xC0\xAF"));      // overlong '/'
   CHECK_FALSE(dg::api::ValidUtf8("\xED\xA0\x80"));  // a surrogate
+  CHECK_FALSE(dg::api::ValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(dg::api::ValidUtf8("ab\x80"));  // a continuation byte alone
+  CHECK(dg::api::ValidUtf8("\xF0\x9F\x93\x9C"));  // outside the BMP
+  CHECK(dg::api::ValidUtf8(""));
   CHECK(dg::api::ValidDateParam("2019"));
   CHECK(dg::api::ValidDateParam("2019-05"));
   CHECK(dg::api::ValidDateParam("2019-05-31"));
