@@ -16,6 +16,7 @@
 #include <optional>
 #include <set>
 #include <tuple>
+#include <unordered_map>
 
 #include "graph/graph.h"
 
@@ -143,18 +144,34 @@ bool NodeLess(const ExportNode& a, const ExportNode& b) {
 
 void SortExportGraph(ExportGraph& g) {
   std::sort(g.nodes.begin(), g.nodes.end(), NodeLess);
-  std::map<std::string_view, size_t> rank;
-  for (size_t i = 0; i < g.nodes.size(); ++i) rank.emplace(g.nodes[i].id, i);
+  std::unordered_map<std::string_view, uint32_t> rank;
+  rank.reserve(g.nodes.size());
+  for (size_t i = 0; i < g.nodes.size(); ++i) rank.emplace(g.nodes[i].id, static_cast<uint32_t>(i));
   auto pos = [&](const std::string& id) {
     auto it = rank.find(id);
-    return it == rank.end() ? g.nodes.size() : it->second;
+    return it == rank.end() ? static_cast<uint32_t>(g.nodes.size()) : it->second;
   };
-  std::sort(g.edges.begin(), g.edges.end(), [&](const ExportEdge& a, const ExportEdge& b) {
-    return std::make_tuple(pos(a.source), pos(a.target), std::string_view(a.kind), a.source,
-                           a.target) < std::make_tuple(pos(b.source), pos(b.target),
-                                                       std::string_view(b.kind), b.source,
-                                                       b.target);
+  // Each edge's end positions are looked up once, not at every comparison.
+  struct Sorted {
+    uint32_t source, target, edge;
+  };
+  std::vector<Sorted> order(g.edges.size());
+  for (size_t i = 0; i < g.edges.size(); ++i) {
+    order[i] = {pos(g.edges[i].source), pos(g.edges[i].target), static_cast<uint32_t>(i)};
+  }
+  std::sort(order.begin(), order.end(), [&](const Sorted& x, const Sorted& y) {
+    if (x.source != y.source) return x.source < y.source;
+    if (x.target != y.target) return x.target < y.target;
+    const ExportEdge& a = g.edges[x.edge];
+    const ExportEdge& b = g.edges[y.edge];
+    if (std::tie(a.kind, a.source, a.target) != std::tie(b.kind, b.source, b.target))
+      return std::tie(a.kind, a.source, a.target) < std::tie(b.kind, b.source, b.target);
+    return x.edge < y.edge;  // edges alike in all three keep the order they were made in
   });
+  std::vector<ExportEdge> edges;
+  edges.reserve(g.edges.size());
+  for (const Sorted& s : order) edges.push_back(std::move(g.edges[s.edge]));
+  g.edges = std::move(edges);
 }
 
 // ---- from the graph ------------------------------------------------------------------
