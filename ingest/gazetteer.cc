@@ -74,6 +74,78 @@ int32_t Decode(std::string_view s, size_t pos, size_t* len) {
   return c;
 }
 
+// What utf8proc makes of one code point, for FoldInto and ToneKey below, kept for the
+// code points of Vietnamese text: asking utf8proc again for every letter (a decomposition,
+// then a category lookup for each part) was most of the cost of loading the gazetteer.
+// An entry is what the code that asks utf8proc does, step by step.
+struct CharSteps {
+  static constexpr int kMax = 4;
+  enum Kind : uint8_t { kLetter, kTone, kSeparator };
+  int8_t n = -1;      // steps; -1: not kept (a longer decomposition), ask utf8proc
+  bool mark = false;  // FoldInto only: a combining mark, part of the word before it
+  Kind kind[kMax] = {};
+  int32_t cp[kMax] = {};
+};
+
+// Kept: U+0080–U+036F (Latin letters, combining marks) and U+1E00–U+1EFF (toned vowels).
+constexpr int32_t kStepsLow = 0x370, kStepsExtFrom = 0x1E00, kStepsExtTo = 0x1F00;
+
+// The entry of `c` in a table built by StepsTable, or nullptr when not kept.
+const CharSteps* KeptSteps(const std::vector<CharSteps>& table, int32_t c) {
+  if (c >= 0x80 && c < kStepsLow) return &table[static_cast<size_t>(c - 0x80)];
+  if (c >= kStepsExtFrom && c < kStepsExtTo)
+    return &table[static_cast<size_t>(kStepsLow - 0x80 + (c - kStepsExtFrom))];
+  return nullptr;
+}
+
+template <typename Compute>
+std::vector<CharSteps> StepsTable(Compute compute) {
+  std::vector<CharSteps> t;
+  t.reserve(static_cast<size_t>(kStepsLow - 0x80 + (kStepsExtTo - kStepsExtFrom)));
+  for (int32_t c = 0x80; c < kStepsLow; ++c) t.push_back(compute(c));
+  for (int32_t c = kStepsExtFrom; c < kStepsExtTo; ++c) t.push_back(compute(c));
+  return t;
+}
+
+// FoldInto's steps for `c` (not ASCII, not a D): a mark, or the parts of its
+// decomposition, each a letter (D folded to 'd') or a separator.
+CharSteps FoldStepsOf(int32_t c) {
+  CharSteps st;
+  if (IsMarkCategory(utf8proc_category(c))) {
+    st.n = 0;
+    st.mark = true;
+    return st;
+  }
+  utf8proc_int32_t buf[32];
+  int last_boundclass = 0;
+  utf8proc_ssize_t n = utf8proc_decompose_char(c, buf, 32, kFoldOptions, &last_boundclass);
+  if (n <= 0 || n > 32) {
+    st.n = 1;
+    st.kind[0] = CharSteps::kSeparator;
+    return st;
+  }
+  if (n > CharSteps::kMax) return st;
+  st.n = static_cast<int8_t>(n);
+  for (utf8proc_ssize_t k = 0; k < n; ++k) {
+    int32_t d = buf[k];
+    if (IsD(d)) {
+      st.kind[k] = CharSteps::kLetter;
+      st.cp[k] = 'd';
+    } else if (IsWordCategory(utf8proc_category(d))) {
+      st.kind[k] = CharSteps::kLetter;
+      st.cp[k] = d;
+    } else {
+      st.kind[k] = CharSteps::kSeparator;
+    }
+  }
+  return st;
+}
+
+const CharSteps* KeptFoldSteps(int32_t c) {
+  static const std::vector<CharSteps> table = StepsTable(FoldStepsOf);
+  return KeptSteps(table, c);
+}
+
 // Folds `s`; when `src` is given, (*src)[i] is the byte offset in `s` that out[i] comes
 // from: a letter's code point, or for a space the first separator after the word before
 // it. src has out.size() + 1 entries; the last is the end of the last word.
@@ -121,6 +193,19 @@ void FoldInto(std::string_view s, std::string* out, std::vector<size_t>* src) {
     } else if (IsD(c)) {
       letter('d', pos);
       word_end = pos + len;
+    } else if (const CharSteps* st = KeptFoldSteps(c); st != nullptr && st->n >= 0) {
+      if (st->mark) {
+        if (!sep) word_end = pos + len;  // a combining mark of the word before
+      } else {
+        for (int k = 0; k < st->n; ++k) {
+          if (st->kind[k] == CharSteps::kLetter) {
+            letter(st->cp[k], pos);
+          } else {
+            separator(pos);
+          }
+        }
+        if (!sep) word_end = pos + len;
+      }
     } else if (IsMarkCategory(utf8proc_category(c))) {
       if (!sep) word_end = pos + len;  // a combining mark of the word before
     } else {
@@ -153,6 +238,40 @@ bool IsToneMark(int32_t c) {
   return c == 0x300 || c == 0x301 || c == 0x303 || c == 0x309 || c == 0x323;
 }
 
+// ToneKey's steps for `c` (not ASCII, not a D): the parts of its decomposition, each a
+// tone mark, a letter or mark of the word, or a word's end.
+CharSteps ToneStepsOf(int32_t c) {
+  CharSteps st;
+  utf8proc_int32_t buf[32];
+  int last_boundclass = 0;
+  utf8proc_ssize_t n = utf8proc_decompose_char(c, buf, 32, kToneKeyOptions, &last_boundclass);
+  if (n <= 0 || n > 32) {
+    st.n = 1;
+    st.kind[0] = CharSteps::kSeparator;
+    return st;
+  }
+  if (n > CharSteps::kMax) return st;
+  st.n = static_cast<int8_t>(n);
+  for (utf8proc_ssize_t k = 0; k < n; ++k) {
+    int32_t d = buf[k];
+    utf8proc_category_t cat = utf8proc_category(d);
+    st.cp[k] = d;
+    if (IsToneMark(d)) {
+      st.kind[k] = CharSteps::kTone;
+    } else if (IsMarkCategory(cat) || IsWordCategory(cat)) {
+      st.kind[k] = CharSteps::kLetter;
+    } else {
+      st.kind[k] = CharSteps::kSeparator;
+    }
+  }
+  return st;
+}
+
+const CharSteps* KeptToneSteps(int32_t c) {
+  static const std::vector<CharSteps> table = StepsTable(ToneStepsOf);
+  return KeptSteps(table, c);
+}
+
 // `s` lower-cased and decomposed, with each word's tone mark moved to the word's end, so
 // that "hoà" and "hòa" agree while "Quận" and "Quân", "Phú" and "Phụ" differ. Đ stays
 // apart from d. Words are split as FoldVietnamese splits them, joined by one space.
@@ -183,6 +302,16 @@ std::string ToneKey(std::string_view s) {
       }
     } else if (IsD(c)) {
       AppendUtf8(base, 0x111);
+    } else if (const CharSteps* st = KeptToneSteps(c); st != nullptr && st->n >= 0) {
+      for (int k = 0; k < st->n; ++k) {
+        if (st->kind[k] == CharSteps::kTone) {
+          AppendUtf8(tones, st->cp[k]);
+        } else if (st->kind[k] == CharSteps::kLetter) {
+          AppendUtf8(base, st->cp[k]);
+        } else {
+          flush();
+        }
+      }
     } else {
       utf8proc_int32_t buf[32];
       int last_boundclass = 0;
@@ -593,9 +722,13 @@ struct Gazetteer::Era {
 void Gazetteer::Era::Build(std::vector<Raw> raws, bool after_reform,
                            std::vector<std::string>* warnings) {
   const char* era_name = after_reform ? "after the reform" : "before the reform";
-  // Provinces first, then districts, then communes: parents come before children.
-  std::stable_sort(raws.begin(), raws.end(), [](const Raw& a, const Raw& b) {
-    return static_cast<int>(Info(a.kind).level) < static_cast<int>(Info(b.kind).level);
+  // Provinces first, then districts, then communes: parents come before children. The
+  // order is sorted rather than the records, which would be moved (five strings each)
+  // at every step of the merge.
+  std::vector<uint32_t> order(raws.size());
+  for (size_t i = 0; i < order.size(); ++i) order[i] = static_cast<uint32_t>(i);
+  std::stable_sort(order.begin(), order.end(), [&](uint32_t a, uint32_t b) {
+    return static_cast<int>(Info(raws[a].kind).level) < static_cast<int>(Info(raws[b].kind).level);
   });
   units.reserve(raws.size());
   kinds.reserve(raws.size());
@@ -606,7 +739,8 @@ void Gazetteer::Era::Build(std::vector<Raw> raws, bool after_reform,
   by_name.reserve(raws.size());
   std::vector<std::string> base;  // slug segments before collisions are settled
   std::vector<std::string> folded;
-  for (Raw& r : raws) {
+  for (uint32_t at : order) {
+    Raw& r = raws[at];
     int32_t p = -1;
     if (!r.parent_code.empty()) {
       auto it = by_code.find(r.parent_code);
