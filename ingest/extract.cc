@@ -2369,9 +2369,24 @@ Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints&
   }
 }
 
+namespace {
+
+// Buffers kept from one article to the next on each thread: the folded text, its map back
+// and the marks, so that once they are large enough an article needs no allocation for
+// them. Those of articles over kKeepScratch bytes are let go.
+struct Scratch {
+  FoldedText ft;
+  TextMarks marks;
+};
+thread_local Scratch scratch;
+constexpr size_t kKeepScratch = 1 << 20;
+
+}  // namespace
+
 Result<Extraction> Extractor::ExtractChecked(std::string_view text, const ArticleHints& hints) const {
   const std::string name = hints.file.empty() ? (hints.url.empty() ? "input" : hints.url) : hints.file;
   Impl::Work w;
+  w.ft = std::move(scratch.ft);
   Status st = CheckAndFold(text, &w.ft);
   if (!st.ok()) return st.WithContext(name);
   w.orig = text;
@@ -2379,7 +2394,8 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   w.meta = ReadMeta(w.t, w.orig, w.ft, hints);
   int limit_year = w.meta.published.size() == 10 ? ToInt(w.meta.published.substr(0, 4)) : 0;
 
-  const TextMarks marks = MarkText(w.t);
+  TextMarks marks = std::move(scratch.marks);
+  MarkText(w.t, &marks);
   w.refs = FindRefs(w.t, marks, &w.out.unresolved, w.ft, w.orig);
   std::vector<size_t> ref_starts;
   for (const auto& r : w.refs) ref_starts.push_back(r.span.s);
@@ -2401,6 +2417,10 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
   impl_->Assemble(w);
 
   Extraction e = std::move(w.out);
+  if (text.size() <= kKeepScratch) {
+    scratch.ft = std::move(w.ft);
+    scratch.marks = std::move(marks);
+  }
   // JSON Lines items have no file: they are named by their url's last part, so their rows
   // can be paired with a gold file like those of files.
   e.article.file = hints.file;

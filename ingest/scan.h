@@ -22,6 +22,8 @@ struct TextMarks {
 
 // The marks of `t`.
 TextMarks MarkText(std::string_view t);
+// The same into *marks, whose vectors are reused (resized; their capacity kept).
+void MarkText(std::string_view t, TextMarks* marks);
 
 // Calls `f(i)` for each marked i >= from, in order, until f returns true; returns that i,
 // or npos.
