@@ -24,6 +24,7 @@
 #include <utility>
 
 #include "core/sqlite.h"
+#include "graph/query_cache.h"
 
 #define GRAPH_CONCAT_INNER(a, b) a##b
 #define GRAPH_CONCAT(a, b) GRAPH_CONCAT_INNER(a, b)
@@ -358,7 +359,7 @@ class Graph::Reader {
   std::vector<std::unique_ptr<sqlite::Database>> free_;
 };
 
-Graph::Graph() : t_(std::make_unique<Tables>()) {}
+Graph::Graph() : t_(std::make_unique<Tables>()), cache_(std::make_unique<QueryCache>()) {}
 Graph::~Graph() = default;
 
 // ---- Loading ----------------------------------------------------------------------------
@@ -1386,45 +1387,39 @@ std::vector<std::pair<VertexId, EdgeRef>> ImplementsNeighbours(const Graph& grap
 
 }  // namespace
 
-Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& options) const {
-  if (document >= node_count() || !t_->IsDocument(document)) {
-    return Status::Invalid("lineage: not a document node");
-  }
-  Lineage out;
-  out.root = document;
-  std::set<std::string> cycles;
-  // Each edge's evidence read once, however many paths go through it.
-  std::unordered_map<const EdgeData*, Evidence> evidence;
-  auto evidence_of = [&](EdgeRef e) -> const Evidence& {
-    auto it = evidence.find(e.data);
-    if (it == evidence.end()) it = evidence.emplace(e.data, EvidenceOf(e)).first;
-    return it->second;
-  };
-  const IdLess id_less{*this};
-  for (bool up : {true, false}) {
-    if (up && options.direction == Direction::kDown) continue;
-    if (!up && options.direction == Direction::kUp) continue;
-    // Breadth first; parent links give each document its shortest path.
-    std::unordered_map<VertexId, std::pair<VertexId, EdgeRef>> parent;
-    std::unordered_map<VertexId, int> depth{{document, 0}};
-    std::deque<VertexId> queue{document};
-    std::vector<VertexId> order;
-    auto path_to = [&](VertexId v) {
-      std::vector<VertexId> p{v};
-      while (p.back() != document) p.push_back(parent.at(p.back()).first);
-      std::reverse(p.begin(), p.end());
+std::shared_ptr<const Graph::LineageOrder> Graph::OrderOf(VertexId root, bool up, bool inferred,
+                                                          int max_depth) const {
+  const QueryCache::Key key{up ? 0 : 1, root, inferred, max_depth};
+  return cache_->lineages.Get(key, [&] {
+    auto order = std::make_shared<LineageOrder>();
+    order->root = root;
+    order->up = up;
+    std::vector<LineageOrder::Item>& items = order->items;
+    const IdLess id_less{*this};
+    // Breadth first; parent links give each document its shortest path. `seen` maps a
+    // document to its index in items (kRoot for the root).
+    std::unordered_map<VertexId, uint32_t> seen{{root, LineageOrder::kRoot}};
+    std::set<std::string> cycles;
+    auto depth_of = [&](uint32_t i) { return i == LineageOrder::kRoot ? 0u : items[i].depth; };
+    auto path_to = [&](uint32_t i) {
+      std::vector<VertexId> p;
+      if (i != LineageOrder::kRoot) p = order->PathTo(i);
+      else p.push_back(root);
       return p;
     };
-    while (!queue.empty()) {
-      VertexId v = queue.front();
-      queue.pop_front();
-      for (const auto& [n, e] : ImplementsNeighbours(*this, v, up, options.inferred)) {
-        if (depth.count(n)) {
+    for (size_t next = 0;; ++next) {
+      // The root first, then the items in the order they were reached.
+      const uint32_t at = next == 0 ? LineageOrder::kRoot : static_cast<uint32_t>(next - 1);
+      if (at != LineageOrder::kRoot && at >= items.size()) break;
+      const VertexId v = at == LineageOrder::kRoot ? root : items[at].document;
+      for (const auto& [n, e] : ImplementsNeighbours(*this, v, up, inferred)) {
+        auto found = seen.find(n);
+        if (found != seen.end()) {
           // A neighbour on v's own path closes a cycle.
-          std::vector<VertexId> p = path_to(v);
-          auto at = std::find(p.begin(), p.end(), n);
-          if (at != p.end()) {
-            std::vector<VertexId> cyc(at, p.end());
+          std::vector<VertexId> p = path_to(at);
+          auto on = std::find(p.begin(), p.end(), n);
+          if (on != p.end()) {
+            std::vector<VertexId> cyc(on, p.end());
             if (!up) std::reverse(cyc.begin(), cyc.end());  // in edge direction
             auto min = std::min_element(cyc.begin(), cyc.end(), id_less);
             std::rotate(cyc.begin(), min, cyc.end());
@@ -1435,123 +1430,197 @@ Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& optio
           }
           continue;
         }
-        if (options.depth > 0 && depth[v] + 1 > options.depth) continue;
-        depth[n] = depth[v] + 1;
-        parent.emplace(n, std::pair{v, e});
-        queue.push_back(n);
-        order.push_back(n);
+        if (max_depth > 0 && static_cast<int>(depth_of(at)) + 1 > max_depth) continue;
+        seen.emplace(n, static_cast<uint32_t>(items.size()));
+        items.push_back({n, at, depth_of(at) + 1, e.data});
       }
     }
-    std::vector<LineageEntry> entries;
-    entries.reserve(order.size());
-    for (VertexId v : order) {
-      LineageEntry entry;
-      entry.document = v;
-      entry.direction = up ? Direction::kUp : Direction::kDown;
-      entry.path = path_to(v);
-      entry.depth = static_cast<int>(entry.path.size()) - 1;
-      for (size_t i = 1; i < entry.path.size(); ++i) {
-        entry.steps.push_back(evidence_of(parent.at(entry.path[i]).second));
-      }
-      entries.push_back(std::move(entry));
-    }
-    std::stable_sort(entries.begin(), entries.end(), [&](const auto& a, const auto& b) {
-      if (a.depth != b.depth) return a.depth < b.depth;
-      return id_less(a.document, b.document);
+    order->sorted.resize(items.size());
+    for (uint32_t i = 0; i < items.size(); ++i) order->sorted[i] = i;
+    std::sort(order->sorted.begin(), order->sorted.end(), [&](uint32_t a, uint32_t b) {
+      if (items[a].depth != items[b].depth) return items[a].depth < items[b].depth;
+      return id_less(items[a].document, items[b].document);
     });
-    for (auto& e : entries) out.entries.push_back(std::move(e));
+    order->cycles.assign(cycles.begin(), cycles.end());
+    return std::shared_ptr<const LineageOrder>(std::move(order));
+  });
+}
+
+Result<Lineage> Graph::GetLineage(VertexId document, const LineageOptions& options) const {
+  if (document >= node_count() || !t_->IsDocument(document)) {
+    return Status::Invalid("lineage: not a document node");
+  }
+  if (options.after && options.after->direction != options.direction) {
+    return Status::Invalid("lineage: a page after an entry is of that entry's direction only");
+  }
+  Lineage out;
+  out.root = document;
+  std::set<std::string> cycles;
+  // Each edge's evidence read once, however many paths of the page go through it.
+  std::unordered_map<const EdgeData*, Evidence> evidence;
+  auto evidence_of = [&](EdgeRef e) -> const Evidence& {
+    auto it = evidence.find(e.data);
+    if (it == evidence.end()) it = evidence.emplace(e.data, EvidenceOf(e)).first;
+    return it->second;
+  };
+  for (bool up : {true, false}) {
+    if (up && options.direction == Direction::kDown) continue;
+    if (!up && options.direction == Direction::kUp) continue;
+    const Direction dir = up ? Direction::kUp : Direction::kDown;
+    auto order = OrderOf(document, up, options.inferred, options.depth);
+    LineageCount& count = up ? out.up : out.down;
+    count.asked = true;
+    count.total = order->size();
+    cycles.insert(order->cycles.begin(), order->cycles.end());
+    // The page: after the position asked, in (depth, stable id) order.
+    auto first = order->sorted.begin();
+    if (options.after) {
+      const LineagePosition& p = *options.after;
+      first = std::upper_bound(order->sorted.begin(), order->sorted.end(), p,
+                               [&](const LineagePosition& pos, uint32_t i) {
+                                 const auto& it = order->items[i];
+                                 if (static_cast<int>(it.depth) != pos.depth) {
+                                   return pos.depth < static_cast<int>(it.depth);
+                                 }
+                                 return std::string_view(pos.key) < t_->Doc(it.document).key_text;
+                               });
+    }
+    const size_t left = static_cast<size_t>(order->sorted.end() - first);
+    const size_t n = options.limit == 0 ? left : std::min(left, options.limit);
+    for (auto at = first; at != first + static_cast<std::ptrdiff_t>(n); ++at) {
+      LineageEntry entry;
+      entry.document = order->items[*at].document;
+      entry.direction = dir;
+      entry.path = order->PathTo(*at);
+      entry.depth = static_cast<int>(entry.path.size()) - 1;
+      std::vector<uint32_t> chain;  // the items of the path, root side first
+      for (uint32_t i = *at; i != LineageOrder::kRoot; i = order->items[i].parent) chain.push_back(i);
+      for (auto i = chain.rbegin(); i != chain.rend(); ++i) {
+        entry.steps.push_back(evidence_of(order->EdgeOf(*i)));
+      }
+      out.entries.push_back(std::move(entry));
+    }
+    if (n < left) {
+      const auto& last = order->items[*(first + static_cast<std::ptrdiff_t>(n) - 1)];
+      count.next = LineagePosition{dir, static_cast<int>(last.depth),
+                                   std::string(t_->Doc(last.document).key_text)};
+    }
   }
   out.cycles.assign(cycles.begin(), cycles.end());
   return out;
 }
 
-Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_view from,
-                                              std::string_view to) const {
+std::shared_ptr<const Graph::ReviewOrder> Graph::ReviewOrderOf(VertexId document) const {
+  const QueryCache::Key key{2, document, false, 0};
+  return cache_->reviews.Get(key, [&] {
+    auto order = std::make_shared<ReviewOrder>();
+    // The documents implementing X, transitively (stated links), each with its shortest
+    // path, in lineage order: a meeting covering several is listed under the first.
+    order->docs = OrderOf(document, /*up=*/false, /*inferred=*/false, /*depth=*/0);
+    const LineageOrder& docs = *order->docs;
+    std::vector<bool> seen(t_->meetings.size());
+    std::vector<std::pair<VertexId, EdgeKind>> covering;
+    for (size_t k = 0; k <= docs.sorted.size(); ++k) {  // the root, then shortest paths first
+      const uint32_t index = k == 0 ? LineageOrder::kRoot : docs.sorted[k - 1];
+      const VertexId d = k == 0 ? document : docs.items[index].document;
+      covering.clear();
+      for (auto [it, end] = boost::in_edges(d, g_); it != end; ++it) {
+        EdgeKind kind = g_[*it].kind;
+        if (kind == EdgeKind::kReviews || kind == EdgeKind::kLaunches) {
+          covering.emplace_back(boost::source(*it, g_), kind);
+        }
+      }
+      std::sort(covering.begin(), covering.end(), [](const auto& a, const auto& b) {
+        return std::make_pair(a.first, a.second == EdgeKind::kLaunches) <
+               std::make_pair(b.first, b.second == EdgeKind::kLaunches);
+      });
+      for (const auto& [m, kind] : covering) {
+        if (seen[m - t_->meeting0]) continue;
+        seen[m - t_->meeting0] = true;
+        ReviewOrder::Row row;
+        row.meeting = m;
+        row.document = (index == LineageOrder::kRoot ? 0 : index + 1) |
+                       (kind == EdgeKind::kLaunches ? ReviewOrder::kLaunched : 0);
+        for (auto [it, end] = boost::in_edges(m, g_); it != end; ++it) {
+          if (g_[*it].kind == EdgeKind::kHeld) row.unit = boost::source(*it, g_);
+        }
+        order->rows.push_back(row);
+      }
+    }
+    // By (undated last, date, unit, id): ranks computed at load, then the row id.
+    std::sort(order->rows.begin(), order->rows.end(), [&](const auto& a, const auto& b) {
+      const uint32_t x = a.meeting - t_->meeting0, y = b.meeting - t_->meeting0;
+      return std::make_pair(t_->meeting_order[x], t_->meetings[x].row_id) <
+             std::make_pair(t_->meeting_order[y], t_->meetings[y].row_id);
+    });
+    return std::shared_ptr<const ReviewOrder>(std::move(order));
+  });
+}
+
+Result<ReviewPage> Graph::ReviewsPage(VertexId document, const ReviewQuery& query) const {
   if (document >= node_count() || !t_->IsDocument(document)) {
     return Status::Invalid("reviews: not a document node");
   }
+  const std::string_view from = query.from, to = query.to;
   if (!from.empty() && !IsIsoBound(from)) {
     return Status::Invalid("--from '" + std::string(from) + "' is not a date (YYYY[-MM[-DD]])");
   }
   if (!to.empty() && !IsIsoBound(to)) {
     return Status::Invalid("--to '" + std::string(to) + "' is not a date (YYYY[-MM[-DD]])");
   }
-  // The documents implementing X, transitively (stated links), each with its shortest
-  // path; no evidence is needed here.
-  std::vector<std::vector<VertexId>> paths{{document}};
-  {
-    std::unordered_map<VertexId, VertexId> parent{{document, document}};
-    std::deque<VertexId> queue{document};
-    std::vector<VertexId> order;
-    while (!queue.empty()) {
-      VertexId v = queue.front();
-      queue.pop_front();
-      for (const auto& [n, e] : ImplementsNeighbours(*this, v, false, false)) {
-        if (parent.count(n)) continue;
-        parent.emplace(n, v);
-        queue.push_back(n);
-        order.push_back(n);
-      }
+  auto order = ReviewOrderOf(document);
+  using Row = ReviewOrder::Row;
+  const std::vector<Row>& rows = order->rows;
+  auto date = [&](const Row& r) { return t_->Meeting(r.meeting).date; };
+  // The rows are sorted by date, the undated last: date bounds keep one run of them.
+  auto first = rows.begin(), last = rows.end();
+  if (!from.empty() || !to.empty()) {
+    last = std::partition_point(first, last, [&](const Row& r) { return !date(r).empty(); });
+    if (!from.empty()) {
+      first = std::partition_point(first, last, [&](const Row& r) { return date(r) < from; });
     }
-    std::vector<std::pair<int, VertexId>> ranked;  // (depth, vertex), sorted as lineage is
-    std::unordered_map<VertexId, std::vector<VertexId>> path_of;
-    for (VertexId v : order) {
-      std::vector<VertexId> p{v};
-      while (p.back() != document) p.push_back(parent.at(p.back()));
-      std::reverse(p.begin(), p.end());
-      ranked.emplace_back(static_cast<int>(p.size()) - 1, v);
-      path_of.emplace(v, std::move(p));
+    if (!to.empty()) {
+      last = std::partition_point(first, last,
+                                  [&](const Row& r) { return date(r).substr(0, to.size()) <= to; });
     }
-    const IdLess id_less{*this};
-    std::stable_sort(ranked.begin(), ranked.end(), [&](const auto& a, const auto& b) {
-      if (a.first != b.first) return a.first < b.first;
-      return id_less(a.second, b.second);
-    });
-    for (const auto& [d, v] : ranked) paths.push_back(std::move(path_of.at(v)));
   }
+  auto kept = [&](const Row& r) {
+    if (query.level.empty() && query.province.empty()) return true;
+    const MeetingNode& m = t_->Meeting(r.meeting);
+    std::string_view level = m.unit_level, province = m.province;
+    if (r.unit != ReviewOrder::kNoUnit) {
+      const UnitNode& u = t_->Unit(r.unit);
+      if (!u.level.empty()) level = u.level;
+      if (!u.province.empty()) province = u.province;
+    }
+    if (!query.level.empty() && level != query.level) return false;
+    return query.province.empty() || province.find(query.province) != std::string_view::npos;
+  };
+  ReviewPage page;
+  const LineageOrder& docs = *order->docs;
+  for (auto it = first; it != last; ++it) {
+    if (!kept(*it)) continue;
+    const size_t at = page.total++;
+    if (at < query.offset || (query.limit != 0 && at - query.offset >= query.limit)) continue;
+    ReviewRow row;
+    row.meeting = it->meeting;
+    if (it->unit != ReviewOrder::kNoUnit) row.unit = it->unit;
+    row.role = it->launched() ? "launched" : "reviewed";
+    row.path = docs.PathTo(it->item());
+    row.document = row.path.back();
+    page.rows.push_back(std::move(row));
+  }
+  return page;
+}
 
-  std::vector<ReviewRow> rows;
-  std::unordered_set<VertexId> seen;
-  std::vector<std::pair<VertexId, EdgeKind>> covering;
-  for (const auto& path : paths) {  // shortest paths first: a direct review wins
-    VertexId d = path.back();
-    covering.clear();
-    for (auto [it, end] = boost::in_edges(d, g_); it != end; ++it) {
-      EdgeKind k = g_[*it].kind;
-      if (k == EdgeKind::kReviews || k == EdgeKind::kLaunches) {
-        covering.emplace_back(boost::source(*it, g_), k);
-      }
-    }
-    std::sort(covering.begin(), covering.end(), [](const auto& a, const auto& b) {
-      return std::make_pair(a.first, a.second == EdgeKind::kLaunches) <
-             std::make_pair(b.first, b.second == EdgeKind::kLaunches);
-    });
-    for (const auto& [m, kind] : covering) {
-      if (!seen.insert(m).second) continue;
-      const MeetingNode& mn = t_->Meeting(m);
-      if (mn.date.empty() ? (!from.empty() || !to.empty())
-                          : ((!from.empty() && mn.date < from) ||
-                             (!to.empty() && mn.date.substr(0, to.size()) > to))) {
-        continue;
-      }
-      ReviewRow row;
-      row.meeting = m;
-      row.role = kind == EdgeKind::kLaunches ? "launched" : "reviewed";
-      row.document = d;
-      row.path = path;
-      for (auto [it, end] = boost::in_edges(m, g_); it != end; ++it) {
-        if (g_[*it].kind == EdgeKind::kHeld) row.unit = boost::source(*it, g_);
-      }
-      rows.push_back(std::move(row));
-    }
-  }
-  // By (undated last, date, unit, id): ranks computed at load, then the row id.
-  std::sort(rows.begin(), rows.end(), [&](const ReviewRow& a, const ReviewRow& b) {
-    const uint32_t x = a.meeting - t_->meeting0, y = b.meeting - t_->meeting0;
-    return std::make_pair(t_->meeting_order[x], t_->meetings[x].row_id) <
-           std::make_pair(t_->meeting_order[y], t_->meetings[y].row_id);
-  });
-  return rows;
+Result<std::vector<ReviewRow>> Graph::Reviews(VertexId document, std::string_view from,
+                                              std::string_view to) const {
+  ReviewQuery query;
+  query.from = std::string(from);
+  query.to = std::string(to);
+  auto page = ReviewsPage(document, query);
+  if (!page.ok()) return page.status();
+  return std::move(std::move(page).value().rows);
 }
 
 std::vector<VertexId> Graph::UnitMeetings(VertexId unit) const {

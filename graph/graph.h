@@ -203,10 +203,29 @@ struct Evidence {
 
 enum class Direction { kUp, kDown, kBoth };
 
+// An entry of one direction's list of a lineage, named by what orders the list: the page
+// after it starts with the next entry in (depth, stable id) order. The entry itself need
+// not exist any more (a reloaded graph): the page starts where it would be.
+struct LineagePosition {
+  Direction direction = Direction::kDown;  // kUp or kDown
+  int depth = 0;
+  std::string key;  // the entry's canonical key
+};
+
 struct LineageOptions {
+  LineageOptions() = default;
+  LineageOptions(Direction d, int max_depth, bool with_inferred, size_t max_entries = 0)
+      : direction(d), depth(max_depth), inferred(with_inferred), limit(max_entries) {}
+
   Direction direction = Direction::kBoth;
   int depth = 0;          // maximum number of steps; 0 = no limit
   bool inferred = false;  // follow inferred implements edges too
+  // At most this many entries per direction; 0 = all. The cap is applied before any
+  // evidence is read: the entries left out are only counted.
+  size_t limit = 0;
+  // Start after this entry of its direction's list; `direction` must then be that one
+  // (kInvalidArgument otherwise).
+  std::optional<LineagePosition> after;
 };
 
 // A document reached from the root. `path` runs from the root to `document` (both
@@ -221,11 +240,20 @@ struct LineageEntry {
   std::vector<Evidence> steps;
 };
 
+// How many entries one direction has in all, and where its next page starts.
+struct LineageCount {
+  bool asked = false;   // the direction was asked for
+  size_t total = 0;     // entries of the direction, all pages together
+  std::optional<LineagePosition> next;  // the last entry given, when more follow
+};
+
 struct Lineage {
   VertexId root = 0;
   // Each document once per direction, at its shortest depth (breadth first; ties broken by
-  // stable id), ordered by direction (up first), depth, then stable id.
+  // stable id), ordered by direction (up first), depth, then stable id: the page asked
+  // (LineageOptions::limit, after) of each direction.
   std::vector<LineageEntry> entries;
+  LineageCount up, down;
   // Cycles met on the way, each as "A -> B -> A" with codes: never followed twice.
   std::vector<std::string> cycles;
 };
@@ -241,6 +269,20 @@ struct ReviewRow {
   // {X, 138-KH/QU} when the meeting reviewed a plan implementing X.
   std::vector<VertexId> path;
   bool direct() const { return path.size() <= 1; }
+};
+
+// What to keep of the rows of Graph::Reviews, and which page of them.
+struct ReviewQuery {
+  std::string from, to;   // ISO bounds, as Graph::Reviews takes them
+  std::string level;      // the holding unit's level ("district"): the unit's, else the meeting's
+  std::string province;   // a substring of the holding unit's province (likewise)
+  size_t offset = 0;      // rows to skip
+  size_t limit = 0;       // rows to give; 0 = all
+};
+
+struct ReviewPage {
+  std::vector<ReviewRow> rows;  // the page, in the order of Graph::Reviews
+  size_t total = 0;             // the rows kept by the query, all pages together
 };
 
 struct GraphStats {
@@ -311,6 +353,9 @@ class Graph {
   // not a document node or a bound is not an ISO date.
   Result<std::vector<ReviewRow>> Reviews(VertexId document, std::string_view from = {},
                                          std::string_view to = {}) const;
+  // A page of the rows of Reviews, filtered. Only the rows of the page are built: the
+  // others are counted. Same errors as Reviews.
+  Result<ReviewPage> ReviewsPage(VertexId document, const ReviewQuery& query) const;
   // The meetings a unit held, sorted by date then id; empty for a unit that held none.
   std::vector<VertexId> UnitMeetings(VertexId unit) const;
   // The documents covered by the meetings a unit held, sorted by stable id.
@@ -336,10 +381,18 @@ class Graph {
   struct Loader;
   struct Tables;
   class Reader;
+  // The busiest documents' lineage lists and review lists, in order and without evidence,
+  // computed on first use and kept for the next pages (graph/graph.cc, "Query cache").
+  struct QueryCache;
+  struct LineageOrder;
+  struct ReviewOrder;
+  std::shared_ptr<const LineageOrder> OrderOf(VertexId root, bool up, bool inferred, int depth) const;
+  std::shared_ptr<const ReviewOrder> ReviewOrderOf(VertexId root) const;
 
   BoostGraph g_;
   std::unique_ptr<Tables> t_;
   std::unique_ptr<Reader> reader_;
+  std::unique_ptr<QueryCache> cache_;
 };
 
 // The sentence of `text` that holds the byte span [start, end): from the end of the

@@ -1,9 +1,13 @@
 #include "graph/query_format.h"
 
+#include <nettle/base64.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
 
+#include <charconv>
+#include <cstdint>
 #include <cstdio>
+#include <optional>
 
 namespace dg {
 namespace {
@@ -123,9 +127,109 @@ std::string Headline(const Graph& g, VertexId v) {
   return s;
 }
 
+// base64url without padding, by nettle (a cursor goes into URLs as it is).
+std::string Base64Url(std::string_view bytes) {
+  base64_encode_ctx ctx;
+  base64url_encode_init(&ctx);
+  std::string out(BASE64_ENCODE_LENGTH(bytes.size()) + BASE64_ENCODE_FINAL_LENGTH, '\0');
+  size_t n = base64_encode_update(&ctx, out.data(), bytes.size(),
+                                  reinterpret_cast<const uint8_t*>(bytes.data()));
+  n += base64_encode_final(&ctx, out.data() + n);
+  out.resize(n);
+  while (!out.empty() && out.back() == '=') out.pop_back();
+  return out;
+}
+
+// The bytes of base64url text, with or without padding; nullopt when it is not base64url.
+std::optional<std::string> FromBase64Url(std::string_view text) {
+  std::string padded(text);
+  while (padded.size() % 4 != 0) padded += '=';
+  base64_decode_ctx ctx;
+  base64url_decode_init(&ctx);
+  std::string out(BASE64_DECODE_LENGTH(padded.size()), '\0');
+  size_t n = out.size();
+  if (!base64_decode_update(&ctx, &n, reinterpret_cast<uint8_t*>(out.data()), padded.size(),
+                            padded.data()) ||
+      !base64_decode_final(&ctx)) {
+    return std::nullopt;
+  }
+  out.resize(n);
+  return out;
+}
+
+// A lineage cursor's fields, tab-separated: version, direction (u or d), inferred (0 or 1),
+// the depth asked, the root's key, the last entry's depth and key.
+constexpr std::string_view kCursorVersion = "L1";
+
+std::vector<std::string_view> SplitTabs(std::string_view s) {
+  std::vector<std::string_view> out;
+  size_t at = 0;
+  for (;;) {
+    size_t tab = s.find('\t', at);
+    out.push_back(s.substr(at, tab == std::string_view::npos ? std::string_view::npos : tab - at));
+    if (tab == std::string_view::npos) return out;
+    at = tab + 1;
+  }
+}
+
+std::optional<int> SmallInt(std::string_view s) {
+  int n = 0;
+  auto [end, ec] = std::from_chars(s.data(), s.data() + s.size(), n);
+  if (ec != std::errc() || end != s.data() + s.size() || n < 0) return std::nullopt;
+  return n;
+}
+
 }  // namespace
 
-std::string LineageToText(const Graph& g, const Lineage& lineage) {
+std::string LineageCursor(const Graph& g, const Lineage& lineage, const LineageOptions& options,
+                          Direction direction) {
+  const LineageCount& count = direction == Direction::kUp ? lineage.up : lineage.down;
+  if (!count.next) return "";
+  std::string s(kCursorVersion);
+  (s += '\t') += direction == Direction::kUp ? "u" : "d";
+  (s += '\t') += options.inferred ? "1" : "0";
+  (s += '\t') += std::to_string(options.depth);
+  (s += '\t') += g.document(lineage.root).key_text;
+  (s += '\t') += std::to_string(count.next->depth);
+  (s += '\t') += count.next->key;
+  return Base64Url(s);
+}
+
+Status ApplyLineageCursor(const Graph& g, VertexId root, std::string_view cursor,
+                          std::string_view what, LineageOptions* options) {
+  const std::string w(what);
+  const Status not_one = Status::Invalid(
+      w + " is not a lineage cursor: give the next_cursor of the previous page as it is");
+  auto bytes = FromBase64Url(cursor);
+  if (!bytes) return not_one;
+  const std::vector<std::string_view> f = SplitTabs(*bytes);
+  if (f.size() != 7 || f[0] != kCursorVersion || (f[1] != "u" && f[1] != "d") ||
+      (f[2] != "0" && f[2] != "1") || !SmallInt(f[3]) || !SmallInt(f[5]) || f[6].empty()) {
+    return not_one;
+  }
+  const std::string_view root_key = g.document(root).key_text;
+  if (f[4] != root_key) {
+    return Status::Invalid(w + " continues the lineage of " + std::string(f[4]) + ", not of " +
+                           std::string(root_key) + ": leave it out to start from the first page");
+  }
+  const bool inferred = f[2] == "1";
+  const int depth = *SmallInt(f[3]);
+  if (inferred != options->inferred || depth != options->depth) {
+    return Status::Invalid(w + " continues a lineage asked with depth " + std::to_string(depth) +
+                           " and inferred " + (inferred ? "true" : "false") +
+                           ": ask with the same, or leave it out to start from the first page");
+  }
+  const Direction dir = f[1] == "u" ? Direction::kUp : Direction::kDown;
+  if (options->direction != Direction::kBoth && options->direction != dir) {
+    return Status::Invalid(w + " continues the " + DirectionName(dir) +
+                           " list: ask for that direction, or for none");
+  }
+  options->direction = dir;
+  options->after = LineagePosition{dir, *SmallInt(f[5]), std::string(f[6])};
+  return Status::Ok();
+}
+
+std::string LineageToText(const Graph& g, const Lineage& lineage, const LineageOptions& options) {
   std::string out = "lineage of " + Headline(g, lineage.root) + "\n";
   const std::string_view title = g.node(lineage.root).document().title;
   if (!title.empty()) ((out += "  ") += title) += "\n";
@@ -159,6 +263,11 @@ std::string LineageToText(const Graph& g, const Lineage& lineage) {
       }
     }
     if (!any) out += dir == Direction::kUp ? "up: none\n" : "down: none\n";
+    const LineageCount& count = dir == Direction::kUp ? lineage.up : lineage.down;
+    if (count.next) {
+      out += "  (" + std::to_string(count.total) + " in all; the next page: --cursor " +
+             LineageCursor(g, lineage, options, dir) + ")\n";
+    }
   }
   for (const std::string& c : lineage.cycles) out += "cycle: " + c + "\n";
   return out;
@@ -175,8 +284,21 @@ std::string LineageToJson(const Graph& g, const Lineage& lineage, const LineageO
   w.Int(options.depth);
   w.Key("inferred");
   w.Bool(options.inferred);
+  w.Key("limit");
+  if (options.limit != 0) {
+    w.Uint64(options.limit);
+  } else {
+    w.Null();
+  }
   for (Direction dir : {Direction::kUp, Direction::kDown}) {
     w.Key(DirectionName(dir));
+    const LineageCount& count = dir == Direction::kUp ? lineage.up : lineage.down;
+    if (!count.asked) {
+      w.Null();
+      continue;
+    }
+    w.StartObject();
+    w.Key("items");
     w.StartArray();
     for (const LineageEntry& e : lineage.entries) {
       if (e.direction != dir) continue;
@@ -225,6 +347,10 @@ std::string LineageToJson(const Graph& g, const Lineage& lineage, const LineageO
       w.EndObject();
     }
     w.EndArray();
+    w.Key("total");
+    w.Uint64(count.total);
+    Str(w, "next_cursor", LineageCursor(g, lineage, options, dir), true);
+    w.EndObject();
   }
   w.Key("cycles");
   w.StartArray();

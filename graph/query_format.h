@@ -6,6 +6,7 @@
 #pragma once
 
 #include <string>
+#include <string_view>
 #include <vector>
 
 #include "graph/graph.h"
@@ -14,13 +15,29 @@ namespace dg {
 
 // Human output: the root, then "up" and "down" sections, one line per document with its
 // path and, under it, the evidence of each step (article, url, byte span, sentence);
-// inferred steps say so with their weight and why; cycles last. Ends with a newline.
-std::string LineageToText(const Graph& g, const Lineage& lineage);
-// {"document": DOC, "direction", "depth", "inferred" (the options asked), "up": [ENTRY…],
-// "down": [ENTRY…], "cycles": ["A -> B -> A"…]}, ENTRY = {"document": DOC, "depth",
-// "path": [key…], "steps": [{"from", "rel", "to", "inferred", "weight", "why", "article",
-// "url", "evidence": {"start", "end"}, "sentence"}…]}. One line, no newline.
+// inferred steps say so with their weight and why; a section cut by the limit ends with
+// how many it holds in all and the --cursor of its next page; cycles last. Ends with a
+// newline.
+std::string LineageToText(const Graph& g, const Lineage& lineage, const LineageOptions& options);
+// {"document": DOC, "direction", "depth", "inferred", "limit" (the options asked; limit
+// null for none), "up": LIST, "down": LIST, "cycles": ["A -> B -> A"…]}, LIST = null for a
+// direction not asked, else {"items": [ENTRY…], "total", "next_cursor" (null on the last
+// page)}, ENTRY = {"document": DOC, "depth", "path": [key…], "steps": [{"from", "rel",
+// "to", "inferred", "weight", "why", "article", "url", "evidence": {"start", "end"},
+// "sentence"}…]}. One line, no newline.
 std::string LineageToJson(const Graph& g, const Lineage& lineage, const LineageOptions& options);
+
+// The next_cursor of one direction of a lineage page: opaque text (base64url) naming the
+// question (root, inferred, depth) and the last entry given; empty when none follows.
+std::string LineageCursor(const Graph& g, const Lineage& lineage, const LineageOptions& options,
+                          Direction direction);
+// Reads a next_cursor into options->after, for the lineage of `root` asked with `options`.
+// The cursor's direction becomes options->direction, which must be kBoth (none chosen) or
+// that direction. kInvalidArgument, its message starting with `what` ("parameter 'cursor'",
+// "--cursor"), for text that is not a cursor, or a cursor of another document or of
+// other options (depth, inferred).
+Status ApplyLineageCursor(const Graph& g, VertexId root, std::string_view cursor,
+                          std::string_view what, LineageOptions* options);
 
 // Human output: a table sorted as given, one meeting a line (date, unit, level, province,
 // kind, years, role, path: "direct" or "via 138-KH/QU"). Ends with a newline.

@@ -28,6 +28,10 @@ namespace dg::api {
 
 inline constexpr int kDefaultPageSize = 50;
 inline constexpr int kMaxPageSize = 200;
+// A lineage's entries per direction (each with its steps' evidence sentences): the route
+// and `dirgraph lineage` alike.
+inline constexpr int kDefaultLineageLimit = 100;
+inline constexpr int kMaxLineageLimit = 1000;
 inline constexpr size_t kMaxParamBytes = 512;  // any one query parameter
 
 // Slugs of document keys (core/document_key.h).

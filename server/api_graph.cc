@@ -15,26 +15,20 @@ Result<std::string> LineageJson(const Graph& g, VertexId document, const Lineage
 }
 
 Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewFilter& f) {
-  auto rows = g.Reviews(document, f.from, f.to);
-  if (!rows.ok()) return rows.status();
-  std::vector<const ReviewRow*> kept;
-  for (const ReviewRow& r : rows.value()) {
-    const MeetingNode& m = g.node(r.meeting).meeting();
-    std::string_view level = m.unit_level, province = m.province;
-    if (r.unit) {
-      const UnitNode& u = g.node(*r.unit).unit();
-      if (!u.level.empty()) level = u.level;
-      if (!u.province.empty()) province = u.province;
-    }
-    if (!f.level.empty() && level != f.level) continue;
-    if (!f.province.empty() && province.find(f.province) == std::string::npos) continue;
-    kept.push_back(&r);
-  }
-  const size_t first = static_cast<size_t>(std::min<int64_t>(f.page.after, static_cast<int64_t>(kept.size())));
-  const size_t last = std::min(kept.size(), first + static_cast<size_t>(f.page.limit));
-  std::vector<const ReviewRow*> page(kept.begin() + static_cast<std::ptrdiff_t>(first),
-                                     kept.begin() + static_cast<std::ptrdiff_t>(last));
-  return ReviewsToJson(g, document, page, kept.size(), last < kept.size() ? std::to_string(last) : "");
+  ReviewQuery q;
+  q.from = f.from;
+  q.to = f.to;
+  q.level = f.level;
+  q.province = f.province;
+  q.offset = static_cast<size_t>(f.page.after);
+  q.limit = static_cast<size_t>(f.page.limit);
+  auto page = g.ReviewsPage(document, q);
+  if (!page.ok()) return page.status();
+  std::vector<const ReviewRow*> rows;
+  for (const ReviewRow& r : page->rows) rows.push_back(&r);
+  const size_t last = q.offset + rows.size();
+  return ReviewsToJson(g, document, rows, page->total,
+                       last < page->total ? std::to_string(last) : "");
 }
 
 Result<std::string> ExportText(const Graph& g, ExportFormat format, const ExportOptions& options) {

@@ -11,9 +11,10 @@
 
 namespace dg::api {
 
-// {"document":{…},"direction","depth","up":[ENTRY…],"down":[ENTRY…],"cycles":[…]}, each
-// ENTRY {"document":{id,key,code,title,date},"depth","path":[SLUG…],"steps":[{"rel",
-// "inferred","weight","why","article","url","start","end","sentence"}…]}.
+// The lineage page of graph/query_format.h's LineageToJson: {"document":{…},"direction",
+// "depth","inferred","limit","up":LIST|null,"down":LIST|null,"cycles":[…]}, LIST =
+// {"items":[ENTRY…],"total","next_cursor"}. Only the entries of the page (options.limit,
+// options.after) have their evidence read.
 Result<std::string> LineageJson(const Graph& g, VertexId document, const LineageOptions& options);
 
 struct ReviewFilter {

@@ -9,7 +9,7 @@ const std::string& OpenApiJson() {
   static const std::string kDoc = R"json({
 "openapi": "3.0.3",
 "info": {"title": "dirgraph", "version": "1",
-  "description": "Vietnamese Party directives, their lineage and the Party-committee meetings that review them, extracted from news articles. Document ids are slugs of the canonical key: '/' -> '~', '#' -> '!', '?' -> '_' (35-NQ/TW@TW#XII -> 35-NQ~TW@TW!XII); the URL-encoded key and the numeric id work too. Lists are paginated with limit (1..200, default 50) and cursor (next_cursor of the previous page) and carry total. Errors are {\"error\":{\"code\",\"message\"}}."},
+  "description": "Vietnamese Party directives, their lineage and the Party-committee meetings that review them, extracted from news articles. Document ids are slugs of the canonical key: '/' -> '~', '#' -> '!', '?' -> '_' (35-NQ/TW@TW#XII -> 35-NQ~TW@TW!XII); the URL-encoded key and the numeric id work too. Lists are paginated with limit (1..200, default 50) and cursor (next_cursor of the previous page) and carry total; a lineage is paginated per direction (limit 1..1000, default 100). Errors are {\"error\":{\"code\",\"message\"}}."},
 "servers": [{"url": "/"}],
 "components": {
   "parameters": {
@@ -51,12 +51,15 @@ const std::string& OpenApiJson() {
   "/api/v1/documents/{id}": {"get": {"summary": "a document with its aliases, mentions (article, snippet) and edges",
     "parameters": [{"$ref": "#/components/parameters/documentId"}],
     "responses": {"200": {"$ref": "#/components/responses/Object"}, "404": {"$ref": "#/components/responses/Error"}}}},
-  "/api/v1/documents/{id}/lineage": {"get": {"summary": "what the document implements (up) and what implements it (down), with evidence",
+  "/api/v1/documents/{id}/lineage": {"get": {"summary": "what the document implements (up) and what implements it (down), with evidence, a page per direction",
+    "description": "{document, direction, depth, inferred, limit, up, down, cycles}: up and down are null when not asked, else {items, total, next_cursor}, the items in order of depth, then key, each with its path and the evidence (article, span, sentence) of each step. Only the entries of the page have their evidence read. A cursor continues the direction it came from (direction may be left out; naming the other one is a 400) and belongs to its document, depth and inferred: another document's cursor, or the same with other options, is a 400.",
     "parameters": [{"$ref": "#/components/parameters/documentId"},
       {"name": "direction", "in": "query", "schema": {"type": "string", "enum": ["up", "down", "both"], "default": "both"}},
       {"name": "depth", "in": "query", "description": "steps (0: no limit)", "schema": {"type": "integer", "minimum": 0, "maximum": 100, "default": 0}},
-      {"name": "inferred", "in": "query", "description": "follow inferred implements edges too", "schema": {"type": "boolean", "default": false}}],
-    "responses": {"200": {"$ref": "#/components/responses/Object"}, "404": {"$ref": "#/components/responses/Error"}}}},
+      {"name": "inferred", "in": "query", "description": "follow inferred implements edges too", "schema": {"type": "boolean", "default": false}},
+      {"name": "limit", "in": "query", "description": "entries per direction", "schema": {"type": "integer", "minimum": 1, "maximum": 1000, "default": 100}},
+      {"name": "cursor", "in": "query", "description": "next_cursor of one direction of the previous page: the next page of that direction", "schema": {"type": "string"}}],
+    "responses": {"200": {"$ref": "#/components/responses/Object"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}},
   "/api/v1/documents/{id}/reviews": {"get": {"summary": "the meetings that reviewed or launched the document or a document implementing it",
     "parameters": [{"$ref": "#/components/parameters/documentId"},
       {"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"},

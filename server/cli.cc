@@ -26,6 +26,7 @@
 #include "ingest/gazetteer.h"
 #include "ingest/input.h"
 #include "ingest/pipeline.h"
+#include "server/api.h"
 #include "server/errors.h"
 #include "server/http.h"
 
@@ -396,8 +397,8 @@ int CmdLineage(int argc, char** argv) {
       "transitively, with the evidence of each step. Inferred links are shown only "
       "with --inferred, marked with their weight and why.",
       "dirgraph lineage"};
-  std::string key, db = kDefaultDb;
-  int depth = 0;
+  std::string key, cursor, db = kDefaultDb;
+  int depth = 0, limit = api::kDefaultLineageLimit;
   bool up = false, down = false, json = false, inferred = false;
   app.add_option("KEY", key,
                  "a document: 35-NQ/TW, \"NQ 35\", \"Nghị quyết số 35\", a canonical key, "
@@ -407,8 +408,13 @@ int CmdLineage(int argc, char** argv) {
   app.add_flag("--down", down, "only the documents implementing KEY")->excludes(up_flag);
   app.add_option("--depth", depth, "steps to follow (0: all)")->check(CLI::NonNegativeNumber);
   app.add_flag("--inferred", inferred, "follow inferred links too");
+  app.add_option("--limit", limit, "documents per direction (the API's limit)")
+      ->check(CLI::Range(1, api::kMaxLineageLimit))
+      ->capture_default_str();
+  app.add_option("--cursor", cursor,
+                 "the next page: a next_cursor of the previous one (its direction is taken)");
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
-  app.add_flag("--json", json, "JSON output");
+  app.add_flag("--json", json, "JSON output: the REST API's answer to the same question");
   if (int rc; !Parse(app, "lineage", argc, argv, &rc)) return rc;
 
   auto graph = OpenGraph(db);
@@ -419,10 +425,15 @@ int CmdLineage(int argc, char** argv) {
   options.direction = up ? Direction::kUp : down ? Direction::kDown : Direction::kBoth;
   options.depth = depth;
   options.inferred = inferred;
+  options.limit = static_cast<size_t>(limit);
+  if (!cursor.empty()) {
+    Status s = ApplyLineageCursor(*graph.value(), root.value(), cursor, "--cursor", &options);
+    if (!s.ok()) return Fail("lineage", s);
+  }
   auto lineage = graph.value()->GetLineage(root.value(), options);
   if (!lineage.ok()) return Fail("lineage", lineage.status());
   std::string out = json ? LineageToJson(*graph.value(), lineage.value(), options) + "\n"
-                         : LineageToText(*graph.value(), lineage.value());
+                         : LineageToText(*graph.value(), lineage.value(), options);
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   return kExitOk;

@@ -27,6 +27,7 @@
 #include "core/sqlite.h"
 #include "graph/export.h"
 #include "graph/graph.h"
+#include "graph/query_format.h"
 #include "ingest/extract.h"
 #include "server/api.h"
 #include "server/api_graph.h"
@@ -828,7 +829,7 @@ void HttpServer::Impl::AddRoutes() {
     if (!id.ok()) return id.status();
     return AsReply(api::GetDocument(*db.value(), id.value()));
   });
-  Add("GET", "/api/v1/documents/{id}/lineage", {"direction", "depth", "inferred"},
+  Add("GET", "/api/v1/documents/{id}/lineage", {"direction", "depth", "inferred", "limit", "cursor"},
       [this](Call& c) -> Result<Reply> {
         LineageOptions o;
         const std::string dir = c.Param("direction");
@@ -849,10 +850,16 @@ void HttpServer::Impl::AddRoutes() {
           return Status::Invalid("parameter 'inferred' must be true or false");
         }
         o.inferred = inferred == "true";
+        auto limit = c.IntParam("limit", api::kDefaultLineageLimit, 1, api::kMaxLineageLimit);
+        if (!limit.ok()) return limit.status();
+        o.limit = static_cast<size_t>(limit.value());
         auto g = CurrentGraph(c);
         if (!g.ok()) return g.status();
         auto v = GraphDocument(c, *g.value(), 0);
         if (!v.ok()) return v.status();
+        if (const std::string cursor = c.Param("cursor"); !cursor.empty()) {
+          DG_RETURN_IF_ERROR(ApplyLineageCursor(*g.value(), v.value(), cursor, "parameter 'cursor'", &o));
+        }
         return AsReply(api::LineageJson(*g.value(), v.value(), o));
       });
   Add("GET", "/api/v1/documents/{id}/reviews", with_page({"from", "to", "level", "province"}),

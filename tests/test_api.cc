@@ -321,9 +321,11 @@ TEST_CASE_FIXTURE(ApiFixture, "bad UTF-8 in a path id is a 400") {
 TEST_CASE_FIXTURE(ApiFixture, "lineage down from a resolution reaches the plan implementing it") {
   auto d = Get(std::string("/api/v1/documents/") + kNq35 + "/lineage?direction=down");
   CHECK(Text(d["document"]["id"]) == kNq35);
-  CHECK(d["up"].Size() == 0);
-  REQUIRE(d["down"].Size() == 1);
-  const auto& e = d["down"][0];
+  CHECK(d["up"].IsNull());  // not asked
+  REQUIRE(d["down"]["items"].Size() == 1);
+  CHECK(d["down"]["total"].GetInt() == 1);
+  CHECK(d["down"]["next_cursor"].IsNull());
+  const auto& e = d["down"]["items"][0];
   CHECK(Text(e["document"]["code"]) == "52-KH/HU");
   CHECK(e["depth"].GetInt() == 1);
   REQUIRE(e["steps"].Size() == 1);
@@ -333,8 +335,9 @@ TEST_CASE_FIXTURE(ApiFixture, "lineage down from a resolution reaches the plan i
 
 TEST_CASE_FIXTURE(ApiFixture, "lineage up from the plan reaches the resolution") {
   auto d = Get("/api/v1/documents/52-KH~HU@cho-gao.tien-giang/lineage?direction=up&depth=3");
-  REQUIRE(d["up"].Size() == 1);
-  CHECK(Text(d["up"][0]["document"]["id"]) == kNq35);
+  REQUIRE(d["up"]["items"].Size() == 1);
+  CHECK(Text(d["up"]["items"][0]["document"]["id"]) == kNq35);
+  CHECK(d["down"].IsNull());
 }
 
 TEST_CASE_FIXTURE(ApiFixture, "lineage with a bad direction is a 400") {
@@ -598,7 +601,8 @@ TEST_CASE_FIXTURE(WritableFixture, "POST /articles with the token stores the art
   auto article = Get("/api/v1/articles/" + std::to_string(id));
   CHECK(Text(article["url"]) == "https://example.vn/3");
   auto lineage = Get(std::string("/api/v1/documents/") + kNq35 + "/lineage?direction=down");
-  CHECK(lineage["down"].Size() == 2);  // the graph was reloaded
+  CHECK(lineage["down"]["items"].Size() == 2);  // the graph was reloaded
+  CHECK(lineage["down"]["total"].GetInt() == 2);
 }
 
 TEST_CASE_FIXTURE(WritableFixture, "POST /articles without a url is a 400") {

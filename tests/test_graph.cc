@@ -5,8 +5,12 @@
 #include "tests/test_support.h"
 #include <unistd.h>
 
+#include <algorithm>
+#include <cstdio>
 #include <filesystem>
+#include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/sqlite.h"
@@ -252,7 +256,7 @@ TEST_CASE("cycle: reported with its path and never looped") {
   }
   auto l = g->GetLineage(Key(*g, y), {Direction::kUp, 0, false});
   REQUIRE(l.ok());
-  CHECK(LineageToText(*g, *l).find("cycle: 7-KH/TU -> 8-KH/TU -> 9-KH/TU -> 7-KH/TU") !=
+  CHECK(LineageToText(*g, *l, {Direction::kUp, 0, false}).find("cycle: 7-KH/TU -> 8-KH/TU -> 9-KH/TU -> 7-KH/TU") !=
         std::string::npos);
   auto rows = g->Reviews(Key(*g, x));
   CHECK(rows.ok());
@@ -540,6 +544,229 @@ TEST_CASE("iteration is sorted by stable ids and the counts add up") {
                             "\"jurisdiction\":", "\"sentence\":"}) {
     CHECK(json.find(field) != std::string::npos);
   }
+}
+
+namespace {
+
+// wide: kC implemented by kWide provincial plans, each implemented by a district plan, every
+// plan reviewed by one meeting of its own unit (a third in Hà Nội, half at province level,
+// dates spread over 2010-2021, every 17th undated). More entries than the graph keeps
+// lists from, so that paging goes through its query cache.
+constexpr int kWide = 150;
+std::string WideTu(int i) { return std::to_string(i) + "-KH/TU@ho-chi-minh"; }
+std::string WideQu(int i) { return std::to_string(i) + "-KH/QU@quan-1.ho-chi-minh"; }
+std::string WideDate(int i) {
+  if (i % 17 == 0) return "";
+  char buf[16];
+  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", 2010 + i % 12, 1 + i % 12, 1 + i % 28);
+  return buf;
+}
+bool WideHaNoi(int i) { return i % 3 == 0; }
+bool WideProvinceLevel(int i) { return i % 2 == 0; }
+
+std::vector<Extraction> Wide() {
+  std::vector<Extraction> out;
+  for (int i = 1; i <= 2 * kWide; ++i) {
+    const bool tu = i <= kWide;
+    const int n = tu ? i : i - kWide;
+    const std::string from = tu ? WideTu(n) : WideQu(n), to = tu ? kC : WideTu(n);
+    const std::string from_code = DocumentKey::Parse(from).value().Code();
+    const std::string to_code = DocumentKey::Parse(to).value().Code();
+    ArticleBuilder a("https://x.vn/wide-" + std::to_string(i),
+                     "Kế hoạch " + from_code + " thực hiện văn bản " + to_code + " của cấp trên.");
+    a.Doc(from).Doc(to).Implements(from, to).Meeting("Đảng ủy thử " + std::to_string(i), WideDate(i), {from});
+    a.e.meetings.back().province = WideHaNoi(i) ? "Thành phố Hà Nội" : "Thành phố Hồ Chí Minh";
+    a.e.meetings.back().unit_level = WideProvinceLevel(i) ? "province" : "district";
+    out.push_back(a.e);
+  }
+  return out;
+}
+
+// The keys of a direction's list read page by page (`limit` each), following `next`;
+// checks every page's totals against `total` and each entry's steps.
+std::vector<std::string> PageThrough(const Graph& g, VertexId root, Direction d, size_t limit,
+                                     size_t total) {
+  std::vector<std::string> keys;
+  LineageOptions o(d, 0, false, limit);
+  for (int pages = 0; pages < 1000; ++pages) {
+    auto l = g.GetLineage(root, o);
+    REQUIRE(l.ok());
+    const LineageCount& count = d == Direction::kUp ? l->up : l->down;
+    CHECK(count.asked);
+    CHECK(count.total == total);
+    CHECK(l->entries.size() <= limit);
+    for (const LineageEntry& e : l->entries) {
+      CHECK(e.direction == d);
+      CHECK(e.steps.size() == static_cast<size_t>(e.depth));
+      for (const Evidence& ev : e.steps) CHECK_FALSE(ev.sentence.empty());
+      keys.push_back(g.node(e.document).id);
+    }
+    if (!count.next) break;
+    CHECK(l->entries.size() == limit);  // only the last page is short
+    // The cursor text carries the same position.
+    LineageOptions again(Direction::kBoth, 0, false, limit);
+    REQUIRE(ApplyLineageCursor(g, root, LineageCursor(g, *l, o, d), "--cursor", &again).ok());
+    CHECK(again.direction == d);
+    REQUIRE(again.after.has_value());
+    CHECK(again.after->key == count.next->key);
+    CHECK(again.after->depth == count.next->depth);
+    o.after = again.after;
+  }
+  return keys;
+}
+
+}  // namespace
+
+TEST_CASE("wide: a lineage page by page gives every entry once, in order, with its total") {
+  TempDir dir;
+  auto g = Build(dir, Wide());
+  const VertexId root = Key(*g, kC);
+  auto all = g->GetLineage(root, {Direction::kDown, 0, false});
+  REQUIRE(all.ok());
+  const std::vector<std::string> keys = Keys(*g, *all, Direction::kDown);
+  REQUIRE(keys.size() == 2 * kWide);
+  CHECK(all->down.total == keys.size());
+  CHECK_FALSE(all->down.next.has_value());
+  CHECK_FALSE(all->up.asked);
+  // The order of graph.h: by depth, then by stable id.
+  for (size_t i = 1; i < all->entries.size(); ++i) {
+    const LineageEntry &a = all->entries[i - 1], &b = all->entries[i];
+    CHECK((a.depth < b.depth || (a.depth == b.depth && keys[i - 1] < keys[i])));
+  }
+  for (size_t limit : {size_t{1}, size_t{7}, size_t{100}, size_t{300}, size_t{1000}}) {
+    CAPTURE(limit);
+    const std::vector<std::string> paged = PageThrough(*g, root, Direction::kDown, limit, keys.size());
+    CHECK(paged == keys);
+    CHECK(std::set<std::string>(paged.begin(), paged.end()).size() == paged.size());
+  }
+
+  // Both directions at once: each its own page, total and next.
+  const VertexId mid = Key(*g, WideTu(5));
+  auto both = g->GetLineage(mid, {Direction::kBoth, 0, false, 1});
+  REQUIRE(both.ok());
+  CHECK(both->up.total == 1);
+  CHECK_FALSE(both->up.next.has_value());
+  CHECK(both->down.total == 1);
+  CHECK(Keys(*g, *both, Direction::kUp) == std::vector<std::string>{kC});
+  CHECK(Keys(*g, *both, Direction::kDown) == std::vector<std::string>{WideQu(5)});
+
+  // A position that names no entry (gone after a reload) starts where it would be.
+  LineageOptions gone(Direction::kDown, 0, false, 3);
+  gone.after = LineagePosition{Direction::kDown, 1, WideTu(5) + "x"};
+  auto l = g->GetLineage(root, gone);
+  REQUIRE(l.ok());
+  const std::vector<std::string> got = Keys(*g, *l, Direction::kDown);
+  REQUIRE(got.size() == 3);
+  auto at = std::upper_bound(keys.begin(), keys.begin() + kWide, WideTu(5) + "x");
+  CHECK(got == std::vector<std::string>(at, at + 3));
+  // A position of the other direction is refused.
+  gone.direction = Direction::kUp;
+  CHECK(g->GetLineage(root, gone).status().code() == Code::kInvalidArgument);
+
+  // Many readers of the same busy list at once share one computation and agree.
+  std::vector<std::vector<std::string>> seen(8);
+  std::vector<std::thread> readers;
+  for (auto& s : seen) {
+    readers.emplace_back([&g, root, &s] {
+      auto r = g->GetLineage(root, {Direction::kDown, 0, false, 50});
+      if (r.ok()) s = Keys(*g, *r, Direction::kDown);
+    });
+  }
+  for (auto& t : readers) t.join();
+  for (const auto& s : seen) CHECK(s == std::vector<std::string>(keys.begin(), keys.begin() + 50));
+}
+
+TEST_CASE("wide: a lineage cursor belongs to its document and its question") {
+  TempDir dir;
+  auto g = Build(dir, Wide());
+  const VertexId root = Key(*g, kC);
+  const LineageOptions asked(Direction::kDown, 0, false, 10);
+  auto first = g->GetLineage(root, asked);
+  REQUIRE(first.ok());
+  const std::string cursor = LineageCursor(*g, *first, asked, Direction::kDown);
+  REQUIRE_FALSE(cursor.empty());
+  CHECK(LineageCursor(*g, *first, asked, Direction::kUp).empty());  // not asked
+
+  auto apply = [&](VertexId v, std::string_view text, LineageOptions o) {
+    Status s = ApplyLineageCursor(*g, v, text, "parameter 'cursor'", &o);
+    CHECK(s.code() == Code::kInvalidArgument);
+    CHECK(s.message().rfind("parameter 'cursor'", 0) == 0);
+    return s.message();
+  };
+  apply(root, "not a cursor", asked);
+  apply(root, cursor.substr(0, cursor.size() / 2), asked);
+  const std::string other = apply(Key(*g, WideTu(5)), cursor, asked);
+  CHECK(other.find(kC) != std::string::npos);
+  apply(root, cursor, {Direction::kDown, 2, false, 10});
+  apply(root, cursor, {Direction::kDown, 0, true, 10});
+  apply(root, cursor, {Direction::kUp, 0, false, 10});
+  LineageOptions any(Direction::kBoth, 0, false, 10);
+  CHECK(ApplyLineageCursor(*g, root, cursor, "--cursor", &any).ok());
+  CHECK(any.direction == Direction::kDown);
+}
+
+TEST_CASE("wide: reviews pages and filters agree with the whole list") {
+  TempDir dir;
+  auto g = Build(dir, Wide());
+  const VertexId root = Key(*g, kC);
+  auto all = g->Reviews(root);
+  REQUIRE(all.ok());
+  REQUIRE(all->size() == 2 * kWide);
+  auto meetings = [&](const std::vector<ReviewRow>& rows) {
+    std::vector<VertexId> out;
+    for (const ReviewRow& r : rows) out.push_back(r.meeting);
+    return out;
+  };
+  // Page by page.
+  std::vector<ReviewRow> paged;
+  ReviewQuery q;
+  q.limit = 13;
+  for (int pages = 0; pages < 100; ++pages) {
+    auto page = g->ReviewsPage(root, q);
+    REQUIRE(page.ok());
+    CHECK(page->total == all->size());
+    CHECK(page->rows.size() <= q.limit);
+    for (const ReviewRow& r : page->rows) paged.push_back(r);
+    if (page->rows.size() < q.limit) break;
+    q.offset += q.limit;
+  }
+  CHECK(meetings(paged) == meetings(*all));
+  for (size_t i = 0; i < paged.size(); ++i) {
+    CHECK(paged[i].path == (*all)[i].path);
+    CHECK(paged[i].role == (*all)[i].role);
+  }
+  // Filters, counted from what was stored.
+  auto count_of = [&](ReviewQuery f) {
+    f.limit = 5;
+    auto page = g->ReviewsPage(root, f);
+    REQUIRE(page.ok());
+    CHECK(page->rows.size() == std::min<size_t>(5, page->total));
+    return page->total;
+  };
+  auto expected = [](auto keep) {
+    size_t n = 0;
+    for (int i = 1; i <= 2 * kWide; ++i) n += keep(i) ? 1 : 0;
+    return n;
+  };
+  ReviewQuery f;
+  f.province = "Hà Nội";
+  CHECK(count_of(f) == expected([](int i) { return WideHaNoi(i); }));
+  f.level = "province";
+  CHECK(count_of(f) == expected([](int i) { return WideHaNoi(i) && WideProvinceLevel(i); }));
+  ReviewQuery dates;
+  dates.from = "2013-05-01";
+  dates.to = "2016";
+  CHECK(count_of(dates) == expected([](int i) {
+          const std::string d = WideDate(i);
+          return !d.empty() && d >= "2013-05-01" && d.substr(0, 4) <= "2016";
+        }));
+  dates.from = "";
+  dates.to = "";
+  dates.offset = 2 * kWide - 2;  // the last two rows: undated ones last
+  auto tail = g->ReviewsPage(root, dates);
+  REQUIRE(tail.ok());
+  REQUIRE(tail->rows.size() == 2);
+  CHECK(g->meeting(tail->rows[1].meeting).date.empty());
 }
 
 TEST_CASE("SentenceAround cuts the sentence holding a span") {

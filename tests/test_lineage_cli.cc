@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <random>
+#include <set>
 #include <sstream>
 #include <string>
 #include <vector>
@@ -62,7 +63,7 @@ TEST_CASE("the seed queries of issue 4") {
   SUBCASE("lineage of 138-KH/QU, up, gives 02-ĐA/TU") {
     auto d = Json(Dirgraph({"lineage", "138-KH/QU", "--up", "--db", db, "--json"}));
     CHECK(S(d["document"]["key"]) == "138-KH/QU@quan-1.ho-chi-minh");
-    const auto& up = d["up"];
+    const auto& up = d["up"]["items"];
     REQUIRE(up.Size() >= 1);
     CHECK(S(up[0]["document"]["key"]) == "2-ĐA/TU@ho-chi-minh");
     CHECK(S(up[0]["document"]["type"]) == "ĐA");
@@ -70,7 +71,8 @@ TEST_CASE("the seed queries of issue 4") {
     CHECK(S(up[0]["document"]["suffix"]) == "TU");
     CHECK(S(up[0]["document"]["jurisdiction"]) == "Thành phố Hồ Chí Minh");
     CHECK(S(up[0]["steps"][0]["sentence"]).find("thực hiện Đề án 02-ĐA/TU") != std::string::npos);
-    CHECK(d["down"].Size() == 0);
+    CHECK(d["up"]["total"].GetInt() == static_cast<int>(up.Size()));
+    CHECK(d["down"].IsNull());
     Run text = Dirgraph({"lineage", "Kế hoạch 138-KH/QU", "--up", "--db", db});
     CHECK(text.rc == 0);
     CHECK(text.out.find("138-KH/QU -> 2-ĐA/TU") != std::string::npos);
@@ -145,10 +147,10 @@ TEST_CASE("the seed queries of issue 4") {
     auto d = Json(found);
     CHECK(S(d["document"]["key"]) == "5-ĐA/TU@ho-chi-minh");
     auto plain = Json(Dirgraph({"lineage", "35-NQ/TW", "--down", "--db", db, "--json"}));
-    for (const auto& e : plain["down"].GetArray()) CHECK_FALSE(e["steps"][0]["inferred"].GetBool());
+    for (const auto& e : plain["down"]["items"].GetArray()) CHECK_FALSE(e["steps"][0]["inferred"].GetBool());
     auto wide = Json(Dirgraph({"lineage", "35-NQ/TW", "--down", "--inferred", "--db", db, "--json"}));
     bool five = false;
-    for (const auto& e : wide["down"].GetArray()) {
+    for (const auto& e : wide["down"]["items"].GetArray()) {
       if (S(e["document"]["key"]) == "5-ĐA/TU@ho-chi-minh") {
         five = true;
         CHECK(e["steps"][0]["inferred"].GetBool());
@@ -183,4 +185,138 @@ TEST_CASE("lineage and reviews: unknown and ambiguous keys, a missing database")
   Run ok = Dirgraph({"reviews", "Nghị quyết số 35", "--db", db});
   CHECK(ok.rc == 0);
   CHECK(ok.out.find("Quận ủy Gò Vấp") != std::string::npos);
+}
+
+TEST_CASE("lineage pages: the CLI prints the API's bytes page by page, every entry once") {
+  TempDir dir;
+  const std::string db = (dir.path / "pages.db").string();
+  const fs::path corpus = dir.path / "corpus";
+  fs::create_directories(corpus);
+  // Twelve district plans carry out 35-NQ/TW; three commune plans carry out the third.
+  constexpr int kPlans = 12, kCommune = 3;
+  for (int i = 1; i <= kPlans; ++i) {
+    std::ofstream(corpus / ("hu" + std::to_string(i) + ".txt"))
+        << "Ngày 14/3/2023, Huyện ủy Chợ Gạo ban hành Kế hoạch số " << i
+        << "-KH/HU thực hiện Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị.\n";
+  }
+  for (int i = 1; i <= kCommune; ++i) {
+    std::ofstream(corpus / ("du" + std::to_string(i) + ".txt"))
+        << "Ngày 2/6/2023, Đảng ủy xã Bình Phục Nhứt ban hành Kế hoạch số " << 20 + i
+        << "-KH/ĐU thực hiện Kế hoạch số 3-KH/HU của Huyện ủy Chợ Gạo.\n";
+  }
+  Run ingest = Dirgraph({"ingest", corpus.string(), "--db", db});
+  INFO(ingest.err);
+  REQUIRE(ingest.rc == 0);
+
+  auto store = dg::Store::Open(db, /*read_only=*/true);
+  REQUIRE(store.ok());
+  dg::HttpServer::Options options;
+  options.quiet = true;
+  dg::HttpServer server(store.value().get(), options);
+  REQUIRE(server.Start("127.0.0.1", 0).ok());
+  httplib::Client client("127.0.0.1", server.port());
+  auto api = [&](const std::string& key, const std::string& query) {
+    auto res = client.Get("/api/v1/documents/" + dg::KeySlug(key) + "/lineage?" + query);
+    REQUIRE(res);
+    return std::make_pair(res->status, res->body);
+  };
+
+  SUBCASE("page by page, following next_cursor") {
+    struct Case {
+      std::string key;
+      std::vector<std::string> cli;  // the question, without --limit and --cursor
+      std::string query;
+      std::string list;              // the direction paged through
+      size_t total;
+    } cases[] = {
+        {"35-NQ/TW@TW#XII", {"--down"}, "direction=down", "down", kPlans + kCommune},
+        {"35-NQ/TW@TW#XII", {"--down", "--depth", "1"}, "direction=down&depth=1", "down", kPlans},
+        {"3-KH/HU@cho-gao.tien-giang", {}, "", "down", kCommune},
+        {"21-KH/ĐU@binh-phuc-nhut.cho-gao.tien-giang", {"--up"}, "direction=up", "up", 2},
+    };
+    for (const Case& c : cases) {
+      CAPTURE(c.key);
+      CAPTURE(c.query);
+      std::vector<std::string> keys;
+      std::string cursor;
+      for (int page = 0; page < 50; ++page) {
+        std::vector<std::string> args = {"lineage", c.key, "--db", db, "--json", "--limit", "2"};
+        args.insert(args.end(), c.cli.begin(), c.cli.end());
+        std::string query = c.query + (c.query.empty() ? "" : "&") + "limit=2";
+        if (!cursor.empty()) {
+          // The cursor alone names the direction it continues.
+          args = {"lineage", c.key, "--db", db, "--json", "--limit", "2", "--cursor", cursor};
+          if (c.cli.size() > 1) args.insert(args.end(), c.cli.begin() + 1, c.cli.end());
+          query = (c.cli.size() > 1 ? "depth=1&" : "") + std::string("limit=2&cursor=") + cursor;
+        }
+        Run cli = Dirgraph(args);
+        auto [status, body] = api(c.key, query);
+        CHECK(status == 200);
+        CHECK(body + "\n" == cli.out);
+        rapidjson::Document d = Json(cli);
+        const auto& list = d[c.list.c_str()];
+        REQUIRE(list.IsObject());
+        CHECK(list["total"].GetUint64() == c.total);
+        CHECK(list["items"].Size() <= 2);
+        for (const auto& e : list["items"].GetArray()) {
+          keys.push_back(S(e["document"]["key"]));
+          CHECK(e["steps"].Size() == e["depth"].GetUint());
+        }
+        if (list["next_cursor"].IsNull()) break;
+        cursor = S(list["next_cursor"]);
+        CHECK(list["items"].Size() == 2);
+      }
+      CHECK(keys.size() == c.total);
+      CHECK(std::set<std::string>(keys.begin(), keys.end()).size() == keys.size());
+      // The same entries, in the same order, as one page holding them all.
+      std::vector<std::string> args = {"lineage", c.key, "--db", db, "--json", "--limit", "1000"};
+      args.insert(args.end(), c.cli.begin(), c.cli.end());
+      rapidjson::Document whole = Json(Dirgraph(args));
+      std::vector<std::string> all;
+      for (const auto& e : whole[c.list.c_str()]["items"].GetArray()) all.push_back(S(e["document"]["key"]));
+      CHECK(all == keys);
+    }
+  }
+
+  SUBCASE("a bad limit is a 400 naming it, and an error of the CLI") {
+    for (const char* bad : {"0", "1001", "ten", "-1"}) {
+      CAPTURE(bad);
+      auto [status, body] = api("35-NQ/TW@TW#XII", std::string("limit=") + bad);
+      CHECK(status == 400);
+      CHECK(body.find("'limit'") != std::string::npos);
+      Run cli = Dirgraph({"lineage", "35-NQ/TW", "--db", db, "--limit", bad});
+      CHECK(cli.rc != 0);
+      CHECK(cli.err.find("--limit") != std::string::npos);
+    }
+  }
+
+  SUBCASE("a cursor of another document, direction or depth is refused, saying why") {
+    Run first = Dirgraph({"lineage", "35-NQ/TW", "--down", "--db", db, "--json", "--limit", "2"});
+    const std::string cursor = S(Json(first)["down"]["next_cursor"]);
+    REQUIRE_FALSE(cursor.empty());
+    struct Bad {
+      std::string key, query, says;
+      std::vector<std::string> cli;
+    } bad[] = {
+        {"3-KH/HU@cho-gao.tien-giang", "", "35-NQ/TW@TW#XII", {}},
+        {"35-NQ/TW@TW#XII", "direction=up&", "down", {"--up"}},
+        {"35-NQ/TW@TW#XII", "depth=1&", "depth 0", {"--depth", "1"}},
+    };
+    for (const Bad& b : bad) {
+      CAPTURE(b.query);
+      auto [status, body] = api(b.key, b.query + "cursor=" + cursor);
+      CHECK(status == 400);
+      CHECK(body.find("parameter 'cursor'") != std::string::npos);
+      CHECK(body.find(b.says) != std::string::npos);
+      std::vector<std::string> args = {"lineage", b.key, "--db", db, "--cursor", cursor};
+      args.insert(args.end(), b.cli.begin(), b.cli.end());
+      Run cli = Dirgraph(args);
+      CHECK(cli.rc != 0);
+      CHECK(cli.err.find("--cursor") != std::string::npos);
+      CHECK(cli.err.find(b.says) != std::string::npos);
+    }
+    auto [status, body] = api("35-NQ/TW@TW#XII", "cursor=bm90IGEgY3Vyc29y");
+    CHECK(status == 400);
+    CHECK(body.find("parameter 'cursor'") != std::string::npos);
+  }
 }
