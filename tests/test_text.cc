@@ -67,6 +67,34 @@ TEST_CASE("bad input is refused with the reason") {
 TEST_CASE("clean NFC output") {
   CHECK(CleanNfc("  Nghi\xcc\xa3   quyết\xc2\xa0\n số ") == "Nghị quyết số");
   CHECK(CleanNfc("Quy định \xc3\x90\xe1\xbb\x8b" "a") == "Quy định Địa");
+  // Text that is clean already comes back as it is; one byte that is not makes it cleaned.
+  struct Row {
+    const char* in;
+    const char* out;
+    const char* comment;
+  } rows[] = {
+      {"Nghị quyết số 35-NQ/TW – Bộ Chính trị “khóa XII”", "Nghị quyết số 35-NQ/TW – Bộ Chính trị “khóa XII”",
+       "letters, toned vowels, a dash and quotes: as it is"},
+      {"", "", "empty"},
+      {"a", "a", "one letter"},
+      {" a", "a", "a space first"},
+      {"a ", "a", "a space last"},
+      {"Hội  nghị", "Hội nghị", "two spaces"},
+      {"Hội\tnghị", "Hội nghị", "a tab"},
+      {"Hội\nnghị", "Hội nghị", "a line end"},
+      {"Hội\xc2\xa0nghị", "Hội nghị", "NBSP"},
+      {"\xc3\x90\xe1\xba\xa3ng", "Đảng", "Ð typed for Đ"},
+      {"Nghi\xcc\xa3 quyết", "Nghị quyết", "a combining mark (NFD)"},
+      {"ho\xcc\x80" "a", "hòa", "NFD grave"},
+      {"Ph\xe1\xbb\xa5 n\xe1\xbb\xaf", "Phụ nữ", "toned vowels"},
+      {"x\xe2\x80\x93y", "x–y", "en dash"},
+      {"\xe4\xb8\xad", "\xe4\xb8\xad", "outside Vietnamese: NFC already"},
+      {"a\x01" "b", "a\x01" "b", "a control byte is kept"},
+  };
+  for (const auto& row : rows) {
+    CAPTURE(row.comment);
+    CHECK(CleanNfc(row.in) == row.out);
+  }
 }
 
 TEST_CASE("long text: every character folds and maps back wherever it falls in a 16-byte block") {
