@@ -763,11 +763,12 @@ struct Line {
   size_t s, e;  // folded span, without the newline
 };
 
-// The lines of t; the last one may be empty.
-std::vector<Line> Lines(std::string_view t) {
+// The first `max` lines of t; the last line of t may be empty.
+std::vector<Line> Lines(std::string_view t, size_t max) {
   std::vector<Line> lines;
+  lines.reserve(max);
   size_t s = 0;
-  while (s <= t.size()) {
+  while (s <= t.size() && lines.size() < max) {
     size_t e = t.find('\n', s);
     if (e == kNone) e = t.size();
     lines.push_back({s, e});
@@ -775,6 +776,26 @@ std::vector<Line> Lines(std::string_view t) {
     s = e + 1;
   }
   return lines;
+}
+
+// The lines that follow the last line of `min_length` bytes or more, up to `max` of them,
+// read from the end of t (the body comes before them); nullopt when no line is that long.
+std::optional<std::vector<Line>> LinesAfterLastLong(std::string_view t, size_t min_length, size_t max) {
+  std::vector<Line> after;  // last line first
+  size_t e = t.size();
+  for (;;) {
+    // glibc's memrchr reads a vector at a time; string_view::rfind, a byte at a time.
+    const void* at = e == 0 ? nullptr : ::memrchr(t.data(), '\n', e);
+    const size_t nl = at == nullptr ? kNone : static_cast<size_t>(static_cast<const char*>(at) - t.data());
+    const size_t s = nl == kNone ? 0 : nl + 1;
+    if (e - s >= min_length) break;
+    if (nl == kNone) return std::nullopt;
+    after.push_back({s, e});
+    e = nl;
+  }
+  std::reverse(after.begin(), after.end());
+  if (after.size() > max) after.resize(max);
+  return after;
 }
 
 // Runs of letters or digits in a line.
@@ -830,7 +851,7 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
               const ArticleHints& hints) {
   const Patterns& p = Patterns::Get();
   Meta m;
-  std::vector<Line> lines = Lines(t);
+  std::vector<Line> lines = Lines(t, 25);
   auto orig_line = [&](const Line& l) {
     return CleanNfc(orig.substr(ft.Orig(l.s), ft.Orig(l.e) - ft.Orig(l.s)));
   };
@@ -905,12 +926,9 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
   if (!hints.site.empty()) m.site = hints.site;
 
   // Author: the first short line of capitalized words after the last body paragraph.
-  size_t last_long = kNone;
-  for (size_t i = 0; i < lines.size(); ++i)
-    if (lines[i].e - lines[i].s >= 100) last_long = i;
-  if (last_long != kNone) {
-    for (size_t i = last_long + 1; i < lines.size() && i < last_long + 6; ++i) {
-      std::string line = std::string(t.substr(lines[i].s, lines[i].e - lines[i].s));
+  if (const auto tail = LinesAfterLastLong(t, 100, 5)) {
+    for (const Line& l : *tail) {
+      std::string line = std::string(t.substr(l.s, l.e - l.s));
       size_t colon = line.find(':');
       size_t start = 0;
       if (colon != kNone) {
@@ -936,7 +954,7 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
                             "dang nhap", "lien he", "quay lai", "ban in", "tin moi"})
         boilerplate = boilerplate || folded_name.rfind(b, 0) == 0;
       if (boilerplate) continue;
-      size_t fs = lines[i].s + static_cast<size_t>(name.data() - line.data());
+      size_t fs = l.s + static_cast<size_t>(name.data() - line.data());
       m.author = CleanNfc(orig.substr(ft.Orig(fs), ft.Orig(fs + name.size()) - ft.Orig(fs)));
       break;
     }
