@@ -2380,7 +2380,20 @@ Extractor::~Extractor() = default;
 Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
   // The module edge: nothing thrown inside (std::bad_alloc, a library's exception) leaves it.
   try {
-    return ExtractChecked(text, hints);
+    auto e = ExtractChecked(text, hints);
+    if (e.ok()) e->article.text = std::string(text);
+    return e;
+  } catch (const std::exception& e) {
+    const std::string name = hints.file.empty() ? hints.url : hints.file;
+    return Status::Internal(name + ": extraction failed: " + e.what());
+  }
+}
+
+Result<Extraction> Extractor::ExtractTaking(std::string&& text, const ArticleHints& hints) const {
+  try {
+    auto e = ExtractChecked(text, hints);
+    if (e.ok()) e->article.text = std::move(text);
+    return e;
   } catch (const std::exception& e) {
     const std::string name = hints.file.empty() ? hints.url : hints.file;
     return Status::Internal(name + ": extraction failed: " + e.what());
@@ -2447,11 +2460,10 @@ Result<Extraction> Extractor::ExtractChecked(std::string_view text, const Articl
     e.article.file = slash == std::string::npos ? hints.url : hints.url.substr(slash + 1);
   }
   e.article.url = hints.url.empty() ? hints.file : hints.url;
-  e.article.text = std::string(text);
-  e.article.title = w.meta.title;
-  e.article.published = w.meta.published;
-  e.article.site = w.meta.site;
-  e.article.author = w.meta.author;
+  e.article.title = std::move(w.meta.title);
+  e.article.published = std::move(w.meta.published);
+  e.article.site = std::move(w.meta.site);
+  e.article.author = std::move(w.meta.author);
   return e;
 }
 

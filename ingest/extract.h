@@ -37,6 +37,9 @@ class Extractor {
   // empty input, invalid UTF-8 (with the byte offset) or binary data, naming hints.file.
   // Thread-safe: one Extractor may serve many threads.
   Result<Extraction> Extract(std::string_view text, const ArticleHints& hints) const;
+  // The same, taking `text` over: the result's article.text is that string, not a copy of
+  // it. `text` is left unspecified.
+  Result<Extraction> ExtractTaking(std::string&& text, const ArticleHints& hints) const;
 
  private:
   Result<Extraction> ExtractChecked(std::string_view text, const ArticleHints& hints) const;
