@@ -1456,6 +1456,15 @@ void Extractor::Impl::AddCatalogueData(Work& w) const {
       if (d.d.date.empty()) d.d.date = e->date;
       if (d.d.issuer.empty()) d.d.issuer = e->issuer;
       if (d.d.title.empty()) d.d.title = e->title;
+      // A title read "to the end of the clause" may run on into the sentence's next clause
+      // ("về những điều đảng viên không được làm, góp phần giảm …"): where it starts with
+      // the catalogue's title and goes on past a comma, colon or semicolon, it ends there.
+      const std::string& known = e->title;
+      if (!known.empty() && d.d.title.size() > known.size() &&
+          d.d.title.compare(0, known.size(), known) == 0 &&
+          std::strchr(",:;", d.d.title[known.size()]) != nullptr) {
+        d.d.title = known;
+      }
       k.term = e->key.term;
       if (k.plenum.empty()) k.plenum = e->plenum;
     } else if (!d.d.date.empty() && k.term.empty()) {

@@ -238,6 +238,21 @@ TEST_CASE("issuers and central documents' catalogue data") {
   CHECK(old.documents[0].key.term == "XII");
   CHECK(now.documents[0].key.term == "XIII");
   CHECK(old.documents[0].key.ToString() != now.documents[0].key.ToString());
+
+  // A title read to the end of its clause that runs on past the catalogue's title ends
+  // where the catalogue's does; a title that differs from the catalogue's is kept.
+  auto runs_on = Run("Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy mạnh học tập và "
+                     "làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh, tạo chuyển biến rõ nét "
+                     "trong toàn Đảng bộ.",
+                     "2021-05-01");
+  REQUIRE(runs_on.documents.size() == 1);
+  CHECK(runs_on.documents[0].title ==
+        "về đẩy mạnh học tập và làm theo tư tưởng, đạo đức, phong cách Hồ Chí Minh");
+  auto own = Run("Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị về đẩy mạnh học tập và "
+                 "làm theo tấm gương đạo đức Hồ Chí Minh, tạo chuyển biến rõ nét.",
+                 "2021-05-01");
+  REQUIRE(own.documents.size() == 1);
+  CHECK(own.documents[0].title.rfind("về đẩy mạnh học tập và làm theo tấm gương", 0) == 0);
 }
 
 TEST_CASE("relations the text states, and none it does not") {
