@@ -253,6 +253,35 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       pos = g[0].e;
     }
   }
+  // An issuer's name may run on past what the issuer pattern takes ("của Ban Thường vụ Đảng
+  // ủy Khối Cơ quan và Doanh nghiệp tỉnh Kiên Giang về …"): capitalised words, "và", "các"
+  // and place words, each with the syllable after it ("Doanh nghiệp", "các cơ quan"), up to
+  // a "về" still belong to it, and the title starts at that "về".
+  if (r->issuer.ok() && pos == r->issuer.e) {
+    size_t last = pos;  // the start of the issuer's last word
+    while (last > r->issuer.s && t[last - 1] != ' ') --last;
+    bool after_upper = IsUpper(t[last]);
+    size_t at = SkipSpaces(t, pos);
+    for (int words = 0; words < 10 && at < window; ++words) {
+      if (StartsWithWords(t, at, "ve")) {
+        pos = at;
+        break;
+      }
+      bool link = false;  // a word that a name's word follows
+      for (const char* w : {"va", "cac", "tinh", "thanh pho", "huyen", "quan", "thi xa", "xa", "phuong"})
+        link = link || StartsWithWords(t, at, w);
+      const bool upper = IsUpper(t[at]);
+      if (!upper && !after_upper && !link) break;
+      after_upper = upper || link;
+      size_t end = at;
+      while (end < window && t[end] != ' ') {
+        if (!IsAlnum(t[end])) end = window;  // punctuation ends the name
+        else ++end;
+      }
+      if (end >= window) break;
+      at = SkipSpaces(t, end);
+    }
+  }
   r->tail_end = pos;
   // No issuer after it: one right before it, as the subject of "ban hành".
   if (!r->issuer.ok() && r->span.s > 0) {

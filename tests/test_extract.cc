@@ -255,6 +255,40 @@ TEST_CASE("issuers and central documents' catalogue data") {
   CHECK(own.documents[0].title.rfind("về đẩy mạnh học tập và làm theo tấm gương", 0) == 0);
 }
 
+TEST_CASE("a title after an issuer whose name runs on past the issuer pattern") {
+  struct Row {
+    const char* text;
+    const char* title;  // how the first document's title starts; "" for none
+    bool implements;    // the first document implements the second
+    const char* comment;
+  } rows[] = {
+      {"Kế hoạch số 45-KH/ĐU ngày 3/4/2021 của Ban Thường vụ Đảng ủy Khối các cơ quan tỉnh Bình "
+       "Định về thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị.",
+       "về thực hiện Chỉ thị số 05-CT/TW", true, "'các cơ quan tỉnh …' after the committee"},
+      {"Chương trình số 12-CTr/ĐU ngày 9/9/2022 của Đảng ủy Khối Cơ quan và Doanh nghiệp tỉnh "
+       "Sóc Trăng về thực hiện Nghị quyết số 18-NQ/TW ngày 25/10/2017 của Ban Chấp hành Trung ương.",
+       "về thực hiện Nghị quyết số 18-NQ/TW", true, "'và Doanh nghiệp' joins the name"},
+      {"Kế hoạch số 45-KH/ĐU ngày 3/4/2021 của Đảng ủy Khối Bình Định tổ chức hội nghị về thực "
+       "hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị.",
+       "", false, "a verb after the name: no title, no relation"},
+  };
+  for (const auto& r : rows) {
+    CAPTURE(r.comment);
+    auto e = Run(r.text, "2023-01-01");
+    REQUIRE(e.documents.size() == 2);
+    const std::string title = e.documents[0].title, want = r.title;
+    CAPTURE(title);
+    CHECK((want.empty() ? title.empty() : title.rfind(want, 0) == 0));
+    bool found = false;
+    for (const auto& rel : e.relations) {
+      found = found || (rel.from == e.documents[0].key.ToString() &&
+                        rel.to == e.documents[1].key.ToString() &&
+                        rel.rel == dg::Relation::kImplements);
+    }
+    CHECK(found == r.implements);
+  }
+}
+
 TEST_CASE("relations the text states, and none it does not") {
   struct Row {
     const char* text;
