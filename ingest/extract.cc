@@ -256,14 +256,19 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
   // An issuer's name may run on past what the issuer pattern takes ("của Ban Thường vụ Đảng
   // ủy Khối Cơ quan và Doanh nghiệp tỉnh Kiên Giang về …"): capitalised words, "và", "các"
   // and place words, each with the syllable after it ("Doanh nghiệp", "các cơ quan"), up to
-  // a "về" still belong to it, and the title starts at that "về".
+  // a "về" or a relation's word still belong to it: the title starts at that "về", and
+  // "… tỉnh Trà Vinh triển khai thực hiện B" relates the document to B.
   if (r->issuer.ok() && pos == r->issuer.e) {
     size_t last = pos;  // the start of the issuer's last word
     while (last > r->issuer.s && t[last - 1] != ' ') --last;
     bool after_upper = IsUpper(t[last]);
     size_t at = SkipSpaces(t, pos);
     for (int words = 0; words < 10 && at < window; ++words) {
-      if (StartsWithWords(t, at, "ve")) {
+      bool opens = false;  // a title or a relation ("… tỉnh Trà Vinh triển khai thực hiện B")
+      for (const char* w : {"ve", "thuc hien", "trien khai", "cu the hoa", "de", "nham", "thay the",
+                            "sua doi", "gan voi", "tiep tuc", "duoc ban hanh"})
+        opens = opens || StartsWithWords(t, at, w);
+      if (opens) {
         pos = at;
         break;
       }

@@ -271,6 +271,9 @@ TEST_CASE("a title after an issuer whose name runs on past the issuer pattern") 
       {"Kế hoạch số 45-KH/ĐU ngày 3/4/2021 của Đảng ủy Khối Bình Định tổ chức hội nghị về thực "
        "hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị.",
        "", false, "a verb after the name: no title, no relation"},
+      {"Chương trình số 21-CTr/ĐU ngày 2/3/2020 của Ban Thường vụ Đảng ủy Khối Doanh nghiệp tỉnh "
+       "Bạc Liêu triển khai thực hiện Chỉ thị số 05-CT/TW ngày 15/5/2016 của Bộ Chính trị.",
+       "", true, "a relation's words right after the name"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.comment);
