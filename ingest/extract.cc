@@ -1380,8 +1380,10 @@ void Extractor::Impl::ResolveShortForms(Work& w) const {
     std::vector<int> cands;
     for (size_t k = 0; k < w.docs.size(); ++k) {
       const DocumentKey& key = w.docs[k].d.key;
-      // "Chương trình hành động 01" names a CTr or a CTHĐ alike.
-      bool same_type = key.type == r.type || (r.type == "CTr" && key.type == "CTHĐ");
+      // "Chương trình hành động 01" names a CTr or a CTHĐ alike; "Quy định 08" a QĐ or a
+      // QĐi (08-QĐi/TW).
+      bool same_type = key.type == r.type || (r.type == "CTr" && key.type == "CTHĐ") ||
+                       (r.type == "QĐ" && key.type == "QĐi");
       if (key.family != Family::kParty || !same_type || key.number != r.number) continue;
       if (!r.issuer_suffix.empty() && key.suffix != r.issuer_suffix) continue;
       cands.push_back(static_cast<int>(k));

@@ -104,6 +104,16 @@ TEST_CASE("short forms resolve to the full code of the same article, before or a
   REQUIRE(da != nullptr);
   CHECK(da->mentions.size() == 2);
   CHECK(Doc(e, "36-NQ/TW")->mentions.size() == 2);
+
+  // "Quy định 08" names the 08-QĐi/TW of the article: a Quy định spelled QĐi.
+  auto qdi = Run("Quán triệt Quy định số 08-QĐi/TW ngày 25/10/2018 của Ban Chấp hành Trung ương. "
+                 "Tỉnh ủy ban hành Kế hoạch số 12-KH/TU để thực hiện Quy định 08.",
+                 "2019-06-01");
+  CHECK(Join(Codes(qdi)) == "12-KH/TU | 8-QĐi/TW");
+  REQUIRE(Doc(qdi, "8-QĐi/TW") != nullptr);
+  CHECK(Doc(qdi, "8-QĐi/TW")->mentions.size() == 2);
+  REQUIRE(qdi.relations.size() == 1);
+  CHECK(qdi.relations[0].to.rfind("8-QĐi/TW", 0) == 0);
 }
 
 TEST_CASE("committee names: a person after the committee, TP.HCM glued, report counts") {
