@@ -15,12 +15,14 @@
 #include <cstring>
 #include <exception>
 #include <functional>
+#include <list>
 #include <map>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <sstream>
 #include <thread>
+#include <unordered_map>
 #include <vector>
 
 #include "core/edge.h"
@@ -676,6 +678,47 @@ struct HttpServer::Impl {
     }
   } graph_fingerprint;
 
+  // Document pages (api::GetDocument) already answered, while the store's articles are
+  // those they were computed from (Fingerprint): the page of a document named in tens of
+  // thousands of articles costs tens of milliseconds of reads (its mention count, its
+  // aliases, its first edges with their sentences) and is asked again and again. The
+  // least recently used go first beyond kBytes.
+  struct DocumentPages {
+    static constexpr size_t kBytes = 16u << 20;
+    std::mutex mu;
+    std::string fingerprint;
+    std::list<std::pair<int64_t, std::string>> pages;  // most recently used first
+    std::unordered_map<int64_t, decltype(pages)::iterator> by_id;
+    size_t bytes = 0;
+
+    std::optional<std::string> Find(int64_t id, const std::string& fp) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (fp != fingerprint) return std::nullopt;
+      auto it = by_id.find(id);
+      if (it == by_id.end()) return std::nullopt;
+      pages.splice(pages.begin(), pages, it->second);
+      return it->second->second;
+    }
+    void Put(int64_t id, const std::string& fp, const std::string& page) {
+      std::lock_guard<std::mutex> lock(mu);
+      if (fp != fingerprint) {  // the articles changed: every page kept is stale
+        pages.clear();
+        by_id.clear();
+        bytes = 0;
+        fingerprint = fp;
+      }
+      if (by_id.count(id) != 0 || page.size() > kBytes / 4) return;
+      pages.emplace_front(id, page);
+      by_id.emplace(id, pages.begin());
+      bytes += page.size();
+      while (bytes > kBytes) {
+        bytes -= pages.back().second.size();
+        by_id.erase(pages.back().first);
+        pages.pop_back();
+      }
+    }
+  } document_pages;
+
   std::mutex write_mu;  // one write at a time, through `writer`
   std::unique_ptr<Store> writer;
 };
@@ -822,12 +865,19 @@ void HttpServer::Impl::AddRoutes() {
         if (!db.ok()) return db.status();
         return AsReply(api::ListDocuments(*db.value(), f));
       });
-  Add("GET", "/api/v1/documents/{id}", {}, [](Call& c) -> Result<Reply> {
+  Add("GET", "/api/v1/documents/{id}", {}, [this](Call& c) -> Result<Reply> {
     auto db = c.Db();
     if (!db.ok()) return db.status();
     auto id = api::FindDocument(*db.value(), c.args[0]);
     if (!id.ok()) return id.status();
-    return AsReply(api::GetDocument(*db.value(), id.value()));
+    // The fingerprint is read before the page: a page kept under it is at least as new.
+    auto fp = Fingerprint(*db.value());
+    if (!fp.ok()) return fp.status();
+    if (auto kept = document_pages.Find(id.value(), fp.value())) return Reply(std::move(*kept));
+    auto page = api::GetDocument(*db.value(), id.value());
+    if (!page.ok()) return page.status();
+    document_pages.Put(id.value(), fp.value(), page.value());
+    return Reply(std::move(page).value());
   });
   Add("GET", "/api/v1/documents/{id}/lineage", {"direction", "depth", "inferred", "limit", "cursor"},
       [this](Call& c) -> Result<Reply> {

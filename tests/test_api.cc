@@ -587,6 +587,11 @@ TEST_CASE_FIXTURE(WritableFixture, "POST /articles with a wrong token is a 403")
 }
 
 TEST_CASE_FIXTURE(WritableFixture, "POST /articles with the token stores the article; reads see it") {
+  // A document's page, asked twice (the second from the pages kept), then after the post.
+  const std::string page = std::string("/api/v1/documents/") + kNq35;
+  auto before = Get(page);
+  const int64_t mentions = before["mentions_total"].GetInt64();
+  CHECK(Get(page)["mentions_total"].GetInt64() == mentions);
   httplib::Headers h = {{"Authorization", std::string("Bearer ") + kToken}};
   const std::string body = R"({"url":"https://example.vn/3","published":"2024-03-01","text":"Ban Thường vụ Huyện ủy Chợ Gạo ban hành Kế hoạch số 60-KH/HU ngày 01/3/2024 thực hiện Nghị quyết số 35-NQ/TW ngày 22/10/2018 của Bộ Chính trị."})";
   auto res = client->Post("/api/v1/articles", h, body, "application/json");
@@ -603,6 +608,11 @@ TEST_CASE_FIXTURE(WritableFixture, "POST /articles with the token stores the art
   auto lineage = Get(std::string("/api/v1/documents/") + kNq35 + "/lineage?direction=down");
   CHECK(lineage["down"]["items"].Size() == 2);  // the graph was reloaded
   CHECK(lineage["down"]["total"].GetInt() == 2);
+  auto after = Get(page);  // not the page kept before the post
+  CHECK(after["mentions_total"].GetInt64() == mentions + 1);
+  bool seen = false;
+  for (const auto& m : after["mentions"].GetArray()) seen |= m["article"]["id"].GetInt64() == id;
+  CHECK(seen);
 }
 
 TEST_CASE_FIXTURE(WritableFixture, "POST /articles without a url is a 400") {
