@@ -1633,8 +1633,12 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     size_t meeting_at = FindWords(t, hs[0].whole.e, s.e, "hoi nghi");
     if (kind_at == kNone && meeting_at == kNone) continue;
     int score = 3;
-    if (FindWords(t, s.s, s.e, "to chuc") != kNone || FindWords(t, s.s, s.e, "chu tri") != kNone)
-      score += 2;
+    // "tổ chức", "chủ trì", or "họp" before the meeting ("họp hội nghị sơ kết"; "hop" alone
+    // is also the folded "hợp" of "phối hợp")
+    bool holds = FindWords(t, s.s, s.e, "to chuc") != kNone || FindWords(t, s.s, s.e, "chu tri") != kNone;
+    for (const char* w : {"hop hoi nghi", "hop so ket", "hop tong ket", "hop phien"})
+      holds = holds || FindWords(t, s.s, s.e, w) != kNone;
+    if (holds) score += 2;
     if (kind_at != kNone) score += 2;
     std::vector<Span> g;
     // a date before the holder ("… - Sáng 15/12, Ban Thường vụ Huyện ủy …") marks the lead

@@ -513,6 +513,10 @@ TEST_CASE("meeting kind and date: other events, quoted titles, posting stamps") 
        "2021-07-02", "a routine meeting"},
       {"(12/6/2021 08:15) Chiều 10/6, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết Nghị quyết số "
        "36-NQ/TW.", "sơ kết", "2021-06-10", "a posting stamp before the meeting's own date"},
+      {"Vừa qua, Huyện ủy Cai Lậy họp hội nghị tổng kết 10 năm thực hiện Chỉ thị số 36-CT/TW. "
+       "Thời gian qua, Ban Thường vụ Huyện ủy đã chỉ đạo các chi bộ tổ chức học tập, quán triệt "
+       "Chỉ thị 36 nghiêm túc.",
+       "tổng kết", "", "'họp hội nghị' holds the meeting as 'tổ chức' does"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.comment);
