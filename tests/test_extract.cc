@@ -4,9 +4,13 @@
 
 #include "tests/test_support.h"
 
+#include <rapidjson/stringbuffer.h>
+#include <rapidjson/writer.h>
+
 #include <algorithm>
 #include <cstdio>
 #include <memory>
+#include <random>
 #include <string>
 #include <vector>
 
@@ -653,5 +657,29 @@ TEST_CASE("short forms in every spacing the patterns allow, none glued to a word
     for (const auto& u : e.unresolved)
       if (std::find(texts.begin(), texts.end(), u.text) == texts.end()) texts.push_back(u.text);
     CHECK(Join(texts) == r.mentions);
+  }
+}
+
+TEST_CASE("the extract JSON writes each string as RapidJSON's writer does") {
+  // Strings that need no escaping are copied whole; any other goes through RapidJSON's
+  // escaping. Either way the bytes must be those of the plain writer.
+  std::mt19937 rng(5);
+  const std::vector<std::string> pieces = {"a", "Z", " ", "ệ", "Đ", "\"", "\\", "/", "\n", "\t",
+                                           "\x01", "\x1f", "\x7f", "–", "35-NQ/TW", ""};
+  for (int round = 0; round < 2000; ++round) {
+    std::string s;
+    const size_t n = rng() % 12;
+    for (size_t i = 0; i < n; ++i) s += pieces[rng() % pieces.size()];
+    CAPTURE(s);
+    rapidjson::StringBuffer expected;
+    rapidjson::Writer<rapidjson::StringBuffer> plain(expected);
+    plain.String(s.c_str(), static_cast<rapidjson::SizeType>(s.size()));
+    dg::Extraction e;
+    e.article.file = s;
+    e.article.title = s;
+    const std::string json = dg::ExtractionToJson(e);
+    const std::string value(expected.GetString(), expected.GetSize());
+    CHECK(json.rfind("{\"file\":" + value + ",", 0) == 0);
+    if (!s.empty()) CHECK(json.find(",\"title\":" + value + ",") != std::string::npos);
   }
 }
