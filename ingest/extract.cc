@@ -2189,6 +2189,8 @@ void Extractor::Impl::FindRelations(Work& w) const {
       {"trien khai", Relation::kImplements}, {"cu the hoa", Relation::kImplements},
       {"de thuc hien", Relation::kImplements}, {"de cu the hoa", Relation::kImplements},
       {"de trien khai", Relation::kImplements}, {"gan voi", Relation::kLinked},
+      {"duoc gan voi", Relation::kLinked}, {"duoc gan lien voi", Relation::kLinked},
+      {"gan lien voi", Relation::kLinked},
       {"sua doi, bo sung", Relation::kAmends}, {"ve sua doi, bo sung", Relation::kAmends},
       {"ve viec sua doi, bo sung", Relation::kAmends}, {"thay the", Relation::kReplaces},
       {"ve viec thay the", Relation::kReplaces},

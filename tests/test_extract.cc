@@ -314,6 +314,8 @@ TEST_CASE("relations the text states, and none it does not") {
   } rows[] = {
       {"Kế hoạch số 45-KH/HU ngày 3/4/2019 của Ban Thường vụ Huyện ủy thực hiện Nghị quyết số "
        "36-NQ/TW của Bộ Chính trị.", "implements", "thực hiện after the issuer"},
+      {"Việc thực hiện Chỉ thị số 27-CT/TW được gắn với Nghị quyết số 21-NQ/TW của Ban Chấp "
+       "hành Trung ương.", "linked", "'được gắn với' after the document"},
       {"Kế hoạch số 45-KH/HU về thực hiện Nghị quyết số 36-NQ/TW.", "implements", "về thực hiện"},
       {"Chương trình số 12-CTr/TU cụ thể hóa Nghị quyết số 36-NQ/TW.", "implements", "cụ thể hóa"},
       {"Quy định số 20-QĐ/TU sửa đổi, bổ sung Quy định số 11-QĐ/TU.", "amends", "amends"},
