@@ -15,6 +15,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <memory>
 #include <random>
 #include <set>
 #include <sstream>
@@ -46,6 +47,24 @@ rapidjson::Document Json(const Run& r) {
 std::string S(const rapidjson::Value& v) { return v.IsString() ? v.GetString() : ""; }
 
 const fs::path kSeeds = fs::path(DIRGRAPH_SHARED_DIR) / "corpus" / "seeds";
+
+// The REST API over a database, read-only, on an ephemeral loopback port, with a client.
+struct Served {
+  std::unique_ptr<dg::Store> store;
+  std::unique_ptr<dg::HttpServer> server;
+  std::unique_ptr<httplib::Client> client;
+
+  explicit Served(const std::string& db) {
+    auto opened = dg::Store::Open(db, /*read_only=*/true);
+    REQUIRE(opened.ok());
+    store = std::move(opened).value();
+    dg::HttpServer::Options options;
+    options.quiet = true;
+    server = std::make_unique<dg::HttpServer>(store.get(), options);
+    REQUIRE(server->Start("127.0.0.1", 0).ok());
+    client = std::make_unique<httplib::Client>("127.0.0.1", server->port());
+  }
+};
 
 }  // namespace
 
@@ -112,13 +131,8 @@ TEST_CASE("the seed queries of issue 4") {
   }
 
   SUBCASE("the REST API answers lineage and reviews with the very JSON of --json") {
-    auto store = dg::Store::Open(db, /*read_only=*/true);
-    REQUIRE(store.ok());
-    dg::HttpServer::Options options;
-    options.quiet = true;
-    dg::HttpServer server(store.value().get(), options);
-    REQUIRE(server.Start("127.0.0.1", 0).ok());
-    httplib::Client client("127.0.0.1", server.port());
+    Served served(db);
+    httplib::Client& client = *served.client;
     struct Case {
       std::vector<std::string> cli;
       std::string path;
@@ -208,13 +222,8 @@ TEST_CASE("lineage pages: the CLI prints the API's bytes page by page, every ent
   INFO(ingest.err);
   REQUIRE(ingest.rc == 0);
 
-  auto store = dg::Store::Open(db, /*read_only=*/true);
-  REQUIRE(store.ok());
-  dg::HttpServer::Options options;
-  options.quiet = true;
-  dg::HttpServer server(store.value().get(), options);
-  REQUIRE(server.Start("127.0.0.1", 0).ok());
-  httplib::Client client("127.0.0.1", server.port());
+  Served served(db);
+  httplib::Client& client = *served.client;
   auto api = [&](const std::string& key, const std::string& query) {
     auto res = client.Get("/api/v1/documents/" + dg::KeySlug(key) + "/lineage?" + query);
     REQUIRE(res);
