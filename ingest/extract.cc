@@ -2291,6 +2291,36 @@ void Extractor::Impl::FindRelations(Work& w) const {
     int a = ref_at(bh + 8, 2);
     if (a >= 0) add(w.refs[a], Relation::kImplements, b);
   }
+  // 5. "<type word> này <trigger> B" ("Quyết định này thay thế Quyết định số 03-QĐ/ĐU",
+  //    "Kế hoạch này nhằm triển khai thực hiện …"): "này" names the last document of that
+  //    type before it, in the same sentence or the one before.
+  for (size_t at = 0; (at = FindWords(t, at, t.size(), "nay")) != kNone; ++at) {
+    // the two words before "này": the type word
+    size_t e = at;
+    while (e > 0 && t[e - 1] == ' ') --e;
+    size_t s2 = e;
+    for (int words = 0; words < 2 && s2 > 0; ++words) {
+      while (s2 > 0 && IsAlnum(t[s2 - 1])) --s2;
+      if (words == 0)
+        while (s2 > 0 && t[s2 - 1] == ' ') --s2;
+    }
+    const std::string type = TypeOfWord(Lower(std::string(t.substr(s2, e - s2))));
+    if (type.empty()) continue;
+    // at most one sentence break between the document and "này"
+    size_t from = s2 > 400 ? s2 - 400 : 0;
+    int a = -1;
+    for (size_t k = 0; k < w.refs.size(); ++k) {
+      const Ref& r = w.refs[k];
+      if (r.doc < 0 || r.span.s < from || r.span.e > s2) continue;
+      const std::string& dt = w.docs[r.doc].d.key.type;
+      if (dt == type || (type == "QĐ" && dt == "QĐi")) a = static_cast<int>(k);
+    }
+    if (a < 0) continue;
+    int breaks = 0;
+    for (size_t i = w.refs[a].span.e; i < s2; ++i) breaks += (t[i] == '.' || t[i] == '\n' || t[i] == ';');
+    if (breaks > 1) continue;
+    relate_at(w.refs[a], SkipSpaces(t, at + 3));
+  }
 }
 
 // A steering committee is named after the central document it serves ("Ban Chỉ đạo 35"

@@ -350,6 +350,12 @@ TEST_CASE("relations the text states, and none it does not") {
        "'và thực hiện' in a title: a second subject"},
       {"Chỉ thị số 9-CT/TU về cải cách hành chính gắn với thực hiện Nghị quyết số 13-NQ/TW.", "",
        "'gắn với thực hiện' in a title is no implementation"},
+      {"Ban Thường vụ Huyện ủy ban hành Chỉ thị số 10-CT/HU ngày 2/3/2021 về công tác dân vận. "
+       "Chỉ thị này thay thế Chỉ thị số 04-CT/HU ngày 1/2/2016.", "replaces",
+       "'Chỉ thị này' names the directive of the sentence before"},
+      {"Nghị quyết số 8-NQ/HU ngày 2/3/2021 về công tác dân vận. Hội nghị kéo dài một ngày. "
+       "Các đại biểu thảo luận sôi nổi. Nghị quyết này thay thế Nghị quyết số 3-NQ/HU.", "",
+       "'này' two sentences after the document names nothing"},
   };
   for (const auto& r : rows) {
     CAPTURE(r.comment);
