@@ -1870,7 +1870,8 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     last = std::max(r.tail_end, r.span.e);
     if (r.title.ok()) last = std::max(last, r.title.e);
   }
-  // Launched elsewhere: "Tại hội nghị, … triển khai / quán triệt … <document>".
+  // Launched elsewhere: "Tại hội nghị, … triển khai / quán triệt / thông báo / công bố …
+  // <document>".
   std::set<int> seen;
   for (const auto& sg : segs) {
     seen.insert(sg.reviewed.begin(), sg.reviewed.end());
@@ -1881,13 +1882,16 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     Span o = w.sentences[si];
     if (FindWords(t, o.s, o.e, "tai hoi nghi") == kNone && FindWords(t, o.s, o.e, "hoi nghi da") == kNone)
       continue;
-    for (const auto& r : w.refs) {
+    for (size_t ri = 0; ri < w.refs.size(); ++ri) {
+      const Ref& r = w.refs[ri];
       if (r.doc < 0 || r.span.s < o.s || r.span.e > o.e || seen.count(r.doc)) continue;
+      // what another document of the sentence carries out or replaces is not launched
+      if (w.relation_objects.count(static_cast<int>(ri)) > 0) continue;
       size_t from = r.span.s > 60 ? r.span.s - 60 : o.s;
       from = std::max(from, o.s);
-      bool launch = FindWords(t, from, r.span.s, "trien khai") != kNone ||
-                    FindWords(t, from, r.span.s, "quan triet") != kNone ||
-                    FindWords(t, from, r.span.s, "pho bien") != kNone;
+      bool launch = false;
+      for (const char* word : {"trien khai", "quan triet", "pho bien", "thong bao", "cong bo", "ban hanh kem theo"})
+        launch = launch || FindWords(t, from, r.span.s, word) != kNone;
       if (launch && !inside_title(r)) {
         segs.front().launched.push_back(r.doc);
         seen.insert(r.doc);

@@ -539,6 +539,19 @@ TEST_CASE("meeting kind and date: other events, quoted titles, posting stamps") 
   }
 }
 
+TEST_CASE("documents announced elsewhere at the meeting are launched; what they replace is not") {
+  auto e = Run("Sáng 9/6, Huyện ủy Cai Lậy tổ chức hội nghị sơ kết 3 năm thực hiện Nghị quyết số "
+               "36-NQ/TW. Cũng tại hội nghị, Ban Thường vụ Huyện ủy công bố Quy định số 71-QĐ/HU "
+               "ngày 2/6/2021 về chế độ báo cáo, thay thế Quy định số 12-QĐ/HU ngày 1/3/2016. "
+               "Báo cáo tại hội nghị cho biết, năm 2019 Ban Thường vụ đã ban hành Kế hoạch số "
+               "40-KH/HU về công tác dân vận.",
+               "2021-07-15");
+  REQUIRE(e.meetings.size() == 1);
+  std::vector<std::string> launched;
+  for (const auto& k : e.meetings[0].launched) launched.push_back(k.substr(0, k.find('@')));
+  CHECK(launched == std::vector<std::string>{"71-QĐ/HU"});
+}
+
 TEST_CASE("the issuer before the document, as the subject of 'ban hành'") {
   auto e = Run("Huyện ủy Cai Lậy đã ban hành Kế hoạch số 76-KH/HU ngày 7/5/2018 để triển khai thực "
                "hiện Chỉ thị số 24-CT/TU.",
