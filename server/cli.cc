@@ -26,6 +26,7 @@
 #include "ingest/gazetteer.h"
 #include "ingest/input.h"
 #include "ingest/pipeline.h"
+#include "ingest/search_tokenizer.h"
 #include "server/api.h"
 #include "server/errors.h"
 #include "server/http.h"
@@ -619,6 +620,7 @@ std::string SuggestCommand(const std::string& name) {
 }
 
 int RunCli(int argc, char** argv) {
+  RegisterSearchTokenizer();  // before any database is opened
   try {
     if (argc < 2) {
       PrintUsage();

@@ -448,7 +448,7 @@ TEST_CASE("replacing an article deletes those of its documents that no other art
   CHECK(keys() == std::vector<std::string>{"26-NQ/TW@TW#XII"});
 }
 
-TEST_CASE("a version 3 database is migrated to version 4 and its search index still answers") {
+TEST_CASE("a version 3 database is migrated to the current version and its search index still answers") {
   TempDir dir;
   const std::string path = dir.File("v3.db");
   {
@@ -458,15 +458,15 @@ TEST_CASE("a version 3 database is migrated to version 4 and its search index st
   // Turn it back into what version 3 wrote: FTS5's defaults (no rows), version 3.
   ExecRaw(path,
           "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'hashsize'); "
-          "DELETE FROM schema_migrations WHERE version = 4; PRAGMA user_version = 3");
+          "DELETE FROM schema_migrations WHERE version >= 4; PRAGMA user_version = 3");
   CHECK(Query(path, "SELECT count(*) FROM articles_fts_config WHERE k = 'automerge'") == 0);
   CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
 
   auto store = OpenStore(path);
-  CHECK(store->schema_version() == 4);
+  CHECK(store->schema_version() == Store::kSchemaVersion);
   CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
   CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'hashsize'") == 64 << 20);
-  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == 4);
+  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == Store::kSchemaVersion);
   // The article stored before is still found, and one stored after too.
   const std::string text = "Quận ủy Bình Thạnh triển khai Chỉ thị số 05-CT/TW.";
   PutAll(*store, {Article("https://example.vn/new", text)});
@@ -474,6 +474,56 @@ TEST_CASE("a version 3 database is migrated to version 4 and its search index st
   CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'binh thanh'") ==
         1);
   ExecRaw(path, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')");
+}
+
+TEST_CASE("a version 4 database is migrated to version 5: its search index rebuilt with the "
+          "dirgraph tokenizer") {
+  TempDir dir;
+  const std::string path = dir.File("v4.db");
+  const std::string text = "Đảng bộ quận Bình Tân sơ kết Nghị quyết số 35-NQ/TW.";
+  {
+    auto store = OpenStore(path);
+    PutAll(*store, {Quan1Article(), Article("https://example.vn/dang", text)});
+  }
+  // Turn it back into what version 4 wrote: the unicode61 index, built from the articles.
+  ExecRaw(path, R"sql(
+    DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete;
+    DROP TRIGGER articles_fts_update; DROP TABLE articles_fts;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',
+      content_rowid='id', tokenize='unicode61 remove_diacritics 2');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+      INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+      INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
+    DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4)sql");
+  // unicode61 keeps đ: 'dang' does not find "Đảng" there.
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dang'") == 0);
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'đang'") == 1);
+
+  auto store = OpenStore(path);
+  CHECK(store->schema_version() == 5);
+  CHECK(Query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'articles_fts' AND "
+                    "sql LIKE '%tokenize=''dirgraph''%'") == 1);
+  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == 5);
+  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
+  // The articles stored before are in the rebuilt index, with đ folded.
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dang'") == 1);
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'nghi quyet'") == 2);
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quan uy'") == 1);
+  // The index holds what the tokenizer makes of every stored text (the content is read).
+  ExecRaw(path, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)");
+  // And it follows the articles stored after.
+  PutAll(*store, {Article("https://example.vn/new", "Huyện ủy Đầm Dơi quán triệt Chỉ thị 05.")});
+  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dam doi'") == 1);
 }
 
 TEST_CASE("a writable store syncs the WAL at checkpoints only and keeps a larger page cache") {

@@ -1,0 +1,73 @@
+// The tokenizer of the full-text search index (FTS5 `tokenize='dirgraph'`, schema 5): a
+// token is a run of letters and digits of the text folded by Fold (ingest/text.h), in
+// lower case: "Nghị quyết" gives "nghi" and "quyet", "Đảng" gives "dang". The same tokens
+// as SQLite's `unicode61 remove_diacritics 2` on Vietnamese text, except that đ is folded
+// to d as well (and Ð, typed for Đ); other letters Fold does not fold (CJK, ß, ü) are token characters kept as
+// they are, in lower case. Byte offsets are those of the text as given, so that snippet()
+// and highlight() mark the original words.
+//
+// Written here rather than taken from SQLite because folding is the project's own
+// (ingest/text.h), and because unicode61 decodes and looks up every code point: this one
+// folds 16 bytes at a time and, while an ingest writes, reuses the folding done on the
+// extraction threads (SearchTextHint).
+#pragma once
+
+#include <string_view>
+
+#include "ingest/text.h"
+
+struct sqlite3;
+
+namespace dg {
+
+// The name the schema uses: CREATE VIRTUAL TABLE ... USING fts5(..., tokenize='dirgraph').
+inline constexpr const char* kSearchTokenizer = "dirgraph";
+
+// Makes every SQLite connection opened afterwards in this process know the tokenizer
+// (sqlite3_auto_extension). Call once at start-up, before opening a database; calling it
+// again does nothing. Without it, a statement that touches the search index fails with
+// "no such tokenizer: dirgraph".
+void RegisterSearchTokenizer();
+
+// Registers the tokenizer on one open connection; false if SQLite refused.
+bool RegisterSearchTokenizer(sqlite3* db);
+
+// Calls `token(token, start, end)` for each token of `text` in order (the tokenizer
+// itself, without SQLite; for tests and tools). `folded`, when not null, must be
+// CheckAndFold(text) and is used instead of folding again.
+template <typename F>
+void ForEachSearchToken(std::string_view text, const FoldedText* folded, F&& token);
+
+// While alive, the search tokenizer on this thread uses `folded` for a text equal to
+// `text` (compared byte for byte) instead of folding it again: the writing thread sets
+// it around each article it stores, with the folding done on an extraction thread.
+// `folded` must be CheckAndFold(text) and both must outlive the hint. Hints nest.
+class SearchTextHint {
+ public:
+  SearchTextHint(std::string_view text, const FoldedText* folded);
+  ~SearchTextHint();
+  SearchTextHint(const SearchTextHint&) = delete;
+  SearchTextHint& operator=(const SearchTextHint&) = delete;
+
+ private:
+  std::string_view prev_text_;
+  const FoldedText* prev_folded_;
+};
+
+namespace search_internal {
+// The tokens of `text` through a callback with C linkage-friendly arguments: token bytes,
+// start and end byte offsets in `text`. Returns the first non-zero value of `emit`.
+using EmitFn = int (*)(void* ctx, const char* token, int size, int start, int end);
+int Tokenize(std::string_view text, const FoldedText* folded, void* ctx, EmitFn emit);
+}  // namespace search_internal
+
+template <typename F>
+void ForEachSearchToken(std::string_view text, const FoldedText* folded, F&& token) {
+  search_internal::Tokenize(text, folded, &token,
+                            [](void* ctx, const char* t, int size, int start, int end) {
+                              (*static_cast<F*>(ctx))(std::string_view(t, size), start, end);
+                              return 0;
+                            });
+}
+
+}  // namespace dg
