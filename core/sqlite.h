@@ -109,6 +109,12 @@ enum class OpenMode {
   kReadWriteCreate,  // SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE
 };
 
+// Configures and initializes the SQLite library for this process, once (later calls do
+// nothing): memory statistics off. Database::Open calls it; call it first wherever the
+// library is used before any Database is opened (sqlite3_auto_extension initializes it,
+// after which it can no longer be configured).
+void InitializeLibrary();
+
 // One connection to one database file. Closed on destruction, after its cached
 // statements are finalized.
 class Database {

@@ -8,6 +8,8 @@
 #include <new>
 #include <string>
 
+#include "core/sqlite.h"
+
 namespace dg {
 namespace {
 
@@ -43,13 +45,6 @@ bool IsTokenCodePoint(utf8proc_int32_t cp) {
     default:
       return false;
   }
-}
-
-// Appends the lower case of code point `cp` as UTF-8.
-void AppendLower(utf8proc_int32_t cp, std::string* out) {
-  utf8proc_uint8_t buf[4];
-  const utf8proc_ssize_t n = utf8proc_encode_char(utf8proc_tolower(cp), buf);
-  out->append(reinterpret_cast<const char*>(buf), static_cast<size_t>(n));
 }
 
 // Text that is not valid UTF-8 (never stored; a query could be): ASCII letters and digits
@@ -159,34 +154,46 @@ int Tokenize(std::string_view text, const FoldedText* folded, void* ctx, EmitFn 
     while (next_shift < shifts.size() && shifts[next_shift].at <= i) shift = shifts[next_shift++].shift;
     return static_cast<int>(i + shift);
   };
-  std::string token;
+  // The token in lower case, written through an index (a word is a few bytes; up to 4
+  // bytes per folded byte for characters Fold does not know).
+  std::string token(64, '\0');
+  size_t len = 0;
   int start = 0;
-  for (size_t i = 0; i < f.size(); ++i) {
-    const unsigned char k = kind[static_cast<unsigned char>(f[i])];
-    if (k != 0 && k != kOther) {
-      if (token.empty()) start = orig(i);
-      token += static_cast<char>(k);
+  const size_t n = f.size();
+  for (size_t i = 0; i < n;) {
+    unsigned char k = kind[static_cast<unsigned char>(f[i])];
+    if (k == 0) {
+      ++i;
       continue;
     }
-    if (k == kOther) {
+    // A run of token characters from i.
+    len = 0;
+    start = -1;
+    for (; i < n; ++i) {
+      k = kind[static_cast<unsigned char>(f[i])];
+      if (len + 4 > token.size()) token.resize(2 * token.size());
+      if (k != 0 && k != kOther) {
+        if (start < 0) start = orig(i);
+        token[len++] = static_cast<char>(k);
+        continue;
+      }
+      if (k == 0) break;
       // A character Fold does not know: a token character if a letter or digit.
       const int at = orig(i);
       utf8proc_int32_t cp = -1;
       utf8proc_iterate(reinterpret_cast<const utf8proc_uint8_t*>(text.data()) + at,
                        static_cast<utf8proc_ssize_t>(text.size()) - at, &cp);
-      if (cp >= 0 && IsTokenCodePoint(cp)) {
-        if (token.empty()) start = at;
-        AppendLower(cp, &token);
-        continue;
-      }
+      if (cp < 0 || !IsTokenCodePoint(cp)) break;
+      if (start < 0) start = at;
+      utf8proc_uint8_t buf[4];
+      const utf8proc_ssize_t m = utf8proc_encode_char(utf8proc_tolower(cp), buf);
+      for (utf8proc_ssize_t b = 0; b < m; ++b) token[len++] = static_cast<char>(buf[b]);
     }
-    if (token.empty()) continue;
-    if (int rc = emit(ctx, token.data(), static_cast<int>(token.size()), start, orig(i))) return rc;
-    token.clear();
-  }
-  if (!token.empty()) {
-    return emit(ctx, token.data(), static_cast<int>(token.size()), start,
-                static_cast<int>(text.size()));
+    if (len > 0) {
+      const int end = i < n ? orig(i) : static_cast<int>(text.size());
+      if (int rc = emit(ctx, token.data(), static_cast<int>(len), start, end)) return rc;
+    }
+    if (i < n) ++i;  // the separator that ended the run
   }
   return 0;
 }
@@ -201,6 +208,7 @@ bool RegisterSearchTokenizer(sqlite3* db) {
 }
 
 void RegisterSearchTokenizer() {
+  sqlite::InitializeLibrary();  // configured before auto_extension initializes it
   // sqlite3_auto_extension ignores an entry point registered already.
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(&AutoExtension));
 }
