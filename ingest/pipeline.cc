@@ -8,14 +8,12 @@
 #include <exception>
 #include <memory>
 #include <mutex>
-#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
 
 #include "ingest/input.h"
-#include "ingest/search_tokenizer.h"
 
 namespace dg {
 namespace {
@@ -24,9 +22,6 @@ namespace {
 struct Slot {
   InputItem item;
   Result<Extraction> extraction = Status::Internal("not extracted");
-  // The article's text folded for the search index (SearchTextHint), when it folds.
-  FoldedText folded;
-  bool has_folded = false;
 };
 
 // Items read together; written in one transaction once all are extracted.
@@ -57,9 +52,6 @@ void ExtractSlot(const Extractor& extractor, const Gazetteer* gazetteer, Slot* s
       if (a.text.empty()) a.text = slot->item.text;
       if (a.content_hash.empty()) a.content_hash = Sha256Hex(a.text);
       if (gazetteer != nullptr) AddMeetingUnits(*gazetteer, &r.value());
-      // Folded here, on the pool's thread, so that the search index's tokenizer on the
-      // writing thread only cuts the folded text into words.
-      slot->has_folded = CheckAndFold(a.text, &slot->folded).ok();
     }
     slot->extraction = std::move(r);
   } catch (const std::exception& e) {
@@ -187,7 +179,7 @@ class Run {
     next_size_ = std::min(full, next_size_ * 2);
     InputItem item;
     while (batch->slots.size() < size && reader_.Next(&item)) {
-      batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted"), FoldedText(), false});
+      batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted")});
     }
     if (batch->slots.empty()) return nullptr;
     pool_.Submit(batch);
@@ -219,11 +211,7 @@ class Run {
         continue;
       }
       Extraction& e = slot.extraction.value();
-      std::optional<SearchTextHint> hint;
-      if (slot.has_folded) hint.emplace(e.article.text, &slot.folded);
       auto put = tx->PutArticle(e);
-      hint.reset();
-      slot.folded = FoldedText();
       if (!put.ok()) {
         if (IsDatabaseFailure(put.status())) return put.status().WithContext(slot.item.source);
         DG_RETURN_IF_ERROR(Fail(slot.item, put.status()));

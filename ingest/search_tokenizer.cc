@@ -4,7 +4,6 @@
 #include <utf8proc.h>
 
 #include <array>
-#include <cstring>
 #include <new>
 #include <string>
 
@@ -71,12 +70,6 @@ int TokenizeBytes(std::string_view text, void* ctx, search_internal::EmitFn emit
   return 0;
 }
 
-struct Hint {
-  std::string_view text;
-  const FoldedText* folded = nullptr;
-};
-thread_local Hint hint;
-
 // ---- FTS5 glue ----
 
 struct Tokenizer {};  // no options, no state
@@ -135,10 +128,6 @@ namespace search_internal {
 
 int Tokenize(std::string_view text, const FoldedText* folded, void* ctx, EmitFn emit) {
   FoldedText own;
-  if (folded == nullptr && hint.folded != nullptr && hint.text.size() == text.size() &&
-      std::memcmp(hint.text.data(), text.data(), text.size()) == 0) {
-    folded = hint.folded;
-  }
   if (folded == nullptr) {
     if (text.empty()) return 0;
     if (!CheckAndFold(text, &own).ok()) return TokenizeBytes(text, ctx, emit);
@@ -212,12 +201,5 @@ void RegisterSearchTokenizer() {
   // sqlite3_auto_extension ignores an entry point registered already.
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(&AutoExtension));
 }
-
-SearchTextHint::SearchTextHint(std::string_view text, const FoldedText* folded)
-    : prev_text_(hint.text), prev_folded_(hint.folded) {
-  hint = Hint{text, folded};
-}
-
-SearchTextHint::~SearchTextHint() { hint = Hint{prev_text_, prev_folded_}; }
 
 }  // namespace dg

@@ -8,8 +8,7 @@
 //
 // Written here rather than taken from SQLite because folding is the project's own
 // (ingest/text.h), and because unicode61 decodes and looks up every code point: this one
-// folds 16 bytes at a time and, while an ingest writes, reuses the folding done on the
-// extraction threads (SearchTextHint).
+// folds 16 bytes at a time.
 #pragma once
 
 #include <string_view>
@@ -37,22 +36,6 @@ bool RegisterSearchTokenizer(sqlite3* db);
 // CheckAndFold(text) and is used instead of folding again.
 template <typename F>
 void ForEachSearchToken(std::string_view text, const FoldedText* folded, F&& token);
-
-// While alive, the search tokenizer on this thread uses `folded` for a text equal to
-// `text` (compared byte for byte) instead of folding it again: the writing thread sets
-// it around each article it stores, with the folding done on an extraction thread.
-// `folded` must be CheckAndFold(text) and both must outlive the hint. Hints nest.
-class SearchTextHint {
- public:
-  SearchTextHint(std::string_view text, const FoldedText* folded);
-  ~SearchTextHint();
-  SearchTextHint(const SearchTextHint&) = delete;
-  SearchTextHint& operator=(const SearchTextHint&) = delete;
-
- private:
-  std::string_view prev_text_;
-  const FoldedText* prev_folded_;
-};
 
 namespace search_internal {
 // The tokens of `text` through a callback with C linkage-friendly arguments: token bytes,

@@ -164,20 +164,11 @@ TEST_CASE("text that is not UTF-8 is cut without a crash, ASCII words still foun
   CHECK(tokens[3] == Token{"35", 14, 16});
 }
 
-TEST_CASE("a hint is used only for the text it was made for") {
+TEST_CASE("a text folded beforehand gives the same tokens") {
   const std::string text = "Nghị quyết Trung ương 4 khóa XII";
   dg::FoldedText folded;
   REQUIRE(dg::CheckAndFold(text, &folded).ok());
-  const auto expected = Unicode61(text);
-  {
-    dg::SearchTextHint hint(text, &folded);
-    CHECK(Ours(text) == expected);
-    // Another text of the same length is folded afresh, not read through the hint.
-    std::string other = text;
-    other.replace(other.find("XII"), 3, "XIV");
-    CHECK(Ours(other) == Unicode61(other));
-  }
-  CHECK(Ours(text) == expected);
+  CHECK(Ours(text, &folded) == Unicode61(text));
 }
 
 namespace {
@@ -234,8 +225,7 @@ TEST_CASE("the store's search index finds words without their marks and marks th
 }
 
 TEST_CASE("an ingest builds the index the tokenizer builds from the stored texts") {
-  // The writing thread tokenizes with the folding of the extraction threads (hints); the
-  // integrity check tokenizes every stored text again and compares with the index.
+  // The integrity check tokenizes every stored text again and compares with the index.
   TempDir dir;
   auto store = Store::Open(dir.File("dg.db"));
   REQUIRE(store.ok());
