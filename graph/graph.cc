@@ -1519,6 +1519,7 @@ std::shared_ptr<const Graph::ReviewOrder> Graph::ReviewOrderOf(VertexId document
     order->docs = OrderOf(document, /*up=*/false, /*inferred=*/false, /*depth=*/0);
     const LineageOrder& docs = *order->docs;
     std::vector<bool> seen(t_->meetings.size());
+    std::map<std::pair<std::string_view, std::string_view>, uint32_t> place_of;
     std::vector<std::pair<VertexId, EdgeKind>> covering;
     for (size_t k = 0; k <= docs.sorted.size(); ++k) {  // the root, then shortest paths first
       const uint32_t index = k == 0 ? LineageOrder::kRoot : docs.sorted[k - 1];
@@ -1544,6 +1545,16 @@ std::shared_ptr<const Graph::ReviewOrder> Graph::ReviewOrderOf(VertexId document
         for (auto [it, end] = boost::in_edges(m, g_); it != end; ++it) {
           if (g_[*it].kind == EdgeKind::kHeld) row.unit = boost::source(*it, g_);
         }
+        const MeetingNode& mn = t_->Meeting(m);
+        std::pair<std::string_view, std::string_view> place{mn.unit_level, mn.province};
+        if (row.unit != ReviewOrder::kNoUnit) {
+          const UnitNode& u = t_->Unit(row.unit);
+          if (!u.level.empty()) place.first = u.level;
+          if (!u.province.empty()) place.second = u.province;
+        }
+        auto [at, added] = place_of.emplace(place, static_cast<uint32_t>(order->places.size()));
+        if (added) order->places.push_back(place);
+        row.place = at->second;
         order->rows.push_back(row);
       }
     }
@@ -1584,18 +1595,14 @@ Result<ReviewPage> Graph::ReviewsPage(VertexId document, const ReviewQuery& quer
                                   [&](const Row& r) { return date(r).substr(0, to.size()) <= to; });
     }
   }
-  auto kept = [&](const Row& r) {
-    if (query.level.empty() && query.province.empty()) return true;
-    const MeetingNode& m = t_->Meeting(r.meeting);
-    std::string_view level = m.unit_level, province = m.province;
-    if (r.unit != ReviewOrder::kNoUnit) {
-      const UnitNode& u = t_->Unit(r.unit);
-      if (!u.level.empty()) level = u.level;
-      if (!u.province.empty()) province = u.province;
-    }
-    if (!query.level.empty() && level != query.level) return false;
-    return query.province.empty() || province.find(query.province) != std::string_view::npos;
-  };
+  // Level and province decided once per place of the list.
+  std::vector<char> place_kept(order->places.size(), 1);
+  for (size_t i = 0; i < order->places.size(); ++i) {
+    const auto& [level, province] = order->places[i];
+    place_kept[i] = (query.level.empty() || level == query.level) &&
+                    (query.province.empty() || province.find(query.province) != std::string_view::npos);
+  }
+  auto kept = [&](const Row& r) { return place_kept[r.place] != 0; };
   ReviewPage page;
   const LineageOrder& docs = *order->docs;
   for (auto it = first; it != last; ++it) {

@@ -23,7 +23,9 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <string_view>
 #include <tuple>
+#include <utility>
 #include <vector>
 
 #include "graph/graph.h"
@@ -68,6 +70,7 @@ struct Graph::ReviewOrder {
   struct Row {
     VertexId meeting = 0;
     VertexId unit = kNoUnit;  // the holding unit's node
+    uint32_t place = 0;       // index in `places`
     // The document the meeting covered: 0 for the root, i + 1 for docs->items[i]; with
     // kLaunched set when the meeting launched it.
     uint32_t document = 0;
@@ -76,13 +79,16 @@ struct Graph::ReviewOrder {
   };
   std::shared_ptr<const LineageOrder> docs;  // the documents implementing the root (stated)
   std::vector<Row> rows;
+  // The distinct (level, province) of the rows' holders (the unit's, else the meeting's
+  // words), so that a filter on them is decided once per place, not once per row.
+  std::vector<std::pair<std::string_view, std::string_view>> places;
   size_t size() const { return rows.size(); }
 };
 
 struct Graph::QueryCache {
   static constexpr size_t kMinKept = 256;        // entries of a list worth keeping
   static constexpr size_t kBudget = 2u << 20;    // entries kept per kind (lineages: 28 bytes
-                                                 // an entry, reviews: 12; 80 MB at most)
+                                                 // an entry, reviews: 16; 90 MB at most)
 
   // (kind, root, inferred, depth): kind 0 lineage up, 1 lineage down, 2 reviews.
   using Key = std::tuple<int, VertexId, bool, int>;
