@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # The graph at national scale: how load time, memory and query latency grow with the corpus.
-#   bench/scale.sh [--no-http] [--samples N] DB...        (smallest first, e.g. 10k 100k 1M)
+#   bench/scale.sh [--no-http] [--serve-only] [--samples N] DB...   (smallest first, e.g. 10k 100k 1M)
 # For each database: dirgraph-graph-bench (Graph::Load time with its steps, RSS after it and
 # at its peak, lineage and reviews p50/p99 over N random documents and the 20 busiest),
 # then one line per database (the curve). For the last (largest) database: `dirgraph
@@ -12,17 +12,18 @@
 # DIRGRAPH=path/to/dirgraph and GRAPH_BENCH=path/to/dirgraph-graph-bench override the binaries.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-http=1 samples=1000
+http=1 samples=1000 serve_only=0
 dbs=()
 while [[ $# -gt 0 ]]; do
   case $1 in
     --no-http) http=0; shift ;;
+    --serve-only) serve_only=1; shift ;;
     --samples) samples=$2; shift 2 ;;
-    -*) echo "usage: bench/scale.sh [--no-http] [--samples N] DB..." >&2; exit 2 ;;
+    -*) echo "usage: bench/scale.sh [--no-http] [--serve-only] [--samples N] DB..." >&2; exit 2 ;;
     *) dbs+=("$1"); shift ;;
   esac
 done
-[[ ${#dbs[@]} -gt 0 ]] || { echo "usage: bench/scale.sh [--no-http] [--samples N] DB..." >&2; exit 2; }
+[[ ${#dbs[@]} -gt 0 ]] || { echo "usage: bench/scale.sh [--no-http] [--serve-only] [--samples N] DB..." >&2; exit 2; }
 bin=${DIRGRAPH:-build/dirgraph}
 bench=${GRAPH_BENCH:-build/dirgraph-graph-bench}
 for b in "$bin" "$bench"; do [[ -x $b ]] || { echo "bench: $b missing: build Release first" >&2; exit 2; }; done
@@ -39,6 +40,7 @@ trap cleanup EXIT
 
 i=0
 for db in "${dbs[@]}"; do
+  [[ $serve_only -eq 1 ]] && break
   articles=$(sqlite3 -readonly "$db" 'SELECT count(*) FROM articles' 2> /dev/null || echo '?')
   echo
   echo "== $db ($articles articles, $(du -h "$db" | cut -f1)), load average before: $(loadavg)"
@@ -47,6 +49,7 @@ for db in "${dbs[@]}"; do
   i=$((i + 1))
 done
 
+if [[ $serve_only -eq 0 ]]; then
 echo
 echo "== the curve (times in ms, memory in MB; random: $samples documents x 3 rounds, top: the 20 busiest x 3)"
 printf '%-10s %9s %8s %8s %12s %12s %12s %12s %12s %12s\n' articles load rss peak \
@@ -63,29 +66,44 @@ for db in "${dbs[@]}"; do
     "$(ms reviews random p99)" "$(ms lineage top p50)" "$(ms reviews top p50)"
   i=$((i + 1))
 done
+fi
 
 last=${dbs[-1]}
-echo
-echo "== dirgraph serve on $last, load average before: $(loadavg)"
-port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
-start=$(date +%s.%N)
-"$bin" serve --db "$last" --host 127.0.0.1 --port "$port" --quiet > /dev/null 2>&1 &
-pid=$!
-ready=
-for _ in $(seq 6000); do
-  if curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then ready=$(date +%s.%N); break; fi
-  kill -0 "$pid" 2> /dev/null || { echo "bench: the server stopped" >&2; exit 1; }
-  sleep 0.01
-done
-[[ -n $ready ]] || { echo "bench: the server was not ready within a minute" >&2; exit 1; }
-echo "ready: $(echo "$ready - $start" | bc) s after start (GET /healthz answered; the graph is loaded before listening)"
-grep -E '^(VmRSS|VmHWM)' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server /'
-curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/documents/35-NQ~TW@TW!XII/reviews" || true
-grep -E '^VmRSS' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server after a reviews query: /'
-kill "$pid"
-wait "$pid" 2> /dev/null || true
-pid=
-echo "load average after: $(loadavg)"
+# `dirgraph serve` on the largest database, twice: cold (its graph snapshot removed, so the
+# graph is built from the tables, then the snapshot written) and warm (read from the
+# snapshot). CPU time is the server's user + system time until /healthz answered.
+serve_ready() {
+  local label=$1
+  echo
+  echo "== dirgraph serve on $last, $label, load average before: $(loadavg)"
+  port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
+  start=$(date +%s.%N)
+  "$bin" serve --db "$last" --host 127.0.0.1 --port "$port" --quiet > /dev/null 2> "$out/serve.err" &
+  pid=$!
+  ready=
+  for _ in $(seq 12000); do
+    if curl -sf -o /dev/null "http://127.0.0.1:$port/healthz"; then ready=$(date +%s.%N); break; fi
+    kill -0 "$pid" 2> /dev/null || { echo "bench: the server stopped" >&2; cat "$out/serve.err" >&2; exit 1; }
+    sleep 0.01
+  done
+  [[ -n $ready ]] || { echo "bench: the server was not ready within two minutes" >&2; exit 1; }
+  local tick cpu
+  tick=$(getconf CLK_TCK)
+  cpu=$(awk -v t="$tick" '{ printf "%.2f s user + %.2f s sys", $14 / t, $15 / t }' "/proc/$pid/stat")
+  echo "ready: $(echo "$ready - $start" | bc) s after start, CPU $cpu (GET /healthz answered; the graph is loaded before listening)"
+  sed 's/^/server log: /' "$out/serve.err"
+  grep -E '^(VmRSS|VmHWM)' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server /'
+  curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/documents/35-NQ~TW@TW!XII/reviews" || true
+  grep -E '^VmRSS' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server after a reviews query: /'
+  kill "$pid"
+  wait "$pid" 2> /dev/null || true
+  pid=
+  echo "load average after: $(loadavg)"
+}
+rm -f "$last.graph"
+serve_ready "cold (no graph snapshot: built from the tables, then $last.graph written)"
+[[ -f $last.graph ]] && echo "snapshot: $(du -h "$last.graph" | cut -f1) $last.graph"
+serve_ready "warm (read from $last.graph)"
 
 if [[ $http -eq 1 ]]; then
   # A typical document: a provincial plan (implementing a central document, implemented by

@@ -1,6 +1,12 @@
 #include "graph/graph.h"
 
+#include <fcntl.h>
+#include <link.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 #include <utf8proc.h>
+#include <xxhash.h>
 
 #ifdef __GLIBC__
 #include <malloc.h>
@@ -12,6 +18,7 @@
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
+#include <cstddef>
 #include <cstring>
 #include <deque>
 #include <mutex>
@@ -419,6 +426,10 @@ struct Graph::Loader {
     // did not see are skipped like any dangling reference.
     Status side_status;
     double side_ms = 0;
+    // The stamp each read transaction saw: the graph is one state of the store (and may
+    // be kept as a snapshot) only when they are the same.
+    std::string side_stamp;
+    GRAPH_ASSIGN_OR_RETURN(std::string main_stamp, SnapshotStamp(db));
     std::thread side([&] {
       const auto start = std::chrono::steady_clock::now();
       try {
@@ -426,6 +437,7 @@ struct Graph::Loader {
           GRAPH_ASSIGN_OR_RETURN(sqlite::Database side_db,
                                  sqlite::Database::Open(path, sqlite::OpenMode::kReadOnly));
           DG_RETURN_IF_ERROR(side_db.Exec("BEGIN"));
+          GRAPH_ASSIGN_OR_RETURN(side_stamp, SnapshotStamp(side_db));
           DG_RETURN_IF_ERROR(Units(side_db));
           DG_RETURN_IF_ERROR(Meetings(side_db));
           return side_db.Exec("COMMIT");
@@ -449,6 +461,7 @@ struct Graph::Loader {
     Lap("wait");
     DG_RETURN_IF_ERROR(main_status);
     DG_RETURN_IF_ERROR(side_status);
+    if (main_stamp == side_stamp) graph.stamp_ = main_stamp;
     t.doc0 = static_cast<uint32_t>(t.articles.size());
     t.unit0 = t.doc0 + static_cast<uint32_t>(t.docs.size());
     t.meeting0 = t.unit0 + static_cast<uint32_t>(t.units.size());
@@ -1675,6 +1688,716 @@ GraphStats Graph::Stats() const {
     if (g_[*it].inferred) ++s.inferred_edges;
   }
   return s;
+}
+
+// ---- Snapshot ---------------------------------------------------------------------------
+
+Result<std::string> StoreStamp(sqlite::Database& db) {
+  GRAPH_ASSIGN_OR_RETURN(
+      sqlite::Statement st,
+      db.Cached("SELECT (SELECT user_version FROM pragma_user_version), "
+                "(SELECT coalesce(group_concat(name || '=' || seq, ' '), '') FROM "
+                "(SELECT name, seq FROM sqlite_sequence ORDER BY name)), "
+                "(SELECT coalesce(max(id), 0) FROM units), (SELECT coalesce(max(id), 0) FROM edges), "
+                "coalesce((SELECT content_hash FROM articles ORDER BY id DESC LIMIT 1), '')"));
+  GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+  if (!row) return Status::Internal(db.path() + ": the store's stamp read no row");
+  std::string stamp = "schema=" + std::to_string(st.ColumnInt(0)) + " " + st.ColumnText(1) +
+                      " units.max=" + std::to_string(st.ColumnInt(2)) +
+                      " edges.max=" + std::to_string(st.ColumnInt(3)) + " last=" + st.ColumnText(4);
+  st.Reset();
+  return stamp;
+}
+
+namespace {
+
+// Bump when the file's layout or anything it holds changes meaning.
+constexpr uint32_t kSnapshotFormat = 1;
+constexpr char kSnapshotMagic[8] = {'D', 'G', 'G', 'R', 'A', 'P', 'H', '\n'};
+
+// The GNU build id of the running program (hex), from its PT_NOTE segments; "none" when it
+// has none. A graph built by another build may differ (other inferred links), so it is
+// part of the snapshot's stamp.
+const std::string& ProgramBuildId() {
+  static const std::string id = [] {
+    std::string out;
+    dl_iterate_phdr(
+        [](struct dl_phdr_info* info, size_t, void* data) -> int {
+          auto* found = static_cast<std::string*>(data);
+          for (int i = 0; i < info->dlpi_phnum; ++i) {
+            const ElfW(Phdr)& ph = info->dlpi_phdr[i];
+            if (ph.p_type != PT_NOTE) continue;
+            const char* p = reinterpret_cast<const char*>(info->dlpi_addr + ph.p_vaddr);
+            const char* end = p + ph.p_memsz;
+            while (p + sizeof(ElfW(Nhdr)) <= end) {
+              const auto* nh = reinterpret_cast<const ElfW(Nhdr)*>(p);
+              const char* name = p + sizeof(ElfW(Nhdr));
+              const char* desc = name + ((nh->n_namesz + 3) & ~3u);
+              if (desc + nh->n_descsz > end) break;
+              if (nh->n_type == NT_GNU_BUILD_ID && nh->n_namesz == 4 && std::memcmp(name, "GNU", 4) == 0) {
+                static const char kHex[] = "0123456789abcdef";
+                for (uint32_t k = 0; k < nh->n_descsz; ++k) {
+                  const auto b = static_cast<unsigned char>(desc[k]);
+                  *found += kHex[b >> 4];
+                  *found += kHex[b & 15];
+                }
+                return 1;
+              }
+              p = desc + ((nh->n_descsz + 3) & ~3u);
+            }
+          }
+          return 1;  // the first object is the program itself
+        },
+        &out);
+    return out.empty() ? std::string("none") : out;
+  }();
+  return id;
+}
+
+// On-disk records. Strings are (offset, length) in the file's string pool; the note of an
+// edge is its index + 1 in the notes (0: none). Native byte order and layout: a file is
+// read by the build that wrote it (the build id is in the stamp).
+struct StrRef {
+  uint32_t off, len;
+};
+struct DiskDocument {
+  int64_t row_id;
+  StrRef key_text, issuer, jurisdiction, date, title;
+  uint8_t family, central, pad[6];
+};
+struct DiskUnit {
+  int64_t row_id;
+  StrRef code, name, level, province, parent_code, slug;
+  uint8_t after_reform, pad[7];
+};
+struct DiskMeeting {
+  int64_t row_id, article_id;
+  StrRef unit, unit_level, province, kind, date, chair;
+  int32_t years;
+  uint8_t has_years, date_inferred, pad[2];
+};
+struct DiskNote {
+  double weight;
+  StrRef why;
+  uint8_t span_from_mentions, pad[7];
+};
+struct DiskEdge {  // EdgeData's layout, the note as an index
+  uint8_t kind, inferred, pad[2];
+  uint32_t evidence_start, evidence_end, pad2;
+  int64_t article_id;
+  uint64_t note;
+};
+static_assert(sizeof(DiskEdge) == sizeof(EdgeData) && offsetof(DiskEdge, evidence_start) == offsetof(EdgeData, evidence_start) &&
+              offsetof(DiskEdge, evidence_end) == offsetof(EdgeData, evidence_end) &&
+              offsetof(DiskEdge, article_id) == offsetof(EdgeData, article_id) &&
+              offsetof(DiskEdge, note) == offsetof(EdgeData, note) &&
+              offsetof(EdgeData, kind) == 0 && offsetof(EdgeData, inferred) == 1,
+              "edges are read into EdgeData in place");
+
+struct Counts {
+  uint64_t articles, docs, units, meetings, notes, vertices, edges, strings;
+  uint32_t doc0, unit0, meeting0, end;
+};
+
+// The fixed part of the header; the build id and the stamp follow it, then the body.
+struct Header {
+  char magic[8];
+  uint32_t format;
+  uint32_t edge_size;   // sizeof(EdgeData), a guard against another layout
+  uint64_t header_size; // this struct, the build id and the stamp
+  uint64_t body_size;
+  uint64_t body_hash;   // XXH3-64 of the body
+  uint32_t build_id_size, stamp_size;
+};
+
+std::string Errno() { return std::strerror(errno); }
+
+// The body: Counts, the XXH3-64 of each section, then the sections in this order. The
+// header's hash covers Counts and the sections' hashes; each section is checked against
+// its own, so that the sections can be read and checked in parallel.
+enum Section : size_t {
+  kStrings, kArticles, kDocuments, kUnits, kMeetings, kMeetingOrder, kDocumentsByKey, kNotes,
+  kForwardRows, kForwardColumn, kForwardEdges, kBackwardRows, kBackwardColumn, kBackwardEdges,
+  kSections
+};
+struct Index {
+  Counts counts;
+  uint64_t hash[kSections];
+};
+
+// Writes the sections through one buffer, hashing each as it goes.
+class SnapshotWriter {
+ public:
+  explicit SnapshotWriter(int fd) : fd_(fd), hash_(XXH3_createState()) {
+    if (hash_ == nullptr) throw std::bad_alloc();
+    XXH3_64bits_reset(hash_);
+    buf_.reserve(kBuffer);
+  }
+  ~SnapshotWriter() { XXH3_freeState(hash_); }
+  SnapshotWriter(const SnapshotWriter&) = delete;
+  SnapshotWriter& operator=(const SnapshotWriter&) = delete;
+
+  void Bytes(const void* data, size_t n) {
+    const char* p = static_cast<const char*>(data);
+    XXH3_64bits_update(hash_, p, n);
+    size_ += n;
+    while (n > 0) {
+      const size_t take = std::min(n, kBuffer - buf_.size());
+      buf_.insert(buf_.end(), p, p + take);
+      p += take;
+      n -= take;
+      if (buf_.size() == kBuffer && !Flush()) return;
+    }
+  }
+  template <typename T>
+  void Array(const std::vector<T>& v) {
+    Bytes(v.data(), v.size() * sizeof(T));
+  }
+  // The hash of what was written since the last call.
+  uint64_t EndSection() {
+    const uint64_t h = XXH3_64bits_digest(hash_);
+    XXH3_64bits_reset(hash_);
+    return h;
+  }
+  bool Flush() {
+    size_t at = 0;
+    while (ok_ && at < buf_.size()) {
+      const ssize_t w = ::write(fd_, buf_.data() + at, buf_.size() - at);
+      if (w < 0 && errno == EINTR) continue;
+      if (w <= 0) {
+        ok_ = false;
+        error_ = w < 0 ? Errno() : "nothing written";
+      }
+      at += w > 0 ? static_cast<size_t>(w) : 0;
+    }
+    buf_.clear();
+    return ok_;
+  }
+  uint64_t size() const { return size_; }
+  bool ok() const { return ok_; }
+  const std::string& error() const { return error_; }
+
+ private:
+  static constexpr size_t kBuffer = 1 << 20;
+  int fd_;
+  XXH3_state_t* hash_;
+  std::vector<char> buf_;
+  uint64_t size_ = 0;
+  bool ok_ = true;
+  std::string error_;
+};
+
+// The size of each section for these counts; empty when a count is beyond any file.
+std::vector<uint64_t> SectionSizes(const Counts& c) {
+  for (uint64_t n : {c.articles, c.docs, c.units, c.meetings, c.notes, c.vertices, c.edges, c.strings}) {
+    if (n > (uint64_t{1} << 40)) return {};
+  }
+  std::vector<uint64_t> size(kSections);
+  size[kStrings] = c.strings;
+  size[kArticles] = 8 * c.articles;
+  size[kDocuments] = sizeof(DiskDocument) * c.docs;
+  size[kUnits] = sizeof(DiskUnit) * c.units;
+  size[kMeetings] = sizeof(DiskMeeting) * c.meetings;
+  size[kMeetingOrder] = 8 * c.meetings;
+  size[kDocumentsByKey] = 4 * c.docs;
+  size[kNotes] = sizeof(DiskNote) * c.notes;
+  size[kForwardRows] = size[kBackwardRows] = 4 * (c.vertices + 1);
+  size[kForwardColumn] = size[kBackwardColumn] = 4 * c.edges;
+  size[kForwardEdges] = sizeof(DiskEdge) * c.edges;
+  size[kBackwardEdges] = 4 * c.edges;
+  return size;
+}
+
+// Reads `n` bytes at `offset` into `dst`, hashing them while they are in the cache; the
+// hash, or the error.
+Result<uint64_t> ReadHashed(int fd, uint64_t offset, void* dst, uint64_t n) {
+  XXH3_state_t* state = XXH3_createState();
+  if (state == nullptr) return Status::Internal("out of memory");
+  XXH3_64bits_reset(state);
+  char* p = static_cast<char*>(dst);
+  std::string error;
+  while (n > 0) {
+    const size_t want = static_cast<size_t>(std::min<uint64_t>(n, 4 << 20));
+    const ssize_t got = ::pread(fd, p, want, static_cast<off_t>(offset));
+    if (got < 0 && errno == EINTR) continue;
+    if (got <= 0) {
+      error = got < 0 ? Errno() : "the file ends early";
+      break;
+    }
+    XXH3_64bits_update(state, p, static_cast<size_t>(got));
+    p += got;
+    offset += static_cast<uint64_t>(got);
+    n -= static_cast<uint64_t>(got);
+  }
+  const uint64_t h = XXH3_64bits_digest(state);
+  XXH3_freeState(state);
+  if (!error.empty()) return Status::Io(error);
+  return h;
+}
+
+}  // namespace
+
+Result<std::string> SnapshotStamp(sqlite::Database& db) {
+  GRAPH_ASSIGN_OR_RETURN(std::string store, StoreStamp(db));
+  return "format=" + std::to_string(kSnapshotFormat) + " build=" + ProgramBuildId() + " " + store;
+}
+
+std::string SnapshotPathOf(const std::string& db_path) { return db_path + ".graph"; }
+
+// What the snapshot writes and reads: a friend of Graph and of its Tables.
+struct Graph::SnapshotIo {
+  // A field added to Tables must be written and read below; this size says one was.
+  static_assert(sizeof(Tables) == 736,
+                "Graph::Tables changed: write and read the new field in the snapshot "
+                "(Graph::SnapshotIo), bump kSnapshotFormat, then update this size");
+
+  static Status Write(const Graph& g, const std::string& path) {
+    const Tables& t = *g.t_;
+    // The string pool: each distinct string once (interned strings share their bytes).
+    std::string pool;
+    std::unordered_map<const char*, StrRef> at;
+    auto ref = [&](std::string_view s) -> StrRef {
+      if (s.empty()) return StrRef{0, 0};
+      auto it = at.find(s.data());
+      if (it != at.end() && it->second.len == s.size()) return it->second;
+      if (pool.size() + s.size() > UINT32_MAX) throw std::length_error("strings over 4 GB");
+      const StrRef r{static_cast<uint32_t>(pool.size()), static_cast<uint32_t>(s.size())};
+      pool.append(s);
+      at[s.data()] = r;
+      return r;
+    };
+    std::vector<DiskDocument> docs(t.docs.size());
+    for (size_t i = 0; i < t.docs.size(); ++i) {
+      const DocumentNode& d = t.docs[i];
+      DiskDocument& x = docs[i];
+      x.row_id = d.row_id;
+      x.key_text = ref(d.key_text);
+      x.issuer = ref(d.issuer);
+      x.jurisdiction = ref(d.jurisdiction);
+      x.date = ref(d.date);
+      x.title = ref(d.title);
+      x.family = static_cast<uint8_t>(d.family);
+      x.central = d.central ? 1 : 0;
+    }
+    std::vector<DiskUnit> units(t.units.size());
+    for (size_t i = 0; i < t.units.size(); ++i) {
+      const UnitNode& u = t.units[i];
+      DiskUnit& x = units[i];
+      x.row_id = u.row_id;
+      x.code = ref(u.code);
+      x.name = ref(u.name);
+      x.level = ref(u.level);
+      x.province = ref(u.province);
+      x.parent_code = ref(u.parent_code);
+      x.slug = ref(u.slug);
+      x.after_reform = u.after_reform ? 1 : 0;
+    }
+    std::vector<DiskMeeting> meetings(t.meetings.size());
+    for (size_t i = 0; i < t.meetings.size(); ++i) {
+      const MeetingNode& m = t.meetings[i];
+      DiskMeeting& x = meetings[i];
+      x.row_id = m.row_id;
+      x.article_id = m.article_id;
+      x.unit = ref(m.unit);
+      x.unit_level = ref(m.unit_level);
+      x.province = ref(m.province);
+      x.kind = ref(m.kind);
+      x.date = ref(m.date);
+      x.chair = ref(m.chair);
+      x.years = m.years.value_or(0);
+      x.has_years = m.years.has_value() ? 1 : 0;
+      x.date_inferred = m.date_inferred ? 1 : 0;
+    }
+    std::unordered_map<const EdgeNote*, uint64_t> note_index;
+    std::vector<DiskNote> notes(t.notes.size());
+    for (size_t i = 0; i < t.notes.size(); ++i) {
+      const EdgeNote& n = t.notes[i];
+      DiskNote& x = notes[i];
+      x.weight = n.weight;
+      x.why = ref(n.why);
+      x.span_from_mentions = n.span_from_mentions ? 1 : 0;
+      note_index[&n] = i + 1;
+    }
+    pool.resize((pool.size() + 7) & ~size_t{7}, '\0');
+
+    const auto& fwd = g.g_.m_forward;
+    const auto& bwd = g.g_.m_backward;
+    Counts counts{};
+    counts.articles = t.articles.size();
+    counts.docs = t.docs.size();
+    counts.units = t.units.size();
+    counts.meetings = t.meetings.size();
+    counts.notes = t.notes.size();
+    counts.vertices = fwd.m_rowstart.empty() ? 0 : fwd.m_rowstart.size() - 1;
+    counts.edges = fwd.m_column.size();
+    counts.strings = pool.size();
+    counts.doc0 = t.doc0;
+    counts.unit0 = t.unit0;
+    counts.meeting0 = t.meeting0;
+    counts.end = t.end;
+
+    // A temporary file in the same folder, renamed over the old one when whole.
+    const std::string tmp = path + ".tmp." + std::to_string(::getpid()) + "." +
+                            std::to_string(reinterpret_cast<uintptr_t>(&g) & 0xffffff);
+    const int fd = ::open(tmp.c_str(), O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0644);
+    if (fd < 0) return Status::Io(path + ": cannot write the graph snapshot: " + Errno());
+    auto fail = [&](const std::string& why) {
+      ::close(fd);
+      ::unlink(tmp.c_str());
+      return Status::Io(path + ": cannot write the graph snapshot: " + why);
+    };
+    const std::string& build_id = ProgramBuildId();
+    Header h{};
+    std::memcpy(h.magic, kSnapshotMagic, sizeof h.magic);
+    h.format = kSnapshotFormat;
+    h.edge_size = sizeof(EdgeData);
+    h.build_id_size = static_cast<uint32_t>(build_id.size());
+    h.stamp_size = static_cast<uint32_t>(g.stamp_.size());
+    h.header_size = sizeof h + build_id.size() + g.stamp_.size();
+    {
+      // The header's place, rewritten with the body's size and hash at the end.
+      std::string head(sizeof h, '\0');
+      head += build_id;
+      head += g.stamp_;
+      if (::pwrite(fd, head.data(), head.size(), 0) != static_cast<ssize_t>(head.size())) return fail(Errno());
+    }
+    // The index (counts and the sections' hashes) is written once they are known.
+    Index index{};
+    index.counts = counts;
+    if (::lseek(fd, static_cast<off_t>(h.header_size + sizeof index), SEEK_SET) < 0) return fail(Errno());
+    SnapshotWriter w(fd);
+    auto end = [&](Section s) { index.hash[s] = w.EndSection(); };
+    w.Bytes(pool.data(), pool.size());
+    end(kStrings);
+    w.Array(t.articles);
+    end(kArticles);
+    w.Array(docs);
+    end(kDocuments);
+    w.Array(units);
+    end(kUnits);
+    w.Array(meetings);
+    end(kMeetings);
+    w.Array(t.meeting_order);
+    end(kMeetingOrder);
+    w.Array(t.docs_by_key);
+    end(kDocumentsByKey);
+    w.Array(notes);
+    end(kNotes);
+    w.Array(fwd.m_rowstart);
+    end(kForwardRows);
+    w.Array(fwd.m_column);
+    end(kForwardColumn);
+    {
+      std::vector<DiskEdge> chunk;
+      const auto& props = fwd.m_edge_properties;
+      for (size_t i = 0; i < props.size() && w.ok(); i += 1 << 16) {
+        chunk.assign(std::min<size_t>(1 << 16, props.size() - i), DiskEdge{});
+        for (size_t k = 0; k < chunk.size(); ++k) {
+          const EdgeData& e = props[i + k];
+          DiskEdge& x = chunk[k];
+          x.kind = static_cast<uint8_t>(e.kind);
+          x.inferred = e.inferred ? 1 : 0;
+          x.evidence_start = e.evidence_start;
+          x.evidence_end = e.evidence_end;
+          x.article_id = e.article_id;
+          x.note = e.note != nullptr ? note_index.at(e.note) : 0;
+        }
+        w.Array(chunk);
+      }
+    }
+    end(kForwardEdges);
+    w.Array(bwd.m_rowstart);
+    end(kBackwardRows);
+    w.Array(bwd.m_column);
+    end(kBackwardColumn);
+    w.Array(bwd.m_edge_properties);
+    end(kBackwardEdges);
+    if (!w.Flush()) return fail(w.error());
+    if (::pwrite(fd, &index, sizeof index, static_cast<off_t>(h.header_size)) != static_cast<ssize_t>(sizeof index)) {
+      return fail(Errno());
+    }
+    h.body_size = sizeof index + w.size();
+    h.body_hash = XXH3_64bits(&index, sizeof index);
+    if (::pwrite(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) return fail(Errno());
+    if (::close(fd) != 0) {
+      ::unlink(tmp.c_str());
+      return Status::Io(path + ": cannot write the graph snapshot: " + Errno());
+    }
+    if (::rename(tmp.c_str(), path.c_str()) != 0) {
+      const std::string why = Errno();
+      ::unlink(tmp.c_str());
+      return Status::Io(path + ": cannot write the graph snapshot: " + why);
+    }
+    return Status::Ok();
+  }
+
+  // Reads `path` into `g` when its stamp is `stamp`: kNotFound when there is no file,
+  // kConflict when it is stale (another stamp or format), kCorrupt when it is damaged (too
+  // short, its checksum, tables that do not fit together), kIoError when it cannot be read.
+  // The checksum is checked before anything is parsed.
+  static Status Read(Graph& g, const std::string& path, const std::string& stamp) {
+    const int fd = ::open(path.c_str(), O_RDONLY | O_CLOEXEC);
+    if (fd < 0) {
+      if (errno == ENOENT) return Status::NotFound(path + ": no graph snapshot");
+      return Status::Io(path + ": cannot read the graph snapshot: " + Errno());
+    }
+    struct Close {
+      int fd;
+      ~Close() { ::close(fd); }
+    } close{fd};
+    struct stat st {};
+    if (::fstat(fd, &st) != 0) return Status::Io(path + ": cannot read the graph snapshot: " + Errno());
+    (void)::posix_fadvise(fd, 0, 0, POSIX_FADV_SEQUENTIAL);
+    const uint64_t file_size = static_cast<uint64_t>(st.st_size);
+    auto damaged = [&](const std::string& why) { return Status::Corrupt(path + ": graph snapshot damaged: " + why); };
+    Header h{};
+    if (file_size < sizeof h) {
+      return damaged(std::to_string(file_size) + " bytes, shorter than its header");
+    }
+    if (::pread(fd, &h, sizeof h, 0) != static_cast<ssize_t>(sizeof h)) {
+      return Status::Io(path + ": cannot read the graph snapshot: " + Errno());
+    }
+    if (std::memcmp(h.magic, kSnapshotMagic, sizeof h.magic) != 0) return damaged("not a dirgraph graph snapshot");
+    if (h.format != kSnapshotFormat || h.edge_size != sizeof(EdgeData)) {
+      return Status::Conflict(path + ": graph snapshot of format " + std::to_string(h.format) + ", not " +
+                              std::to_string(kSnapshotFormat));
+    }
+    if (h.build_id_size > 4096 || h.stamp_size > 4096 ||
+        h.header_size != sizeof h + uint64_t{h.build_id_size} + h.stamp_size || h.header_size > file_size) {
+      return damaged("bad header");
+    }
+    std::string file_stamp(h.stamp_size, '\0');
+    if (::pread(fd, file_stamp.data(), file_stamp.size(), static_cast<off_t>(sizeof h + h.build_id_size)) !=
+        static_cast<ssize_t>(file_stamp.size())) {
+      return Status::Io(path + ": cannot read the graph snapshot: " + Errno());
+    }
+    if (file_stamp != stamp) {
+      return Status::Conflict(path + ": graph snapshot is stale (it has '" + file_stamp + "', the database '" +
+                              stamp + "')");
+    }
+    if (file_size != h.header_size + h.body_size) {
+      return damaged(std::to_string(file_size) + " bytes, its header says " +
+                     std::to_string(h.header_size + h.body_size));
+    }
+    Index index{};
+    if (h.body_size < sizeof index) return damaged("bad header");
+    if (::pread(fd, &index, sizeof index, static_cast<off_t>(h.header_size)) != static_cast<ssize_t>(sizeof index)) {
+      return Status::Io(path + ": cannot read the graph snapshot: " + Errno());
+    }
+    if (XXH3_64bits(&index, sizeof index) != h.body_hash) return damaged("checksum mismatch");
+    const Counts& c = index.counts;
+    const std::vector<uint64_t> size = SectionSizes(c);
+    uint64_t total = sizeof index;
+    for (uint64_t n : size) total += n;
+    if (size.empty() || total != h.body_size) return damaged("its counts do not match its size");
+    // Every section read where it is kept, its checksum checked, before anything is trusted.
+    Tables& t = *g.t_;
+    std::vector<DiskDocument> docs;
+    std::vector<DiskUnit> units;
+    std::vector<DiskMeeting> meetings;
+    std::vector<DiskNote> notes;
+    auto& fwd = g.g_.m_forward;
+    auto& bwd = g.g_.m_backward;
+    t.blocks.emplace_back(new char[std::max<uint64_t>(c.strings, 1)]);
+    t.articles.resize(c.articles);
+    docs.resize(c.docs);
+    units.resize(c.units);
+    meetings.resize(c.meetings);
+    t.meeting_order.resize(c.meetings);
+    t.docs_by_key.resize(c.docs);
+    notes.resize(c.notes);
+    fwd.m_rowstart.resize(c.vertices + 1);
+    fwd.m_column.resize(c.edges);
+    fwd.m_edge_properties.resize(c.edges);  // DiskEdge's bytes, notes as indices until Fill
+    bwd.m_rowstart.resize(c.vertices + 1);
+    bwd.m_column.resize(c.edges);
+    bwd.m_edge_properties.resize(c.edges);
+    void* const dst[kSections] = {t.blocks.back().get(), t.articles.data(), docs.data(), units.data(),
+                                  meetings.data(), t.meeting_order.data(), t.docs_by_key.data(),
+                                  notes.data(), fwd.m_rowstart.data(), fwd.m_column.data(),
+                                  fwd.m_edge_properties.data(), bwd.m_rowstart.data(),
+                                  bwd.m_column.data(), bwd.m_edge_properties.data()};
+    uint64_t offset[kSections];
+    for (size_t s = 0, at = h.header_size + sizeof index; s < kSections; at += size[s], ++s) offset[s] = at;
+    // Two threads: the forward edges (half of the file) on one, the rest on the other.
+    std::string error[kSections];
+    auto read = [&](size_t s) {
+      auto hash = ReadHashed(fd, offset[s], dst[s], size[s]);
+      if (!hash.ok()) {
+        error[s] = hash.status().message();
+      } else if (*hash != index.hash[s]) {
+        error[s] = "checksum mismatch";
+      }
+    };
+    std::thread edges([&] { read(kForwardEdges); });
+    for (size_t s = 0; s < kSections; ++s) {
+      if (s != kForwardEdges) read(s);
+    }
+    edges.join();
+    for (const std::string& e : error) {
+      if (!e.empty()) return damaged(e);
+    }
+    if (!Fill(g, c, docs, units, meetings, notes)) return damaged("its tables do not fit together");
+    g.stamp_ = stamp;
+    return Status::Ok();
+  }
+
+  // The node tables from their records, the edges' notes as pointers, and every index
+  // checked to be within bounds, so that no query can walk out of the arrays.
+  static bool Fill(Graph& g, const Counts& c, const std::vector<DiskDocument>& docs,
+                   const std::vector<DiskUnit>& units, const std::vector<DiskMeeting>& meetings,
+                   const std::vector<DiskNote>& notes) {
+    Tables& t = *g.t_;
+    if (c.doc0 != c.articles || c.unit0 != c.doc0 + c.docs || c.meeting0 != c.unit0 + c.units ||
+        c.end != c.meeting0 + c.meetings || c.vertices != c.end) {
+      return false;
+    }
+    const char* strings = c.strings > 0 ? t.blocks.back().get() : nullptr;
+    bool fits = true;
+    auto view = [&](StrRef s) -> std::string_view {
+      if (s.len == 0) return {};
+      if (uint64_t{s.off} + s.len > c.strings) {
+        fits = false;
+        return {};
+      }
+      return {strings + s.off, s.len};
+    };
+    t.docs.resize(docs.size());
+    for (size_t i = 0; i < docs.size(); ++i) {
+      const DiskDocument& x = docs[i];
+      DocumentNode& d = t.docs[i];
+      d.row_id = x.row_id;
+      d.key_text = view(x.key_text);
+      d.issuer = view(x.issuer);
+      d.jurisdiction = view(x.jurisdiction);
+      d.date = view(x.date);
+      d.title = view(x.title);
+      d.family = x.family == 0 ? Family::kParty : Family::kState;
+      d.central = x.central != 0;
+    }
+    t.units.resize(units.size());
+    for (size_t i = 0; i < units.size(); ++i) {
+      const DiskUnit& x = units[i];
+      UnitNode& u = t.units[i];
+      u.row_id = x.row_id;
+      u.code = view(x.code);
+      u.name = view(x.name);
+      u.level = view(x.level);
+      u.province = view(x.province);
+      u.parent_code = view(x.parent_code);
+      u.slug = view(x.slug);
+      u.after_reform = x.after_reform != 0;
+      if (!u.code.empty()) t.units_by_code[Tables::CodeKey(u.code, u.after_reform)] = static_cast<uint32_t>(i);
+    }
+    t.meetings.resize(meetings.size());
+    for (size_t i = 0; i < meetings.size(); ++i) {
+      const DiskMeeting& x = meetings[i];
+      MeetingNode& m = t.meetings[i];
+      m.row_id = x.row_id;
+      m.article_id = x.article_id;
+      m.unit = view(x.unit);
+      m.unit_level = view(x.unit_level);
+      m.province = view(x.province);
+      m.kind = view(x.kind);
+      m.date = view(x.date);
+      m.chair = view(x.chair);
+      if (x.has_years != 0) m.years = x.years;
+      m.date_inferred = x.date_inferred != 0;
+    }
+    std::vector<const EdgeNote*> note_at{nullptr};
+    note_at.reserve(notes.size() + 1);
+    for (const DiskNote& x : notes) {
+      note_at.push_back(&t.notes.emplace_back(EdgeNote{x.weight, std::string(view(x.why)), x.span_from_mentions != 0}));
+    }
+    for (uint32_t d : t.docs_by_key) {
+      if (d >= c.docs) return false;
+    }
+    t.doc0 = c.doc0;
+    t.unit0 = c.unit0;
+    t.meeting0 = c.meeting0;
+    t.end = c.end;
+
+    auto& fwd = g.g_.m_forward;
+    auto& bwd = g.g_.m_backward;
+    for (EdgeData& e : fwd.m_edge_properties) {
+      // Its bytes are a DiskEdge's: the note is an index until here.
+      DiskEdge x;
+      std::memcpy(&x, &e, sizeof x);
+      if (x.note >= note_at.size() || x.kind > static_cast<uint8_t>(EdgeKind::kReports) || x.inferred > 1) {
+        return false;
+      }
+      e.note = note_at[x.note];
+    }
+    for (const auto* rows : {&fwd.m_rowstart, &bwd.m_rowstart}) {
+      if (rows->front() != 0 || rows->back() != c.edges || !std::is_sorted(rows->begin(), rows->end())) return false;
+    }
+    for (const auto* column : {&fwd.m_column, &bwd.m_column}) {
+      for (uint32_t v : *column) {
+        if (v >= c.vertices) return false;
+      }
+    }
+    for (uint32_t e : bwd.m_edge_properties) {
+      if (e >= c.edges) return false;
+    }
+    return fits;
+  }
+};
+
+Status Graph::WriteSnapshot(const std::string& path) const {
+  if (stamp_.empty()) {
+    return Status::Conflict(path + ": the graph snapshot is not written: the store changed while the graph was loaded");
+  }
+  try {
+    return SnapshotIo::Write(*this, path);
+  } catch (const std::exception& e) {
+    return Status::Io(path + ": cannot write the graph snapshot: " + e.what());
+  }
+}
+
+Result<std::unique_ptr<Graph>> Graph::Load(const Store& store, const SnapshotOptions& options,
+                                           LoadReport* report) {
+  LoadReport ignored;
+  if (report == nullptr) report = &ignored;
+  if (options.path.empty()) return Load(store);
+  const auto start = std::chrono::steady_clock::now();
+  auto seconds = [&] {
+    char s[32];
+    std::snprintf(s, sizeof s, "%.2f s",
+                  std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count());
+    return std::string(s);
+  };
+  if (options.read) {
+    GRAPH_ASSIGN_OR_RETURN(std::string stamp, SnapshotStamp(store.database()));
+    std::unique_ptr<Graph> graph(new Graph());
+    Status read;
+    try {
+      read = SnapshotIo::Read(*graph, options.path, stamp);
+    } catch (const std::exception& e) {  // an allocation the damaged counts asked for
+      read = Status::Corrupt(options.path + ": graph snapshot damaged: " + e.what());
+    }
+    if (read.ok()) {
+      graph->reader_ = std::make_unique<Reader>(store.path());
+      report->from_snapshot = true;
+      report->notes.push_back("graph read from the snapshot " + options.path + " in " + seconds());
+      return graph;
+    }
+    if (read.code() == Code::kCorrupt) {
+      report->warnings.push_back(read.message() + "; ignored, the graph is loaded from the tables");
+    } else if (read.code() != Code::kNotFound) {
+      report->notes.push_back(read.message() + "; the graph is loaded from the tables");
+    }
+  }
+  GRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph, Load(store));
+  report->notes.push_back("graph loaded from the tables of " + store.path() + " in " + seconds());
+  if (options.write) {
+    if (Status w = graph->WriteSnapshot(options.path); w.ok()) {
+      report->written = true;
+      report->notes.push_back("graph snapshot written to " + options.path + " (" + seconds() + " in all)");
+    } else {
+      report->notes.push_back(w.message() + "; the next start loads the tables again");
+    }
+  }
+  return graph;
 }
 
 }  // namespace dg

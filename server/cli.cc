@@ -346,7 +346,14 @@ int CmdServe(int argc, char** argv) {
       ->check(CLI::Range(1, 3600))
       ->capture_default_str();
   app.add_flag("-q,--quiet", options.quiet, "no log line per request on stderr");
+  std::string snapshot;
+  bool no_snapshot = false;
+  app.add_option("--graph-snapshot", snapshot,
+                 "the graph's snapshot file, read at start instead of the tables when it "
+                 "matches the database and written after a load from them (default: DB.graph)");
+  app.add_flag("--no-graph-snapshot", no_snapshot, "neither read nor write a graph snapshot");
   if (int rc; !Parse(app, "serve", argc, argv, &rc)) return rc;
+  if (!no_snapshot) options.graph_snapshot = snapshot.empty() ? SnapshotPathOf(db) : snapshot;
 
   if (options.write_token.empty()) {
     if (const char* env = std::getenv("DIRGRAPH_WRITE_TOKEN")) options.write_token = env;

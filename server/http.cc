@@ -427,7 +427,14 @@ struct HttpServer::Impl {
     }
     auto fresh = Store::Open(store->path(), /*read_only=*/true);
     if (!fresh.ok()) return fresh.status();
-    auto loaded = Graph::Load(*fresh.value());
+    SnapshotOptions snapshot;
+    snapshot.path = options.graph_snapshot;
+    LoadReport report;
+    auto loaded = Graph::Load(*fresh.value(), snapshot, &report);
+    for (const std::string& line : report.warnings) Log("dirgraph serve: " + line);
+    if (!options.quiet) {
+      for (const std::string& line : report.notes) Log("dirgraph serve: " + line);
+    }
     if (!loaded.ok()) return loaded.status();
     std::shared_ptr<const Graph> ng(std::move(loaded).value());
     std::lock_guard<std::mutex> lock(graph_mu);
@@ -436,19 +443,9 @@ struct HttpServer::Impl {
     return ng;
   }
 
-  // Changes whenever articles are added or replaced: articles.id is AUTOINCREMENT, a
-  // replaced article is stored under a new id, and articles are removed only so. One row
-  // of sqlite_sequence, where counting the articles read a whole index (about 0.1 s a
-  // second at a million articles).
-  static Result<std::string> Fingerprint(sqlite::Database& db) {
-    auto st = db.Cached("SELECT coalesce((SELECT seq FROM sqlite_sequence WHERE name = 'articles'), 0)");
-    if (!st.ok()) return st.status();
-    auto row = st->Step();
-    if (!row.ok()) return row.status();
-    std::string fp = std::to_string(st->ColumnInt(0));
-    st->Reset();
-    return fp;
-  }
+  // Changes whenever the stored data the graph is built from changes (graph.h,
+  // StoreStamp): a few index seeks, checked at most once a second.
+  static Result<std::string> Fingerprint(sqlite::Database& db) { return StoreStamp(db); }
 
   // The graph vertex of the document named by path argument `i`.
   Result<VertexId> GraphDocument(Call& call, const Graph& g, size_t i) {

@@ -46,6 +46,10 @@ class HttpServer {
     // POST /api/v1/articles needs "Authorization: Bearer <write_token>"; empty: writes
     // are refused (403).
     std::string write_token;
+    // The graph's snapshot file (graph.h, "Snapshot"): read instead of the tables when its
+    // stamp matches the store's, (re)written after each load from the tables; a damaged
+    // one is logged and ignored, one that cannot be written is skipped. Empty: none.
+    std::string graph_snapshot;
   };
 
   // `store` must outlive the server; its path is opened again for the read connections

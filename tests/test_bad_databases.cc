@@ -182,6 +182,51 @@ TEST_CASE("a database of a newer schema is refused by every command, unchanged")
   CHECK(Stats(db) == stats);  // what it held is all there
 }
 
+TEST_CASE("a database in a folder that cannot be written: the graph is served, its snapshot skipped with a note") {
+  TempDir dir;
+  const std::string corpus = SomeArticles(dir, "corpus", 3);
+  Tmpfs mnt("4m");
+  std::string db, why;
+  if (mnt.mounted()) {
+    db = mnt.File("ro.db");
+    REQUIRE(Dirgraph({"ingest", corpus, "--db", db}).rc == 0);
+    mnt.SetReadOnly(true);
+    why = "Read-only file system";
+  } else if (::geteuid() == 0) {
+    MESSAGE("skipped: mounting a tmpfs is not permitted here (" << mnt.why()
+            << ") and permissions do not bind root");
+    return;
+  } else {
+    db = dir.File("locked/ro.db");
+    fs::create_directories(dir.File("locked"));
+    REQUIRE(Dirgraph({"ingest", corpus, "--db", db}).rc == 0);
+    REQUIRE(::chmod(dir.File("locked").c_str(), 0555) == 0);
+    why = "Permission denied";
+  }
+  const std::string snapshot = db + ".graph";
+  Run tables = Dirgraph({"lineage", "35-NQ/TW", "--json", "--db", db});
+  REQUIRE(tables.rc == 0);
+  REQUIRE(Has(tables.out, "\"entries\""));
+  for (int start = 0; start < 2; ++start) {  // each start tries again, and serves all the same
+    CAPTURE(start);
+    dg::testing::Server server({"--db", db});
+    const std::string err = server.child().Err();
+    CAPTURE(err);
+    CHECK(Has(err, "graph loaded from the tables of " + db));
+    CHECK(Has(err, snapshot + ": cannot write the graph snapshot: " + why));
+    CHECK_FALSE(Has(err, "damaged"));
+    httplib::Client client("127.0.0.1", server.port());
+    client.set_read_timeout(10, 0);
+    auto res = client.Get("/api/v1/documents/35-NQ~TW@TW!XII/lineage");
+    REQUIRE(res);
+    CHECK(res->status == 200);
+    CHECK(res->body + "\n" == tables.out);
+  }
+  CHECK_FALSE(fs::exists(snapshot));
+  if (mnt.mounted()) mnt.SetReadOnly(false);
+  (void)::chmod(dir.File("locked").c_str(), 0755);
+}
+
 TEST_CASE("a database on a read-only file system: writes refused naming why, reads served") {
   TempDir dir;
   const std::string corpus = SomeArticles(dir, "corpus", 3);
