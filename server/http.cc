@@ -429,6 +429,7 @@ struct HttpServer::Impl {
     if (!fresh.ok()) return fresh.status();
     SnapshotOptions snapshot;
     snapshot.path = options.graph_snapshot;
+    snapshot.write = false;  // after the swap, on a thread of its own (WriteSnapshotLater)
     LoadReport report;
     auto loaded = Graph::Load(*fresh.value(), snapshot, &report);
     for (const std::string& line : report.warnings) Log("dirgraph serve: " + line);
@@ -437,10 +438,35 @@ struct HttpServer::Impl {
     }
     if (!loaded.ok()) return loaded.status();
     std::shared_ptr<const Graph> ng(std::move(loaded).value());
-    std::lock_guard<std::mutex> lock(graph_mu);
-    graph = ng;
-    graph_fingerprint = fp.value();
+    {
+      std::lock_guard<std::mutex> lock(graph_mu);
+      graph = ng;
+      graph_fingerprint = fp.value();
+    }
+    if (!report.from_snapshot && !options.graph_snapshot.empty() && !ng->stamp().empty()) {
+      WriteSnapshotLater(ng);
+    }
     return ng;
+  }
+
+  // Writes the graph's snapshot on a thread of its own, so that neither the start (the
+  // server listens meanwhile) nor the request that reloaded waits for it: about 0.5 GB at
+  // a million articles. One at a time; joined when the server is destroyed.
+  void WriteSnapshotLater(std::shared_ptr<const Graph> g) {
+    std::lock_guard<std::mutex> lock(snapshot_mu);
+    if (snapshot_writer.t.joinable()) snapshot_writer.t.join();
+    snapshot_writer.t = std::thread([this, g = std::move(g)] {
+      const auto start = Clock::now();
+      const Status written = g->WriteSnapshot(options.graph_snapshot);
+      if (options.quiet) return;
+      if (!written.ok()) {
+        Log("dirgraph serve: " + written.message() + "; the next start loads the tables again");
+        return;
+      }
+      char took[32];
+      std::snprintf(took, sizeof took, "%.2f s", std::chrono::duration<double>(Clock::now() - start).count());
+      Log("dirgraph serve: graph snapshot written to " + options.graph_snapshot + " in " + took);
+    });
   }
 
   // Changes whenever the stored data the graph is built from changes (graph.h,
@@ -718,6 +744,16 @@ struct HttpServer::Impl {
 
   std::mutex write_mu;  // one write at a time, through `writer`
   std::unique_ptr<Store> writer;
+
+  // Last, so that it is joined before the rest is destroyed.
+  struct JoinedThread {
+    std::thread t;
+    ~JoinedThread() {
+      if (t.joinable()) t.join();
+    }
+  };
+  std::mutex snapshot_mu;  // guards snapshot_writer
+  JoinedThread snapshot_writer;
 };
 
 namespace {

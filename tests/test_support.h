@@ -150,6 +150,18 @@ class Child {
   }
   std::string Out() const { return Slurp(out_); }
   std::string Err() const { return Slurp(err_); }
+  // Its standard error once it holds `text`, or after `timeout_s` seconds (a line logged
+  // by a background thread, for instance).
+  std::string ErrOnce(const std::string& text, double timeout_s = 60) const {
+    const auto until = std::chrono::steady_clock::now() +
+                       std::chrono::milliseconds(static_cast<int64_t>(timeout_s * 1000));
+    std::string err = Err();
+    while (err.find(text) == std::string::npos && std::chrono::steady_clock::now() < until) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+      err = Err();
+    }
+    return err;
+  }
 
  private:
   // Reaps the child if it ended; returns true while it still runs.
