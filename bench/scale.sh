@@ -78,7 +78,7 @@ serve_ready() {
   echo "== dirgraph serve on $last, $label, load average before: $(loadavg)"
   port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
   start=$(date +%s.%N)
-  "$bin" serve --db "$last" --host 127.0.0.1 --port "$port" --quiet > /dev/null 2> "$out/serve.err" &
+  "$bin" serve --db "$last" --host 127.0.0.1 --port "$port" > /dev/null 2> "$out/serve.err" &
   pid=$!
   ready=
   for _ in $(seq 12000); do
@@ -91,13 +91,14 @@ serve_ready() {
   tick=$(getconf CLK_TCK)
   cpu=$(awk -v t="$tick" '{ printf "%.2f s user + %.2f s sys", $14 / t, $15 / t }' "/proc/$pid/stat")
   echo "ready: $(echo "$ready - $start" | bc) s after start, CPU $cpu (GET /healthz answered; the graph is loaded before listening)"
-  sed 's/^/server log: /' "$out/serve.err"
+  grep -v '^[A-Z]* /' "$out/serve.err" | cut -c1-200 | sed 's/^/server log: /' || true
   grep -E '^(VmRSS|VmHWM)' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server /'
   curl -sf -o /dev/null "http://127.0.0.1:$port/api/v1/documents/35-NQ~TW@TW!XII/reviews" || true
   grep -E '^VmRSS' "/proc/$pid/status" | tr -s ' ' | sed 's/^/server after a reviews query: /'
-  kill "$pid"
+  kill "$pid"  # SIGTERM: it exits once a snapshot being written is written
   wait "$pid" 2> /dev/null || true
   pid=
+  grep -v '^[A-Z]* /' "$out/serve.err" | grep 'snapshot written' | sed 's/^/server log: /' || true
   echo "load average after: $(loadavg)"
 }
 rm -f "$last.graph"
