@@ -360,9 +360,11 @@ std::string LineageToJson(const Graph& g, const Lineage& lineage, const LineageO
   return std::string(buf.GetString(), buf.GetSize());
 }
 
-std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows) {
-  std::string out = "reviews of " + Headline(g, document) + ": " + std::to_string(rows.size()) +
-                    (rows.size() == 1 ? " meeting\n" : " meetings\n");
+std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows,
+                          size_t total) {
+  if (total == 0) total = rows.size();
+  std::string out = "reviews of " + Headline(g, document) + ": " + std::to_string(total) +
+                    (total == 1 ? " meeting\n" : " meetings\n");
   if (rows.empty()) return out;
   std::vector<std::vector<std::string>> table = {
       {"date", "unit", "level", "province", "kind", "years", "role", "path"}};

@@ -41,7 +41,9 @@ Status ApplyLineageCursor(const Graph& g, VertexId root, std::string_view cursor
 
 // Human output: a table sorted as given, one meeting a line (date, unit, level, province,
 // kind, years, role, path: "direct" or "via 138-KH/QU"). Ends with a newline.
-std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows);
+// `total`: the meetings of all pages (the header counts them); 0 means rows.size().
+std::string ReviewsToText(const Graph& g, VertexId document, const std::vector<ReviewRow>& rows,
+                          size_t total = 0);
 // A page of rows: {"document": DOC, "items": [{"meeting": MEETING, "unit": {"id", "node",
 // "name", "level", "province"}, "role", "document": DOC, "direct", "via": [key…], "url"}…],
 // "total", "next_cursor" (null on the last page)}. One line, no newline.

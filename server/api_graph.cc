@@ -14,7 +14,7 @@ Result<std::string> LineageJson(const Graph& g, VertexId document, const Lineage
   return LineageToJson(g, lineage.value(), options);
 }
 
-Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewFilter& f) {
+ReviewQuery ReviewQueryOf(const ReviewFilter& f) {
   ReviewQuery q;
   q.from = f.from;
   q.to = f.to;
@@ -22,6 +22,11 @@ Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewF
   q.province = f.province;
   q.offset = static_cast<size_t>(f.page.after);
   q.limit = static_cast<size_t>(f.page.limit);
+  return q;
+}
+
+Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewFilter& f) {
+  const ReviewQuery q = ReviewQueryOf(f);
   auto page = g.ReviewsPage(document, q);
   if (!page.ok()) return page.status();
   std::vector<const ReviewRow*> rows;

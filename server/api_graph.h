@@ -26,6 +26,8 @@ struct ReviewFilter {
 // {"document":{…},"items":[{"meeting":{…},"unit":{…}|null,"role","document":{…},
 // "direct","path":[SLUG…]}…],"total","next_cursor"}.
 Result<std::string> ReviewsJson(const Graph& g, VertexId document, const ReviewFilter& f);
+// The graph's question for a filter: the same page of the same rows (Graph::ReviewsPage).
+ReviewQuery ReviewQueryOf(const ReviewFilter& f);
 
 // The export of the graph or of a root's neighbourhood in `format` (not CSV).
 Result<std::string> ExportText(const Graph& g, ExportFormat format, const ExportOptions& options);

@@ -6,6 +6,7 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <csignal>
+#include <cstdint>
 #include <cstdio>
 #include <cstdlib>
 #include <exception>
@@ -28,6 +29,7 @@
 #include "ingest/pipeline.h"
 #include "ingest/search_tokenizer.h"
 #include "server/api.h"
+#include "server/api_graph.h"
 #include "server/errors.h"
 #include "server/http.h"
 
@@ -454,28 +456,54 @@ int CmdLineage(int argc, char** argv) {
 int CmdReviews(int argc, char** argv) {
   CLI::App app{
       "The meetings that reviewed or launched KEY, or a document implementing it, "
-      "sorted by date, each with the path that links it to KEY.",
+      "sorted by date, each with the path that links it to KEY; a page at a time, as the "
+      "REST API answers.",
       "dirgraph reviews"};
-  std::string key, from, to, db = kDefaultDb;
+  std::string key, db = kDefaultDb;
+  api::ReviewFilter f;
+  int64_t cursor = 0;
   bool json = false;
   app.add_option("KEY", key,
                  "a document: 35-NQ/TW, \"NQ 35\", \"Nghị quyết số 35\", a canonical key, "
                  "or a scoped code 05-ĐA/TU@ho-chi-minh")
       ->required();
-  app.add_option("--from", from, "first date, YYYY[-MM[-DD]]");
-  app.add_option("--to", to, "last date, YYYY[-MM[-DD]]");
+  app.add_option("--from", f.from, "first date, YYYY[-MM[-DD]]");
+  app.add_option("--to", f.to, "last date, YYYY[-MM[-DD]]");
+  app.add_option("--level", f.level, "the holding unit's level: province, district or commune");
+  app.add_option("--province", f.province, "a part of the holding unit's province (\"Nghệ An\")");
+  app.add_option("--limit", f.page.limit, "meetings per page (the API's limit; 0: all)")
+      ->check(CLI::Range(0, INT32_MAX))
+      ->capture_default_str();
+  app.add_option("--cursor", cursor, "the next page: the next_cursor of the previous one")
+      ->check(CLI::Range(int64_t{0}, int64_t{INT32_MAX}));
   app.add_option("--db", db, "the SQLite database")->capture_default_str();
-  app.add_flag("--json", json, "JSON output");
+  app.add_flag("--json", json, "JSON output: the REST API's answer to the same question");
   if (int rc; !Parse(app, "reviews", argc, argv, &rc)) return rc;
+  f.page.after = cursor;
 
   auto graph = OpenGraph(db);
   if (!graph.ok()) return Fail("reviews", graph.status());
   auto root = graph.value()->Resolve(key);
   if (!root.ok()) return Fail("reviews", root.status());
-  auto rows = graph.value()->Reviews(root.value(), from, to);
-  if (!rows.ok()) return Fail("reviews", rows.status());
-  std::string out = json ? ReviewsToJson(*graph.value(), root.value(), rows.value()) + "\n"
-                         : ReviewsToText(*graph.value(), root.value(), rows.value());
+  std::string out;
+  if (json) {
+    auto text = api::ReviewsJson(*graph.value(), root.value(), f);
+    if (!text.ok()) return Fail("reviews", text.status());
+    out = text.value() + "\n";
+  } else {
+    auto page = graph.value()->ReviewsPage(root.value(), api::ReviewQueryOf(f));
+    if (!page.ok()) return Fail("reviews", page.status());
+    out = ReviewsToText(*graph.value(), root.value(), page->rows, page->total);
+    const size_t first = static_cast<size_t>(cursor), shown = page->rows.size();
+    if (shown == 0 && first > 0) {
+      out += "no meetings past the first " + std::to_string(first) + "\n";
+    } else if (first > 0 || first + shown < page->total) {
+      out += "meetings " + std::to_string(first + 1) + "-" + std::to_string(first + shown) +
+             " of " + std::to_string(page->total);
+      if (first + shown < page->total) out += "; the next page: --cursor " + std::to_string(first + shown);
+      out += "\n";
+    }
+  }
   std::fwrite(out.data(), 1, out.size(), stdout);
   std::fflush(stdout);
   return kExitOk;

@@ -141,6 +141,10 @@ TEST_CASE("the seed queries of issue 4") {
         {{"lineage", "138-KH/QU", "--up", "--depth", "2"}, "/lineage?direction=up&depth=2"},
         {{"reviews", "02-ĐA/TU"}, "/reviews"},
         {{"reviews", "35-NQ/TW", "--from", "2023-06-03"}, "/reviews?from=2023-06-03"},
+        {{"reviews", "35-NQ/TW", "--limit", "1"}, "/reviews?limit=1"},
+        {{"reviews", "35-NQ/TW", "--limit", "1", "--cursor", "1"}, "/reviews?limit=1&cursor=1"},
+        {{"reviews", "35-NQ/TW", "--level", "district"}, "/reviews?level=district"},
+        {{"reviews", "35-NQ/TW", "--province", "Ninh"}, "/reviews?province=Ninh"},
     };
     for (Case& c : cases) {
       CAPTURE(c.path);
@@ -154,6 +158,36 @@ TEST_CASE("the seed queries of issue 4") {
       CHECK(res->status == 200);
       CHECK(res->body + "\n" == cli.out);
     }
+  }
+
+  SUBCASE("reviews a page at a time: the text names the rows shown and the next cursor") {
+    auto all = Json(Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--json"}));
+    const size_t total = all["total"].GetUint64();
+    REQUIRE(total >= 2);
+    Run first = Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--limit", "1"});
+    REQUIRE(first.rc == 0);
+    CHECK(first.out.find(": " + std::to_string(total) + " meetings\n") != std::string::npos);
+    CHECK(first.out.find("meetings 1-1 of " + std::to_string(total) +
+                         "; the next page: --cursor 1\n") != std::string::npos);
+    Run last = Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--limit", "1", "--cursor",
+                         std::to_string(total - 1)});
+    CHECK(last.out.find("the next page") == std::string::npos);
+    Run past = Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--cursor", std::to_string(total)});
+    CHECK(past.out.find("no meetings past the first " + std::to_string(total)) != std::string::npos);
+    // Every row once over the pages, in the order of the single page.
+    std::vector<int64_t> paged;
+    for (size_t at = 0; at < total; ++at) {
+      auto page = Json(Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--json", "--limit", "1",
+                                 "--cursor", std::to_string(at)}));
+      REQUIRE(page["items"].Size() == 1);
+      paged.push_back(page["items"][0]["meeting"]["id"].GetInt64());
+    }
+    std::vector<int64_t> whole;
+    for (const auto& e : all["items"].GetArray()) whole.push_back(e["meeting"]["id"].GetInt64());
+    CHECK(paged == whole);
+    Run bad = Dirgraph({"reviews", "35-NQ/TW", "--db", db, "--limit", "-1"});
+    CHECK(bad.rc == 2);
+    CHECK(bad.err.find("--limit") != std::string::npos);
   }
 
   SUBCASE("05-ĐA/TU is one node with two articles; inferred links only when asked") {
