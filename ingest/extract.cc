@@ -2462,27 +2462,36 @@ void Extractor::Impl::Assemble(Work& w) const {
 Extractor::Extractor(const Gazetteer* g, const Catalogue* c) : impl_(new Impl{g, c}) {}
 Extractor::~Extractor() = default;
 
-Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
-  // The module edge: nothing thrown inside (std::bad_alloc, a library's exception) leaves it.
+namespace {
+
+// The module edge: nothing thrown inside `extract` (std::bad_alloc, a library's exception)
+// leaves it.
+template <typename F>
+Result<Extraction> AtModuleEdge(const ArticleHints& hints, F extract) {
   try {
-    auto e = ExtractChecked(text, hints);
-    if (e.ok()) e->article.text = std::string(text);
-    return e;
+    return extract();
   } catch (const std::exception& e) {
     const std::string name = hints.file.empty() ? hints.url : hints.file;
     return Status::Internal(name + ": extraction failed: " + e.what());
   }
 }
 
+}  // namespace
+
+Result<Extraction> Extractor::Extract(std::string_view text, const ArticleHints& hints) const {
+  return AtModuleEdge(hints, [&] {
+    auto e = ExtractChecked(text, hints);
+    if (e.ok()) e->article.text = std::string(text);
+    return e;
+  });
+}
+
 Result<Extraction> Extractor::ExtractTaking(std::string&& text, const ArticleHints& hints) const {
-  try {
+  return AtModuleEdge(hints, [&] {
     auto e = ExtractChecked(text, hints);
     if (e.ok()) e->article.text = std::move(text);
     return e;
-  } catch (const std::exception& e) {
-    const std::string name = hints.file.empty() ? hints.url : hints.file;
-    return Status::Internal(name + ": extraction failed: " + e.what());
-  }
+  });
 }
 
 namespace {

@@ -107,18 +107,14 @@ std::vector<CharSteps> StepsTable(Compute compute) {
   return t;
 }
 
-// FoldInto's steps for `c` (not ASCII, not a D): a mark, or the parts of its
-// decomposition, each a letter (D folded to 'd') or a separator.
-CharSteps FoldStepsOf(int32_t c) {
+// The steps of the parts of `c`'s decomposition with `options`, each part's kind and code
+// point set by `step`; a code point utf8proc cannot decompose is one separator.
+template <typename Step>
+CharSteps DecompositionSteps(int32_t c, utf8proc_option_t options, Step step) {
   CharSteps st;
-  if (IsMarkCategory(utf8proc_category(c))) {
-    st.n = 0;
-    st.mark = true;
-    return st;
-  }
   utf8proc_int32_t buf[32];
   int last_boundclass = 0;
-  utf8proc_ssize_t n = utf8proc_decompose_char(c, buf, 32, kFoldOptions, &last_boundclass);
+  utf8proc_ssize_t n = utf8proc_decompose_char(c, buf, 32, options, &last_boundclass);
   if (n <= 0 || n > 32) {
     st.n = 1;
     st.kind[0] = CharSteps::kSeparator;
@@ -126,19 +122,24 @@ CharSteps FoldStepsOf(int32_t c) {
   }
   if (n > CharSteps::kMax) return st;
   st.n = static_cast<int8_t>(n);
-  for (utf8proc_ssize_t k = 0; k < n; ++k) {
-    int32_t d = buf[k];
-    if (IsD(d)) {
-      st.kind[k] = CharSteps::kLetter;
-      st.cp[k] = 'd';
-    } else if (IsWordCategory(utf8proc_category(d))) {
-      st.kind[k] = CharSteps::kLetter;
-      st.cp[k] = d;
-    } else {
-      st.kind[k] = CharSteps::kSeparator;
-    }
-  }
+  for (utf8proc_ssize_t k = 0; k < n; ++k) step(buf[k], &st.kind[k], &st.cp[k]);
   return st;
+}
+
+// FoldInto's steps for `c` (not ASCII, not a D): a mark, or the parts of its
+// decomposition, each a letter (D folded to 'd') or a separator.
+CharSteps FoldStepsOf(int32_t c) {
+  if (IsMarkCategory(utf8proc_category(c))) {
+    CharSteps st;
+    st.n = 0;
+    st.mark = true;
+    return st;
+  }
+  return DecompositionSteps(c, kFoldOptions, [](int32_t d, CharSteps::Kind* kind, int32_t* cp) {
+    const bool letter = IsD(d) || IsWordCategory(utf8proc_category(d));
+    *kind = letter ? CharSteps::kLetter : CharSteps::kSeparator;
+    *cp = IsD(d) ? 'd' : d;
+  });
 }
 
 const CharSteps* KeptFoldSteps(int32_t c) {
@@ -241,30 +242,13 @@ bool IsToneMark(int32_t c) {
 // ToneKey's steps for `c` (not ASCII, not a D): the parts of its decomposition, each a
 // tone mark, a letter or mark of the word, or a word's end.
 CharSteps ToneStepsOf(int32_t c) {
-  CharSteps st;
-  utf8proc_int32_t buf[32];
-  int last_boundclass = 0;
-  utf8proc_ssize_t n = utf8proc_decompose_char(c, buf, 32, kToneKeyOptions, &last_boundclass);
-  if (n <= 0 || n > 32) {
-    st.n = 1;
-    st.kind[0] = CharSteps::kSeparator;
-    return st;
-  }
-  if (n > CharSteps::kMax) return st;
-  st.n = static_cast<int8_t>(n);
-  for (utf8proc_ssize_t k = 0; k < n; ++k) {
-    int32_t d = buf[k];
-    utf8proc_category_t cat = utf8proc_category(d);
-    st.cp[k] = d;
-    if (IsToneMark(d)) {
-      st.kind[k] = CharSteps::kTone;
-    } else if (IsMarkCategory(cat) || IsWordCategory(cat)) {
-      st.kind[k] = CharSteps::kLetter;
-    } else {
-      st.kind[k] = CharSteps::kSeparator;
-    }
-  }
-  return st;
+  return DecompositionSteps(c, kToneKeyOptions, [](int32_t d, CharSteps::Kind* kind, int32_t* cp) {
+    const utf8proc_category_t cat = utf8proc_category(d);
+    *kind = IsToneMark(d) ? CharSteps::kTone
+            : (IsMarkCategory(cat) || IsWordCategory(cat)) ? CharSteps::kLetter
+                                                           : CharSteps::kSeparator;
+    *cp = d;
+  });
 }
 
 const CharSteps* KeptToneSteps(int32_t c) {
