@@ -387,7 +387,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
                                  std::to_string(kSchemaVersion));
     }
     initialise = empty_sqlite;
-    if (!initialise && probe->version < kSchemaVersion && read_only) {
+    if (!initialise && probe->version < kOldestReadableVersion && read_only) {
       return Status::Unsupported(path + ": schema version " + std::to_string(probe->version) +
                                  " needs migrating to version " + std::to_string(kSchemaVersion) +
                                  "; open it once without read-only");

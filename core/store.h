@@ -43,15 +43,20 @@ namespace dg {
 class Store {
  public:
   // Opens or creates the database at `path`. `read_only` opens with SQLITE_OPEN_READONLY
-  // and writes nothing: a missing or empty file is then kNotFound, and an older schema
-  // version kUnsupported (it must be migrated by a writable open first). Errors name
-  // `path`; SQLite failures carry SQLite's message.
+  // and writes nothing: a missing or empty file is then kNotFound, and a schema version
+  // older than kOldestReadableVersion kUnsupported (it must be migrated by a writable open
+  // first); one from kOldestReadableVersion on is read as it is. Errors name `path`;
+  // SQLite failures carry SQLite's message.
   static Result<std::unique_ptr<Store>> Open(const std::string& path, bool read_only = false);
   ~Store();
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
   static constexpr int kSchemaVersion = 5;
+  // The oldest version a read-only Store reads as it is: version 5 changed only the search
+  // index's tokenizer, and a version 4 index still answers with its own (unicode61, built
+  // into SQLite), so a version 4 database is read without migrating it first.
+  static constexpr int kOldestReadableVersion = 4;
   int schema_version() const;
   const std::string& path() const;
   bool read_only() const;

@@ -509,6 +509,15 @@ TEST_CASE("a version 4 database is migrated to version 5: its search index rebui
   CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dang'") == 0);
   CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'đang'") == 1);
 
+  {
+    // Read as it is, without migrating: its own index still answers.
+    auto reader = OpenStore(path, /*read_only=*/true);
+    CHECK(reader->schema_version() == 4);
+    auto n = reader->database().QueryInt(
+        "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'binh tan'");
+    REQUIRE(n.ok());
+    CHECK(*n == 1);
+  }
   auto store = OpenStore(path);
   CHECK(store->schema_version() == 5);
   CHECK(Query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'articles_fts' AND "
