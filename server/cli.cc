@@ -398,11 +398,22 @@ int CmdServe(int argc, char** argv) {
 
 // ---- the graph: lineage, reviews, export ---------------------------------------------
 
-// The graph of an existing database, for the queries.
-Result<std::unique_ptr<Graph>> OpenGraph(const std::string& db) {
+// The graph of an existing database, for the queries. A current snapshot that `serve`
+// wrote beside the database (<db>.graph) is read instead of building the graph from the
+// tables: under a second at a million articles, against about ten. The commands never
+// write one; a damaged one is named on stderr and the tables are read.
+Result<std::unique_ptr<Graph>> OpenGraph(const std::string& db, const char* command) {
   auto store = OpenExisting(db);
   if (!store.ok()) return store.status();
-  return Graph::Load(*store.value());
+  SnapshotOptions snapshot;
+  snapshot.path = SnapshotPathOf(db);
+  snapshot.write = false;
+  LoadReport report;
+  auto graph = Graph::Load(*store.value(), snapshot, &report);
+  for (const std::string& line : report.warnings) {
+    std::fprintf(stderr, "dirgraph %s: %s\n", command, line.c_str());
+  }
+  return graph;
 }
 
 int CmdLineage(int argc, char** argv) {
@@ -431,7 +442,7 @@ int CmdLineage(int argc, char** argv) {
   app.add_flag("--json", json, "JSON output: the REST API's answer to the same question");
   if (int rc; !Parse(app, "lineage", argc, argv, &rc)) return rc;
 
-  auto graph = OpenGraph(db);
+  auto graph = OpenGraph(db, "lineage");
   if (!graph.ok()) return Fail("lineage", graph.status());
   auto root = graph.value()->Resolve(key);
   if (!root.ok()) return Fail("lineage", root.status());
@@ -481,7 +492,7 @@ int CmdReviews(int argc, char** argv) {
   if (int rc; !Parse(app, "reviews", argc, argv, &rc)) return rc;
   f.page.after = cursor;
 
-  auto graph = OpenGraph(db);
+  auto graph = OpenGraph(db, "reviews");
   if (!graph.ok()) return Fail("reviews", graph.status());
   auto root = graph.value()->Resolve(key);
   if (!root.ok()) return Fail("reviews", root.status());

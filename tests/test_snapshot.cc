@@ -415,3 +415,52 @@ TEST_CASE_FIXTURE(Ingested, "snapshot: one written by another build, or of anoth
   CHECK(Has(err, snapshot + ": graph snapshot is stale"));
   CHECK(Has(err, "graph snapshot written to " + snapshot));
 }
+
+TEST_CASE_FIXTURE(Ingested, "snapshot: lineage and reviews read the server's snapshot, never write one, and name a damaged one") {
+  std::string key;
+  {
+    auto store = OpenStore(db);
+    auto g = FromTables(*store);
+    for (dg::VertexId v : g->NodeIds()) {
+      const dg::Node n = g->node(v);
+      if (n.kind == dg::NodeKind::kDocument && n.document().central) {
+        key = std::string(n.document().key_text);
+        break;
+      }
+    }
+  }
+  REQUIRE_FALSE(key.empty());
+  auto ask = [&] {
+    Run lineage = Dirgraph({"lineage", key, "--db", db, "--json", "--inferred"});
+    Run reviews = Dirgraph({"reviews", key, "--db", db, "--json", "--limit", "0"});
+    CHECK(lineage.rc == 0);
+    CHECK(reviews.rc == 0);
+    return std::make_pair(lineage, reviews);
+  };
+  const auto [lineage, reviews] = ask();
+  CHECK(Has(lineage.out, "\"down\":{\"items\":[{\"document\""));
+  CHECK_FALSE(std::filesystem::exists(snapshot));  // the commands write none
+  {
+    dg::testing::Server server({"--db", db, "--quiet"});
+    server.child().Signal(SIGTERM);  // stops once its snapshot is written
+    CHECK(server.child().Wait(60).rc == 0);
+  }
+  const std::string served = Slurp(snapshot);
+  REQUIRE(served.size() > 4096);
+  const auto [warm_lineage, warm_reviews] = ask();
+  CHECK(warm_lineage.out == lineage.out);
+  CHECK(warm_reviews.out == reviews.out);
+  CHECK(warm_lineage.err.empty());
+  CHECK(Slurp(snapshot) == served);  // read, not written again
+
+  std::string damaged = served;
+  damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x01);
+  std::ofstream(snapshot, std::ios::binary | std::ios::trunc) << damaged;
+  const auto [bad_lineage, bad_reviews] = ask();
+  CHECK(bad_lineage.out == lineage.out);
+  CHECK(bad_reviews.out == reviews.out);
+  CAPTURE(bad_lineage.err);
+  CHECK(Has(bad_lineage.err, "dirgraph lineage: " + snapshot + ": graph snapshot damaged"));
+  CHECK(Has(bad_reviews.err, "dirgraph reviews: " + snapshot + ": graph snapshot damaged"));
+  CHECK(Slurp(snapshot) == damaged);  // left as it was: the next serve rewrites it
+}
