@@ -907,11 +907,9 @@ Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::str
   return Status::Internal("unknown export format");
 }
 
-Result<ExportSummary> ExportStore(const Store& store, ExportFormat format,
-                                  const ExportOptions& options, const std::string& path) {
-  auto graph = Graph::Load(store);
-  if (!graph.ok()) return graph.status();
-  auto g = MakeExportGraph(*graph.value(), options);
+Result<ExportSummary> ExportTo(const Graph& graph, ExportFormat format,
+                               const ExportOptions& options, const std::string& path) {
+  auto g = MakeExportGraph(graph, options);
   if (!g.ok()) return g.status();
   DG_RETURN_IF_ERROR(WriteExportFile(g.value(), format, path));
   ExportSummary summary;

@@ -28,7 +28,6 @@
 namespace dg {
 
 class Graph;
-class Store;
 
 enum class ExportFormat { kGexf, kGraphml, kJson, kCsv };
 // "gexf", "graphml", "json", "csv".
@@ -136,18 +135,17 @@ CsvPaths CsvPathsFor(std::string_view output);
 // naming the file on failure.
 Status WriteExportFile(const ExportGraph& g, ExportFormat format, const std::string& path);
 
-// What ExportStore wrote.
+// What ExportTo wrote.
 struct ExportSummary {
   size_t nodes = 0;
   size_t edges = 0;
   std::vector<std::string> files;  // one, or the two of CsvPathsFor
 };
 
-// `dirgraph export`: loads the graph of `store`, takes the part options select and writes
-// it in `format` to `path` (WriteExportFile). Errors of loading, of the root and of
-// writing, as those functions return them.
-Result<ExportSummary> ExportStore(const Store& store, ExportFormat format,
-                                  const ExportOptions& options, const std::string& path);
+// `dirgraph export`: takes the part of `graph` options select and writes it in `format` to
+// `path` (WriteExportFile). Errors of the root and of writing, as those functions return them.
+Result<ExportSummary> ExportTo(const Graph& graph, ExportFormat format,
+                               const ExportOptions& options, const std::string& path);
 
 // True for an ISO date YYYY-MM-DD that exists ("2020-02-29", not "2021-02-29" nor
 // "2020-13-01"): the dates that go on the timeline, as xsd:date (GEXF) requires. Other

@@ -398,9 +398,9 @@ int CmdServe(int argc, char** argv) {
 
 // ---- the graph: lineage, reviews, export ---------------------------------------------
 
-// The graph of an existing database, for the queries. A current snapshot that `serve`
-// wrote beside the database (<db>.graph) is read instead of building the graph from the
-// tables: under a second at a million articles, against about ten. The commands never
+// The graph of an existing database, for the queries and exports. A current snapshot that
+// `serve` wrote beside the database (<db>.graph) is read instead of building the graph from
+// the tables: under a second at a million articles, against about ten. The commands never
 // write one; a damaged one is named on stderr and the tables are read.
 Result<std::unique_ptr<Graph>> OpenGraph(const std::string& db, const char* command) {
   auto store = OpenExisting(db);
@@ -546,9 +546,9 @@ int CmdExport(int argc, char** argv) {
 
   auto f = ParseExportFormat(format);
   if (!f.ok()) return Fail("export", f.status());
-  auto store = OpenExisting(db);
-  if (!store.ok()) return Fail("export", store.status());
-  auto summary = ExportStore(*store.value(), f.value(), options, out);
+  auto graph = OpenGraph(db, "export");
+  if (!graph.ok()) return Fail("export", graph.status());
+  auto summary = ExportTo(*graph.value(), f.value(), options, out);
   if (!summary.ok()) return Fail("export", summary.status());
   std::string files;
   for (const std::string& file : summary.value().files) {

@@ -15,6 +15,7 @@
 #include <set>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "bench/gen_lib.h"
@@ -416,7 +417,7 @@ TEST_CASE_FIXTURE(Ingested, "snapshot: one written by another build, or of anoth
   CHECK(Has(err, "graph snapshot written to " + snapshot));
 }
 
-TEST_CASE_FIXTURE(Ingested, "snapshot: lineage and reviews read the server's snapshot, never write one, and name a damaged one") {
+TEST_CASE_FIXTURE(Ingested, "snapshot: lineage, reviews and export read the server's snapshot, never write one, and name a damaged one") {
   std::string key;
   {
     auto store = OpenStore(db);
@@ -433,11 +434,13 @@ TEST_CASE_FIXTURE(Ingested, "snapshot: lineage and reviews read the server's sna
   auto ask = [&] {
     Run lineage = Dirgraph({"lineage", key, "--db", db, "--json", "--inferred"});
     Run reviews = Dirgraph({"reviews", key, "--db", db, "--json", "--limit", "0"});
+    Run exported = Dirgraph({"export", "--db", db, "--format", "gexf", "-o", "-"});
     CHECK(lineage.rc == 0);
     CHECK(reviews.rc == 0);
-    return std::make_pair(lineage, reviews);
+    CHECK(exported.rc == 0);
+    return std::make_tuple(lineage, reviews, exported);
   };
-  const auto [lineage, reviews] = ask();
+  const auto [lineage, reviews, exported] = ask();
   CHECK(Has(lineage.out, "\"down\":{\"items\":[{\"document\""));
   CHECK_FALSE(std::filesystem::exists(snapshot));  // the commands write none
   {
@@ -447,18 +450,21 @@ TEST_CASE_FIXTURE(Ingested, "snapshot: lineage and reviews read the server's sna
   }
   const std::string served = Slurp(snapshot);
   REQUIRE(served.size() > 4096);
-  const auto [warm_lineage, warm_reviews] = ask();
+  const auto [warm_lineage, warm_reviews, warm_exported] = ask();
   CHECK(warm_lineage.out == lineage.out);
   CHECK(warm_reviews.out == reviews.out);
+  CHECK(warm_exported.out == exported.out);
   CHECK(warm_lineage.err.empty());
   CHECK(Slurp(snapshot) == served);  // read, not written again
 
   std::string damaged = served;
   damaged[damaged.size() / 2] = static_cast<char>(damaged[damaged.size() / 2] ^ 0x01);
   std::ofstream(snapshot, std::ios::binary | std::ios::trunc) << damaged;
-  const auto [bad_lineage, bad_reviews] = ask();
+  const auto [bad_lineage, bad_reviews, bad_exported] = ask();
   CHECK(bad_lineage.out == lineage.out);
   CHECK(bad_reviews.out == reviews.out);
+  CHECK(bad_exported.out == exported.out);
+  CHECK(Has(bad_exported.err, "dirgraph export: " + snapshot + ": graph snapshot damaged"));
   CAPTURE(bad_lineage.err);
   CHECK(Has(bad_lineage.err, "dirgraph lineage: " + snapshot + ": graph snapshot damaged"));
   CHECK(Has(bad_reviews.err, "dirgraph reviews: " + snapshot + ": graph snapshot damaged"));
