@@ -65,6 +65,22 @@ bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vec
   return true;
 }
 
+// The first match of `re` in t[from, to), the same as Find's, for a pattern each match of
+// which starts at a place that `next(i)` (the first such place at or after i, or kNone)
+// gives, and that reads nothing before its start (no ^, \b or lookbehind there): `re` is
+// tried anchored at each of those places in turn, and the first that matches is the
+// leftmost match. An unanchored search carries every start it has passed along the whole
+// window at once, which for a pattern with a counted repetition ({0,160}) cost more than
+// the rest of a dense article; an anchored try ends where its start fails.
+template <typename Next>
+bool FindAnchoredAt(const RE2& re, std::string_view text, size_t from, size_t to,
+                    std::vector<Span>* g, Next next) {
+  to = std::min(to, text.size());
+  for (size_t i = from; i < to && (i = next(i)) < to; ++i)
+    if (Find(re, text, i, to, g, RE2::ANCHOR_START)) return true;
+  return false;
+}
+
 // Options for the patterns of this file. The folded text is ASCII, which reads the same as
 // Latin-1 and as UTF-8; as Latin-1 a class like [^\n] is one byte range instead of every
 // UTF-8 sequence, and RE2's programs are smaller and faster.
@@ -115,6 +131,33 @@ bool StartsWithWords(std::string_view t, size_t pos, std::string_view w) {
   return i >= t.size() || !IsAlnum(t[i]);
 }
 
+// RE2's \s in Latin-1.
+bool IsReSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
+
+// The first place at or after `from` (and before `to`) where the lower-case words `w`
+// start in any case, one or more of RE2's \s between them; words need not be whole
+// ("…dong chi" in "cộng đồng chính" counts): the start of each match of a pattern that
+// opens with (?i:dong\s+chi) is one of these places. kNone when there is none.
+size_t NextLeadWords(std::string_view t, size_t from, size_t to, std::string_view w) {
+  const char first = w[0], upper = static_cast<char>(first - 'a' + 'A');
+  to = std::min(to, t.size());
+  for (size_t i = from; (i = FindEitherByte(t, i, to, first, upper)) != kNone; ++i) {
+    size_t j = i;
+    bool ok = true;
+    for (size_t k = 0; ok && k < w.size(); ++k) {
+      if (w[k] == ' ') {
+        if (j >= t.size() || !IsReSpace(t[j])) ok = false;
+        while (j < t.size() && IsReSpace(t[j])) ++j;
+      } else {
+        ok = j < t.size() && (t[j] | 0x20) == w[k];
+        ++j;
+      }
+    }
+    if (ok) return i;
+  }
+  return kNone;
+}
+
 // The position of the next word after `pos` (skipping spaces), or t.size().
 size_t SkipSpaces(std::string_view t, size_t pos) {
   while (pos < t.size() && t[pos] == ' ') ++pos;
@@ -126,8 +169,8 @@ size_t FindWords(std::string_view t, size_t from, size_t to, std::string_view w)
   const char first = w.empty() ? ' ' : w[0];  // lower case
   const char upper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 'a' + 'A') : first;
   to = std::min(to, t.size());
-  for (size_t i = from; i < to; ++i) {
-    if (t[i] != first && t[i] != upper) continue;  // cheap first-letter test
+  // Only where the first letter is, in either case: the places are found 16 bytes at a time.
+  for (size_t i = from; (i = FindEitherByte(t, i, to, first, upper)) != kNone; ++i) {
     if ((i == 0 || !IsAlnum(t[i - 1])) && StartsWithWords(t, i, w)) return i;
   }
   return kNone;
@@ -1107,7 +1150,16 @@ struct Extractor::Impl {
     Gazetteer::Committee holder_committee = Gazetteer::Committee::kAny;
     std::set<std::pair<int, int>> relation_pairs;  // (from doc, to doc) stated
     std::set<int> relation_objects;                // refs that are the object of a relation
+    // The provinces the article names (Gazetteer::ProvincesNamedIn, which folds the whole
+    // text), read once, when a stage first needs them.
+    mutable std::optional<std::vector<std::pair<const Unit*, size_t>>> provinces_named;
   };
+
+  // Gazetteer::ProvincesNamedIn of the article, in its era; needs a gazetteer.
+  const std::vector<std::pair<const Unit*, size_t>>& ProvincesNamed(const Work& w) const {
+    if (!w.provinces_named) w.provinces_named = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
+    return *w.provinces_named;
+  }
 
   std::string Nfc(const Work& w, Span s) const {
     if (!s.ok()) return "";
@@ -1179,8 +1231,6 @@ const Unit* Extractor::Impl::ResolveUnit(const Work& w, Gazetteer::Committee c,
     if (i == name_span.e || w.t[i] == ' ') {
       if (i > name_span.s && w.t[i - 1] != ' ') ends.push_back(i);
     }
-  std::vector<std::pair<const Unit*, size_t>> provinces;
-  bool provinces_read = false;
   for (auto it = ends.rbegin(); it != ends.rend(); ++it) {
     std::string name = Nfc(w, {name_span.s, *it});
     auto found = gazetteer->Find(name, c, AfterReform(w));
@@ -1190,11 +1240,7 @@ const Unit* Extractor::Impl::ResolveUnit(const Work& w, Gazetteer::Committee c,
     // Thạnh, huyện Thủ Thừa", "huyện Châu Thành, tỉnh Tiền Giang").
     if (const Unit* by_parent = ByNamedParent(w, found, *it)) return by_parent;
     // Else the provinces the article names decide.
-    if (!provinces_read) {
-      provinces = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
-      provinces_read = true;
-    }
-    for (const auto& [prov, off] : provinces) {
+    for (const auto& [prov, off] : ProvincesNamed(w)) {
       const Unit* only = nullptr;
       int n = 0;
       for (const Unit* u : found) {
@@ -1273,7 +1319,7 @@ const Unit* Extractor::Impl::UnnamedUnit(const Work& w, Gazetteer::Committee c) 
     }
   }
   if (c == Gazetteer::Committee::kTinhUy || c == Gazetteer::Committee::kThanhUy) {
-    for (const auto& [u, off] : gazetteer->ProvincesNamedIn(w.orig, AfterReform(w))) {
+    for (const auto& [u, off] : ProvincesNamed(w)) {
       if (c == Gazetteer::Committee::kThanhUy && gazetteer->CommitteeOf(*u) != c) continue;
       if (c == Gazetteer::Committee::kTinhUy && gazetteer->CommitteeOf(*u) != c) continue;
       auto& v = votes[u->code];
@@ -1731,7 +1777,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
       bloc.province = ResolveUnit(w, Gazetteer::Committee::kAny, "", pg[1]);
     if (bloc.province != nullptr) bloc.province = gazetteer->ProvinceOf(*bloc.province);
     if (bloc.province == nullptr && gazetteer != nullptr) {
-      auto named = gazetteer->ProvincesNamedIn(w.orig, AfterReform(w));
+      const auto& named = ProvincesNamed(w);
       if (named.size() == 1) bloc.province = named[0].first;
     }
     if (bloc.province != nullptr) base.province = bloc.province->name;
@@ -1880,6 +1926,10 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   for (size_t si = 0; si < w.sentences.size(); ++si) {
     if (si == best_sent) continue;
     Span o = w.sentences[si];
+    // Only the documents inside the sentence can be launched there.
+    if (std::none_of(w.refs.begin(), w.refs.end(),
+                     [&](const Ref& r) { return r.doc >= 0 && r.span.s >= o.s && r.span.e <= o.e; }))
+      continue;
     if (FindWords(t, o.s, o.e, "tai hoi nghi") == kNone && FindWords(t, o.s, o.e, "hoi nghi da") == kNone)
       continue;
     for (size_t ri = 0; ri < w.refs.size(); ++ri) {
@@ -1963,9 +2013,17 @@ void Extractor::Impl::FindMeetings(Work& w) const {
     static const RE2 kChairAfter(
         R"((?i:chu\s+tri)(?:\s+(?i:hoi\s+nghi))?\s+(?i:co|la)\s+(?:(?i:dong\s+chi)\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3}))",
         FoldedTextOptions());
+    // Each match of kChairBefore starts at "đồng chí", each of kChairAfter at "chủ trì".
+    auto chair_before = [&](size_t from, std::vector<Span>* g) {
+      return FindAnchoredAt(kChairBefore, t, from, t.size(), g,
+                            [&](size_t i) { return NextLeadWords(t, i, t.size(), "dong chi"); });
+    };
+    auto chair_after = [&](size_t from, std::vector<Span>* g) {
+      return FindAnchoredAt(kChairAfter, t, from, t.size(), g,
+                            [&](size_t i) { return NextLeadWords(t, i, t.size(), "chu tri"); });
+    };
     std::vector<Span> g;
-    if (Find(kChairBefore, t, s.s, t.size(), &g) || Find(kChairAfter, t, s.s, t.size(), &g) ||
-        Find(kChairBefore, t, 0, t.size(), &g))
+    if (chair_before(s.s, &g) || chair_after(s.s, &g) || chair_before(0, &g))
       base.chair = Nfc(w, g[1]);
   }
 
@@ -2039,7 +2097,6 @@ const Unit* Extractor::Impl::LocalStateIssuer(const Work& w, const Doc& d) const
 }
 
 void Extractor::Impl::ResolveJurisdictions(Work& w) const {
-  bool after = AfterReform(w);
   const Unit* holder_province = (w.holder != nullptr && gazetteer != nullptr) ? gazetteer->ProvinceOf(*w.holder) : nullptr;
   // The one province the text names, read only when a document needs it (it is costly).
   const Unit* named_province = nullptr;
@@ -2047,7 +2104,7 @@ void Extractor::Impl::ResolveJurisdictions(Work& w) const {
   auto province_named = [&]() {
     if (!named_read && gazetteer != nullptr) {
       named_read = true;
-      auto named = gazetteer->ProvincesNamedIn(w.orig, after);
+      const auto& named = ProvincesNamed(w);
       if (named.size() == 1) named_province = named[0].first;
     }
     return named_province;

@@ -110,6 +110,24 @@ void MarkText(std::string_view t, TextMarks* m) {
   }
 }
 
+size_t FindEitherByte(std::string_view t, size_t from, size_t to, char a, char b) {
+  if (to > t.size()) to = t.size();
+  size_t i = from;
+#if defined(__SSE2__)
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const __m128i va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; i + 16 <= to; i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const unsigned m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_or_si128(_mm_cmpeq_epi8(v, va), _mm_cmpeq_epi8(v, vb))));
+    if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+  }
+#endif
+  for (; i < to; ++i)
+    if (t[i] == a || t[i] == b) return i;
+  return std::string_view::npos;
+}
+
 TextMarks MarkText(std::string_view t) {
   TextMarks m;
   MarkText(t, &m);

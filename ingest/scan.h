@@ -25,6 +25,11 @@ TextMarks MarkText(std::string_view t);
 // The same into *marks, whose vectors are reused (resized; their capacity kept).
 void MarkText(std::string_view t, TextMarks* marks);
 
+// The first i in [from, min(to, t.size())) where t[i] is `a` or `b`, or npos: the first
+// letter of a word in either case ("d" or "D"), 16 bytes at a time (SSE2) where a loop
+// would read a byte at a time; extraction looks for words in whole articles this way.
+size_t FindEitherByte(std::string_view t, size_t from, size_t to, char a, char b);
+
 // Calls `f(i)` for each marked i >= from, in order, until f returns true; returns that i,
 // or npos.
 template <typename F>

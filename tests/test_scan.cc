@@ -2,6 +2,7 @@
 // fall in a 16- or 64-byte block; FindMark visits them in order from any start.
 #include <doctest/doctest.h>
 
+#include <algorithm>
 #include <random>
 #include <string>
 #include <vector>
@@ -58,4 +59,25 @@ TEST_CASE("FindMark stops at the first place the caller accepts") {
   CHECK(dg::FindMark(marks.uy, 0, [&](size_t i) { return t[i] == 'U'; }) == t.find("UY"));
   CHECK(dg::FindMark(marks.uy, t.size() - 1, [](size_t) { return true; }) == std::string_view::npos);
   CHECK(dg::FindMark(marks.uy, t.size() + 100, [](size_t) { return true; }) == std::string_view::npos);
+}
+
+TEST_CASE("FindEitherByte: the first of two bytes in a range, as a plain loop finds it") {
+  std::mt19937 rng(11);
+  const std::string alphabet = "dDxy \n\x7f";
+  for (int round = 0; round < 3000; ++round) {
+    std::string t;
+    const size_t len = rng() % 100;
+    for (size_t i = 0; i < len; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
+    const size_t from = rng() % (len + 3), to = rng() % (len + 20);
+    CAPTURE(t);
+    CAPTURE(from);
+    CAPTURE(to);
+    size_t want = std::string_view::npos;
+    for (size_t i = from; i < std::min(to, t.size()); ++i)
+      if (t[i] == 'd' || t[i] == 'D') {
+        want = i;
+        break;
+      }
+    CHECK(dg::FindEitherByte(t, from, to, 'd', 'D') == want);
+  }
 }
