@@ -152,7 +152,11 @@ const CharSteps* KeptFoldSteps(int32_t c) {
 // it. src has out.size() + 1 entries; the last is the end of the last word.
 void FoldInto(std::string_view s, std::string* out, std::vector<size_t>* src) {
   out->clear();
-  if (src != nullptr) src->clear();
+  out->reserve(s.size());
+  if (src != nullptr) {
+    src->clear();
+    src->reserve(s.size() + 1);
+  }
   bool sep = false;     // a separator was seen since the last letter
   size_t sep_at = 0;    // where that separator run began
   size_t word_end = 0;  // end of the last code point that belonged to a word
@@ -697,7 +701,9 @@ struct Gazetteer::Era {
   SvMap<std::vector<uint32_t>> by_name;  // folded bare names and abbreviations
   SvMap<uint32_t> by_code;
   SvMap<ProvinceKey> province_keys;  // for ProvincesNamedIn
-  size_t max_key_words = 1;
+  // The first word of each province key, with the most words of a key that starts with
+  // it: ProvincesNamedIn looks keys up only at the few words of the text that start one.
+  SvMap<size_t> key_words_by_first;
   size_t provinces = 0;
 
   void Build(std::vector<Raw> raws, bool after_reform, std::vector<std::string>* warnings);
@@ -827,7 +833,10 @@ void Gazetteer::Era::Build(std::vector<Raw> raws, bool after_reform,
         warnings->push_back(std::string(era_name) + ": '" + key + "' names two provinces; " +
                             units[it->second.unit].code + " kept, " + units[i].code + " ignored");
       }
-      max_key_words = std::max(max_key_words, SplitWords(key).size());
+      const std::vector<std::string_view> key_words = SplitWords(key);
+      if (key_words.empty()) continue;
+      size_t& most = key_words_by_first[std::string(key_words[0])];
+      most = std::max(most, key_words.size());
     }
   }
 }
@@ -1074,7 +1083,9 @@ std::vector<std::pair<const Unit*, size_t>> Gazetteer::ProvincesNamedIn(std::str
   std::string_view fv = f;
   for (size_t i = 0; i < words.size();) {
     size_t matched = 0;
-    for (size_t n = std::min(e.max_key_words, words.size() - i); n >= 1; --n) {
+    const auto first = e.key_words_by_first.find(fv.substr(words[i].first, words[i].second - words[i].first));
+    const size_t most = first == e.key_words_by_first.end() ? 0 : std::min(first->second, words.size() - i);
+    for (size_t n = most; n >= 1; --n) {
       std::string_view key = fv.substr(words[i].first, words[i + n - 1].second - words[i].first);
       auto it = e.province_keys.find(key);
       if (it == e.province_keys.end()) continue;
