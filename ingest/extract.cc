@@ -262,6 +262,39 @@ std::string SuffixOfIssuer(std::string_view t, Span issuer, Span* committee) {
   return "";
 }
 
+// Necessary conditions of the patterns ReadTail runs at each reference (most references
+// are followed by neither a date nor an issuer, and RE2 costs a few thousand instructions
+// a call even where its anchored search fails at once):
+// Patterns::date_after and issuer_after match at `pos` only when, past RE2's \s, a ',' or
+// '(' and \s again, the next byte before `end` is one of `starts` (in any case): a digit,
+// "ban hành" or "ngày" for a date; "của" or "do" for an issuer.
+bool MayStartTail(std::string_view t, size_t pos, size_t end, std::string_view starts) {
+  auto skip = [&](size_t i) {
+    while (i < end && IsReSpace(t[i])) ++i;
+    return i;
+  };
+  size_t i = skip(pos);
+  if (i < end && (t[i] == ',' || t[i] == '(')) i = skip(i + 1);
+  if (i >= end) return false;
+  const char c = IsUpper(t[i]) ? static_cast<char>(t[i] - 'A' + 'a') : t[i];
+  return starts.find(c) != std::string_view::npos;
+}
+
+// Patterns::issuer_before matches t[from, end) only when it ends with "ban" \s+ "hanh" \s+
+// (in any case).
+bool MayEndBanHanh(std::string_view t, size_t from, size_t end) {
+  auto word_before = [&](size_t i, std::string_view w) -> size_t {  // i past \s+ and w, or kNone
+    size_t j = i;
+    while (j > from && IsReSpace(t[j - 1])) --j;
+    if (j == i || j < from + w.size()) return kNone;
+    for (size_t k = 0; k < w.size(); ++k)
+      if ((t[j - w.size() + k] | 0x20) != w[k]) return kNone;
+    return j - w.size();
+  };
+  const size_t hanh = word_before(end, "hanh");
+  return hanh != kNone && word_before(hanh, "ban") != kNone;
+}
+
 // Reads the date, issuer and title that may follow a reference at folded position `pos`.
 // `ref_starts`: the sorted starts of every reference of the article.
 void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& published,
@@ -274,7 +307,8 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
   size_t line_end = t.find('\n', pos);
   if (line_end != kNone) window = std::min(window, line_end);
   for (int round = 0; round < 2; ++round) {
-    if (r->date.empty() && Find(p.date_after, t, pos, window, &g)) {
+    if (r->date.empty() && MayStartTail(t, pos, window, "0123456789bn") &&
+        Find(p.date_after, t, pos, window, &g)) {
       int base = g[1].ok() ? 1 : 4;
       int d = ToInt(Str(t, g[base])), m = ToInt(Str(t, g[base + 1]));
       int y = SaneYear(ToInt(Str(t, g[base + 2])), limit_year);
@@ -284,7 +318,7 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
       }
       pos = g[0].e;
     }
-    if (!r->issuer.ok() && Find(p.issuer_after, t, pos, window, &g)) {
+    if (!r->issuer.ok() && MayStartTail(t, pos, window, "cd") && Find(p.issuer_after, t, pos, window, &g)) {
       r->issuer = g[1];
       Span committee;
       r->issuer_suffix = SuffixOfIssuer(t, r->issuer, &committee);
@@ -336,7 +370,7 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
     size_t from = r->span.s > 90 ? r->span.s - 90 : 0;
     size_t stop = t.find_last_of(".\n;", r->span.s - 1);
     if (stop != kNone && stop + 1 > from) from = stop + 1;
-    if (Find(p.issuer_before, t, from, r->span.s, &g)) {
+    if (MayEndBanHanh(t, from, r->span.s) && Find(p.issuer_before, t, from, r->span.s, &g)) {
       r->issuer = g[1];
       Span committee;
       r->issuer_suffix = SuffixOfIssuer(t, r->issuer, &committee);
