@@ -674,6 +674,88 @@ bool MayHoldCommittee(std::string_view t, const TextMarks& marks) {
   });
 }
 
+// The places in t[from, to) where a match of Patterns::committee can start, sorted: each
+// match holds "ủy" after RE2's \s and its level word ("Tỉnh", "Thành", "Huyện", "Quận",
+// "Thị", "Đảng") right before that, which "Ban Thường vụ", "BTV", "Ban Chấp hành" or "BCH"
+// may precede; and it starts where its \b holds (at `from`, the window's start, or after a
+// byte that is no word character).
+std::vector<size_t> CommitteeStarts(std::string_view t, size_t from, size_t to) {
+  std::vector<size_t> out;
+  auto word_start = [&](size_t b) { return b == from || !IsWordChar(t[b - 1]); };
+  auto letters_before = [&](size_t e) {
+    while (e > from && IsLetter(t[e - 1])) --e;
+    return e;
+  };
+  auto spaces_before = [&](size_t e) {
+    while (e > from && IsReSpace(t[e - 1])) --e;
+    return e;
+  };
+  static constexpr std::array<std::string_view, 6> kLevels{"tinh", "thanh", "huyen", "quan", "thi", "dang"};
+  for (size_t u = from; (u = FindEitherByte(t, u, to, 'u', 'U')) != kNone; ++u) {
+    if (u + 2 > to || (t[u + 1] | 0x20) != 'y') continue;
+    const size_t e = spaces_before(u);
+    if (e == u) continue;
+    const size_t b = letters_before(e);
+    if (!IsOneOf(t.substr(b, e - b), kLevels)) continue;
+    if (word_start(b)) out.push_back(b);
+    const size_t pe = spaces_before(b);
+    if (pe == b) continue;
+    const size_t pb = letters_before(pe);
+    const std::string_view last = t.substr(pb, pe - pb);
+    if (IsWord(last, "btv") || IsWord(last, "bch")) {
+      if (word_start(pb)) out.push_back(pb);
+    } else if (IsWord(last, "vu") || IsWord(last, "hanh")) {  // "ban thuong vu", "ban chap hanh"
+      const size_t e2 = spaces_before(pb);
+      if (e2 == pb) continue;
+      const size_t e3 = spaces_before(letters_before(e2));
+      if (e3 == letters_before(e2)) continue;
+      const size_t b3 = letters_before(e3);
+      if (word_start(b3)) out.push_back(b3);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// The places in t[from, to) where a match of Patterns::awards ("30 tập thể, 12 cá nhân")
+// can start, sorted: each match holds "tập" after RE2's \s, before which stand a number
+// of one to four digits where \b holds, \s, and maybe "lượt" and \s.
+std::vector<size_t> AwardStarts(std::string_view t, size_t from, size_t to) {
+  std::vector<size_t> out;
+  auto spaces_before = [&](size_t e) {
+    while (e > from && IsReSpace(t[e - 1])) --e;
+    return e;
+  };
+  auto number_before = [&](size_t e) {  // e past \s+ and a number that can start a match
+    size_t b = e;
+    while (b > from && IsDigit(t[b - 1])) --b;
+    if (b < e && e - b <= 4 && (b == from || !IsWordChar(t[b - 1]))) out.push_back(b);
+  };
+  for (size_t q = from; (q = FindEitherByte(t, q, to, 't', 'T')) != kNone; ++q) {
+    if (q + 3 > to || (t[q + 1] | 0x20) != 'a' || (t[q + 2] | 0x20) != 'p') continue;
+    const size_t e = spaces_before(q);
+    if (e == q) continue;
+    number_before(e);
+    if (e >= from + 4 && IsWord(t.substr(e - 4, 4), "luot")) {
+      const size_t n = spaces_before(e - 4);
+      if (n < e - 4) number_before(n);
+    }
+  }
+  std::sort(out.begin(), out.end());
+  out.erase(std::unique(out.begin(), out.end()), out.end());
+  return out;
+}
+
+// FindAnchoredAt at the places `starts` (sorted).
+bool FindAnchoredAtEach(const RE2& re, std::string_view t, size_t from, size_t to, std::vector<Span>* g,
+                        const std::vector<size_t>& starts) {
+  return FindAnchoredAt(re, t, from, to, g, [&](size_t i) {
+    auto it = std::lower_bound(starts.begin(), starts.end(), i);
+    return it == starts.end() ? kNone : *it;
+  });
+}
+
 std::vector<Ref> FindRefs(std::string_view t, const TextMarks& marks,
                           std::vector<Unresolved>* unresolved_codes, const FoldedText& ft,
                           std::string_view orig) {
@@ -1649,7 +1731,10 @@ void Extractor::Impl::FindMeetings(Work& w) const {
         if (n < s.e && t[n] == '-') source_end = close;
       }
     }
-    for (size_t pos = s.s; Find(p.committee, t, pos, s.e, &g); pos = g[0].e) {
+    // Tried at the places a match can start only (CommitteeStarts): one unanchored search
+    // of the rest of the sentence for each committee cost more.
+    for (size_t pos = s.s; FindAnchoredAtEach(p.committee, t, pos, s.e, &g, CommitteeStarts(t, pos, s.e));
+         pos = g[0].e) {
       // "của Tỉnh ủy", "do BTV Tỉnh ủy": an issuer, not the meeting's holder
       size_t b = g[0].s;
       while (b > 0 && t[b - 1] == ' ') --b;
@@ -2065,7 +2150,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
   std::optional<int> coll, indiv;
   {
     std::vector<Span> g;
-    if (Find(p.awards, t, s.s, t.size(), &g)) {
+    if (FindAnchoredAtEach(p.awards, t, s.s, t.size(), &g, AwardStarts(t, s.s, t.size()))) {
       coll = ToInt(Str(t, g[1]));
       indiv = ToInt(Str(t, g[2]));
     }
