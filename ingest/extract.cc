@@ -41,11 +41,12 @@ struct Span {
 
 // Runs `re` on text[from, to) unanchored; returns the whole match and groups as spans in
 // `text` coordinates. `re` may use ^ and $ for the ends of that window.
+// `groups`: how many to read, the whole match first; -1 for all.
 bool Find(const RE2& re, std::string_view text, size_t from, size_t to, std::vector<Span>* g,
-          RE2::Anchor anchor = RE2::UNANCHORED) {
+          RE2::Anchor anchor = RE2::UNANCHORED, int groups = -1) {
   if (from > to || to > text.size()) return false;
   re2::StringPiece window(text.data() + from, to - from);
-  int n = re.NumberOfCapturingGroups() + 1;
+  int n = groups >= 0 ? groups : re.NumberOfCapturingGroups() + 1;
   // Groups on the stack: this runs thousands of times per article.
   constexpr int kMaxGroups = 16;
   std::array<re2::StringPiece, kMaxGroups> small;
@@ -652,6 +653,60 @@ class ShortRefPlaces {
   size_t number_ = kUnknown, plenum_ = kUnknown;
 };
 
+// Whether t[s.s, s.e) holds the letters `lower` in any case.
+bool SpanHas(std::string_view t, Span s, std::string_view lower) {
+  for (size_t i = s.s; i + lower.size() <= s.e; ++i)
+    if (IsWord(t.substr(i, lower.size()), lower)) return true;
+  return false;
+}
+
+// Find(Patterns::short_refs) in t[from, to), with its six groups. RE2 reads groups with a
+// backtracker whose cost grows with the size of the pattern, not of the text: ~18,000
+// instructions a match for short_refs' four alternatives, five times what finding the match
+// costs. So the match is found without its groups, and its groups read by the one
+// alternative that matches it: the first, in the pattern's order, that matches exactly the
+// match's bytes (anchored at both ends, in the same window so \b reads the same bytes) is
+// the one short_refs took, with the same groups. Alternatives that cannot be it are not
+// tried: a plenum's names hold "nghi" or "nq", and "hoi" or "tw"/"uong"; an abbreviation
+// starts with a capital.
+bool FindShortRef(std::string_view t, size_t from, size_t to, std::vector<Span>* g) {
+  const Patterns& p = Patterns::Get();
+  std::vector<Span> whole;
+  if (!Find(p.short_refs, t, from, to, &whole, RE2::UNANCHORED, 1)) return false;
+  const Span m = whole[0];
+  const re2::StringPiece window(t.data() + from, to - from);
+  const size_t ms = m.s - from, me = m.e - from;
+  struct Alternative {
+    const RE2* re;
+    int first_group;  // its first group's number in short_refs
+    bool may;
+  };
+  const bool plenum_word = SpanHas(t, {m.s, std::min(m.e, m.s + 2)}, "ng") ||
+                           SpanHas(t, {m.s, std::min(m.e, m.s + 2)}, "nq");
+  const Alternative alternatives[] = {
+      {&p.plenum_meeting, 1, plenum_word && SpanHas(t, m, "hoi")},
+      {&p.plenum, 2, plenum_word && (SpanHas(t, m, "tw") || SpanHas(t, m, "uong"))},
+      {&p.word_number, 3, true},
+      {&p.abbrev_number, 5, IsUpper(t[m.s])},
+  };
+  for (const Alternative& a : alternatives) {
+    if (!a.may || !a.re->Match(window, ms, me, RE2::ANCHOR_BOTH, nullptr, 0)) continue;
+    constexpr int kGroups = 3;  // the whole match and at most two groups
+    const int n = a.re->NumberOfCapturingGroups() + 1;
+    std::array<re2::StringPiece, kGroups> sp;
+    if (n > kGroups || !a.re->Match(window, ms, me, RE2::ANCHOR_BOTH, sp.data(), n)) break;
+    g->assign(7, Span{});
+    (*g)[0] = m;
+    for (int i = 1; i < n; ++i) {
+      if (sp[i].data() == nullptr) continue;
+      const size_t s = static_cast<size_t>(sp[i].data() - t.data());
+      (*g)[a.first_group + i - 1] = {s, s + sp[i].size()};
+    }
+    return true;
+  }
+  return Find(p.short_refs, t, from, to, g);  // not reached: one alternative matches
+}
+
 // The stretch of letters, digits, '_', spaces and line ends around `pos`: a match of
 // Patterns::short_refs holds nothing else, and the bytes just outside it are no word
 // characters, so the pattern reads the same on that stretch as on the whole text.
@@ -918,7 +973,7 @@ std::vector<Ref> FindRefs(std::string_view t, const TextMarks& marks,
   ShortRefPlaces places(t, marks);
   for (size_t pos = 0, at; (at = places.Next(pos)) != kNone;) {
     Span stretch = WordStretch(t, at);
-    if (!Find(p.short_refs, t, std::max(pos, stretch.s), stretch.e, &g)) {
+    if (!FindShortRef(t, std::max(pos, stretch.s), stretch.e, &g)) {
       pos = stretch.e;
       continue;
     }
