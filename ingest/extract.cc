@@ -136,13 +136,12 @@ bool StartsWithWords(std::string_view t, size_t pos, std::string_view w) {
 bool IsReSpace(char c) { return c == ' ' || c == '\n' || c == '\t' || c == '\f' || c == '\r'; }
 
 // The first place at or after `from` (and before `to`) where the lower-case words `w`
-// start in any case, one or more of RE2's \s between them; words need not be whole
+// (two letters or more first) start in any case, one or more of RE2's \s between them; words need not be whole
 // ("…dong chi" in "cộng đồng chính" counts): the start of each match of a pattern that
 // opens with (?i:dong\s+chi) is one of these places. kNone when there is none.
 size_t NextLeadWords(std::string_view t, size_t from, size_t to, std::string_view w) {
-  const char first = w[0], upper = static_cast<char>(first - 'a' + 'A');
   to = std::min(to, t.size());
-  for (size_t i = from; (i = FindEitherByte(t, i, to, first, upper)) != kNone; ++i) {
+  for (size_t i = from; (i = FindLetterPair(t, i, to, w[0], w[1])) != kNone; ++i) {
     size_t j = i;
     bool ok = true;
     for (size_t k = 0; ok && k < w.size(); ++k) {
@@ -170,8 +169,12 @@ size_t FindWords(std::string_view t, size_t from, size_t to, std::string_view w)
   const char first = w.empty() ? ' ' : w[0];  // lower case
   const char upper = (first >= 'a' && first <= 'z') ? static_cast<char>(first - 'a' + 'A') : first;
   to = std::min(to, t.size());
-  // Only where the first letter is, in either case: the places are found 16 bytes at a time.
-  for (size_t i = from; (i = FindEitherByte(t, i, to, first, upper)) != kNone; ++i) {
+  // Only where the first letter (and the second, when it is one) is, in either case: the
+  // places are found 16 bytes at a time.
+  auto letter = [](char c) { return c >= 'a' && c <= 'z'; };
+  const bool pair = w.size() >= 2 && letter(w[0]) && letter(w[1]);
+  for (size_t i = from;
+       (i = pair ? FindLetterPair(t, i, to, w[0], w[1]) : FindEitherByte(t, i, to, first, upper)) != kNone; ++i) {
     if ((i == 0 || !IsAlnum(t[i - 1])) && StartsWithWords(t, i, w)) return i;
   }
   return kNone;
@@ -765,8 +768,8 @@ std::vector<size_t> CommitteeStarts(std::string_view t, size_t from, size_t to) 
     return e;
   };
   static constexpr std::array<std::string_view, 6> kLevels{"tinh", "thanh", "huyen", "quan", "thi", "dang"};
-  for (size_t u = from; (u = FindEitherByte(t, u, to, 'u', 'U')) != kNone; ++u) {
-    if (u + 2 > to || (t[u + 1] | 0x20) != 'y') continue;
+  for (size_t u = from; (u = FindLetterPair(t, u, to, 'u', 'y')) != kNone; ++u) {
+    if (u + 2 > to) continue;
     const size_t e = spaces_before(u);
     if (e == u) continue;
     const size_t b = letters_before(e);
@@ -806,8 +809,8 @@ std::vector<size_t> AwardStarts(std::string_view t, size_t from, size_t to) {
     while (b > from && IsDigit(t[b - 1])) --b;
     if (b < e && e - b <= 4 && (b == from || !IsWordChar(t[b - 1]))) out.push_back(b);
   };
-  for (size_t q = from; (q = FindEitherByte(t, q, to, 't', 'T')) != kNone; ++q) {
-    if (q + 3 > to || (t[q + 1] | 0x20) != 'a' || (t[q + 2] | 0x20) != 'p') continue;
+  for (size_t q = from; (q = FindLetterPair(t, q, to, 't', 'a')) != kNone; ++q) {
+    if (q + 3 > to || (t[q + 2] | 0x20) != 'p') continue;
     const size_t e = spaces_before(q);
     if (e == q) continue;
     number_before(e);

@@ -128,6 +128,28 @@ size_t FindEitherByte(std::string_view t, size_t from, size_t to, char a, char b
   return std::string_view::npos;
 }
 
+size_t FindLetterPair(std::string_view t, size_t from, size_t to, char a, char b) {
+  if (to > t.size()) to = t.size();
+  size_t i = from;
+  // A letter and its capital differ in bit 0x20 only, and no other byte gives the letter
+  // with that bit set.
+#if defined(__SSE2__)
+  const auto* p = reinterpret_cast<const unsigned char*>(t.data());
+  const __m128i case_bit = _mm_set1_epi8(0x20), va = _mm_set1_epi8(a), vb = _mm_set1_epi8(b);
+  for (; i + 16 <= to && i + 17 <= t.size(); i += 16) {
+    const __m128i v = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i));
+    const __m128i v1 = _mm_loadu_si128(reinterpret_cast<const __m128i*>(p + i + 1));
+    const unsigned m = static_cast<unsigned>(
+        _mm_movemask_epi8(_mm_and_si128(_mm_cmpeq_epi8(_mm_or_si128(v, case_bit), va),
+                                        _mm_cmpeq_epi8(_mm_or_si128(v1, case_bit), vb))));
+    if (m != 0) return i + static_cast<size_t>(__builtin_ctz(m));
+  }
+#endif
+  for (; i < to; ++i)
+    if ((t[i] | 0x20) == a && i + 1 < t.size() && (t[i + 1] | 0x20) == b) return i;
+  return std::string_view::npos;
+}
+
 TextMarks MarkText(std::string_view t) {
   TextMarks m;
   MarkText(t, &m);

@@ -30,6 +30,12 @@ void MarkText(std::string_view t, TextMarks* marks);
 // would read a byte at a time; extraction looks for words in whole articles this way.
 size_t FindEitherByte(std::string_view t, size_t from, size_t to, char a, char b);
 
+// The first i in [from, min(to, t.size())) where t[i], t[i + 1] are the lower-case ASCII
+// letters `a`, `b` in any case, or npos (t[i + 1] may lie past `to`, not past the text):
+// the first two letters of a word, 16 places at a time (SSE2). Fewer places pass than
+// with the first letter alone ("n" is in most Vietnamese syllables, "na" in few).
+size_t FindLetterPair(std::string_view t, size_t from, size_t to, char a, char b);
+
 // Calls `f(i)` for each marked i >= from, in order, until f returns true; returns that i,
 // or npos.
 template <typename F>

@@ -81,3 +81,24 @@ TEST_CASE("FindEitherByte: the first of two bytes in a range, as a plain loop fi
     CHECK(dg::FindEitherByte(t, from, to, 'd', 'D') == want);
   }
 }
+
+TEST_CASE("FindLetterPair: the first two letters in any case, as a plain loop finds them") {
+  std::mt19937 rng(13);
+  const std::string alphabet = "nNaAx \n\x7f";
+  for (int round = 0; round < 3000; ++round) {
+    std::string t;
+    const size_t len = rng() % 100;
+    for (size_t i = 0; i < len; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
+    const size_t from = rng() % (len + 3), to = rng() % (len + 20);
+    CAPTURE(t);
+    CAPTURE(from);
+    CAPTURE(to);
+    size_t want = std::string_view::npos;
+    for (size_t i = from; i < std::min(to, t.size()); ++i)
+      if ((t[i] == 'n' || t[i] == 'N') && i + 1 < t.size() && (t[i + 1] == 'a' || t[i + 1] == 'A')) {
+        want = i;
+        break;
+      }
+    CHECK(dg::FindLetterPair(t, from, to, 'n', 'a') == want);
+  }
+}
