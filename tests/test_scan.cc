@@ -61,9 +61,11 @@ TEST_CASE("FindMark stops at the first place the caller accepts") {
   CHECK(dg::FindMark(marks.uy, t.size() + 100, [](size_t) { return true; }) == std::string_view::npos);
 }
 
-TEST_CASE("FindEitherByte: the first of two bytes in a range, as a plain loop finds it") {
+// Checks `find(t, from, to)` against the first i in [from, min(to, size)) that `at(t, i)`
+// accepts, on random texts of `alphabet` and random ranges (past the text's end too).
+template <typename Find, typename At>
+void CheckFirstPlace(const std::string& alphabet, Find find, At at) {
   std::mt19937 rng(11);
-  const std::string alphabet = "dDxy \n\x7f";
   for (int round = 0; round < 3000; ++round) {
     std::string t;
     const size_t len = rng() % 100;
@@ -73,32 +75,22 @@ TEST_CASE("FindEitherByte: the first of two bytes in a range, as a plain loop fi
     CAPTURE(from);
     CAPTURE(to);
     size_t want = std::string_view::npos;
-    for (size_t i = from; i < std::min(to, t.size()); ++i)
-      if (t[i] == 'd' || t[i] == 'D') {
-        want = i;
-        break;
-      }
-    CHECK(dg::FindEitherByte(t, from, to, 'd', 'D') == want);
+    for (size_t i = from; i < std::min(to, t.size()) && want == std::string_view::npos; ++i)
+      if (at(t, i)) want = i;
+    CHECK(find(t, from, to) == want);
   }
 }
 
+TEST_CASE("FindEitherByte: the first of two bytes in a range, as a plain loop finds it") {
+  CheckFirstPlace(
+      "dDxy \n\x7f", [](const std::string& t, size_t from, size_t to) { return dg::FindEitherByte(t, from, to, 'd', 'D'); },
+      [](const std::string& t, size_t i) { return t[i] == 'd' || t[i] == 'D'; });
+}
+
 TEST_CASE("FindLetterPair: the first two letters in any case, as a plain loop finds them") {
-  std::mt19937 rng(13);
-  const std::string alphabet = "nNaAx \n\x7f";
-  for (int round = 0; round < 3000; ++round) {
-    std::string t;
-    const size_t len = rng() % 100;
-    for (size_t i = 0; i < len; ++i) t.push_back(alphabet[rng() % alphabet.size()]);
-    const size_t from = rng() % (len + 3), to = rng() % (len + 20);
-    CAPTURE(t);
-    CAPTURE(from);
-    CAPTURE(to);
-    size_t want = std::string_view::npos;
-    for (size_t i = from; i < std::min(to, t.size()); ++i)
-      if ((t[i] == 'n' || t[i] == 'N') && i + 1 < t.size() && (t[i + 1] == 'a' || t[i + 1] == 'A')) {
-        want = i;
-        break;
-      }
-    CHECK(dg::FindLetterPair(t, from, to, 'n', 'a') == want);
-  }
+  CheckFirstPlace(
+      "nNaAx \n\x7f", [](const std::string& t, size_t from, size_t to) { return dg::FindLetterPair(t, from, to, 'n', 'a'); },
+      [](const std::string& t, size_t i) {
+        return (t[i] == 'n' || t[i] == 'N') && i + 1 < t.size() && (t[i + 1] == 'a' || t[i + 1] == 'A');
+      });
 }
