@@ -1832,6 +1832,7 @@ void Extractor::Impl::FindMeetings(Work& w) const {
           continue;
       }
       hs.push_back({g[0], g[3], g[4], *c});
+      break;  // only a sentence's first holder counts (below)
     }
     return hs;
   };
