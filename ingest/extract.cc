@@ -191,9 +191,20 @@ int ToInt(std::string_view s) {
 }
 
 std::string Iso(int y, int m, int d) {
+  y %= 10000;
+  m %= 100;
+  d %= 100;
   char buf[32];
-  std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y % 10000, m % 100, d % 100);
-  return buf;
+  if (y < 0 || m < 0 || d < 0) {
+    std::snprintf(buf, sizeof buf, "%04d-%02d-%02d", y, m, d);
+    return buf;
+  }
+  // What snprintf writes for these, without its format parsing (~1,600 instructions a date).
+  const char out[10] = {static_cast<char>('0' + y / 1000), static_cast<char>('0' + y / 100 % 10),
+                        static_cast<char>('0' + y / 10 % 10), static_cast<char>('0' + y % 10), '-',
+                        static_cast<char>('0' + m / 10), static_cast<char>('0' + m % 10), '-',
+                        static_cast<char>('0' + d / 10), static_cast<char>('0' + d % 10)};
+  return std::string(out, sizeof out);
 }
 
 bool ValidDate(int y, int m, int d) {
@@ -2211,16 +2222,19 @@ void Extractor::Impl::FindMeetings(Work& w) const {
         R"((?i:chu\s+tri)(?:\s+(?i:hoi\s+nghi))?\s+(?i:co|la)\s+(?:(?i:dong\s+chi)\s+)?([A-Z][A-Za-z]*(?:\s+[A-Z][A-Za-z]*){1,3}))",
         FoldedTextOptions());
     // Each match of kChairBefore starts at "đồng chí", each of kChairAfter at "chủ trì".
-    auto chair_before = [&](size_t from, std::vector<Span>* g) {
-      return FindAnchoredAt(kChairBefore, t, from, t.size(), g,
-                            [&](size_t i) { return NextLeadWords(t, i, t.size(), "dong chi"); });
+    // From `from`, at the places before `until`: those after it were tried already.
+    auto chair_before = [&](size_t from, size_t until, std::vector<Span>* g) {
+      return FindAnchoredAt(kChairBefore, t, from, t.size(), g, [&](size_t i) {
+        const size_t at = NextLeadWords(t, i, until, "dong chi");
+        return at == kNone ? t.size() : at;
+      });
     };
     auto chair_after = [&](size_t from, std::vector<Span>* g) {
       return FindAnchoredAt(kChairAfter, t, from, t.size(), g,
                             [&](size_t i) { return NextLeadWords(t, i, t.size(), "chu tri"); });
     };
     std::vector<Span> g;
-    if (chair_before(s.s, &g) || chair_after(s.s, &g) || chair_before(0, &g))
+    if (chair_before(s.s, t.size(), &g) || chair_after(s.s, &g) || chair_before(0, s.s, &g))
       base.chair = Nfc(w, g[1]);
   }
 
@@ -2455,6 +2469,8 @@ void Extractor::Impl::FindRelations(Work& w) const {
   };
   // The first trigger that opens the text at `pos`, and the document right after it.
   auto relate_at = [&](const Ref& a, size_t pos) {
+    // (Every trigger starts with one of these letters.)
+    if (pos >= t.size() || std::strchr("vtdncgs", t[pos] | 0x20) == nullptr) return;
     for (const auto& tr : kAfter) {
       if (!StartsWithWords(t, pos, tr.words) && !(std::strchr(tr.words, ',') != nullptr && t.substr(pos, std::strlen(tr.words)) == tr.words))
         continue;
