@@ -1,6 +1,7 @@
 #include "graph/graph.h"
 
 #include <fcntl.h>
+#include <signal.h>
 #include <link.h>
 #include <sys/mman.h>
 #include <sys/stat.h>
@@ -15,11 +16,13 @@
 #include <algorithm>
 #include <cassert>
 #include <cctype>
+#include <cerrno>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <cstddef>
 #include <cstring>
+#include <filesystem>
 #include <deque>
 #include <mutex>
 #include <regex>
@@ -2343,7 +2346,37 @@ struct Graph::SnapshotIo {
   }
 };
 
+namespace {
+
+// Removes the temporary files "<path>.tmp.<pid>.<n>" left by writers that were killed while
+// writing (a full disk, a SIGKILL): each is as large as the snapshot. A file whose process
+// still runs (or whose pid was taken again) is left alone; nothing else is touched.
+void RemoveDeadWritersFiles(const std::string& path) {
+  const size_t slash = path.find_last_of('/');
+  const std::string folder = slash == std::string::npos ? "." : path.substr(0, slash + 1);
+  const std::string prefix = (slash == std::string::npos ? path : path.substr(slash + 1)) + ".tmp.";
+  std::error_code ec;
+  for (const auto& entry : std::filesystem::directory_iterator(folder, ec)) {
+    const std::string name = entry.path().filename().string();
+    if (name.compare(0, prefix.size(), prefix) != 0) continue;
+    size_t i = prefix.size(), digits = 0;
+    long pid = 0;
+    while (i < name.size() && std::isdigit(static_cast<unsigned char>(name[i])) && digits < 9) {
+      pid = pid * 10 + (name[i++] - '0');
+      ++digits;
+    }
+    if (digits == 0 || i >= name.size() || name[i] != '.' || pid == ::getpid()) continue;
+    if (::kill(static_cast<pid_t>(pid), 0) != 0 && errno == ESRCH) {
+      std::error_code ignored;
+      std::filesystem::remove(entry.path(), ignored);
+    }
+  }
+}
+
+}  // namespace
+
 Status Graph::WriteSnapshot(const std::string& path) const {
+  RemoveDeadWritersFiles(path);
   if (stamp_.empty()) {
     return Status::Conflict(path + ": the graph snapshot is not written: the store changed while the graph was loaded");
   }

@@ -299,7 +299,8 @@ struct ReviewPage {
 // so a mapped file could not be used in place), on two threads. Written through a
 // temporary file and renamed (not synced: the checksums catch what a system crash could
 // leave), so that a reader meets the old file or the new one whole; a process killed while
-// writing leaves its temporary file ("<snapshot>.tmp.<pid>.<n>"), never a damaged snapshot.
+// writing leaves its temporary file ("<snapshot>.tmp.<pid>.<n>"), never a damaged snapshot,
+// and the next write removes such files once their process is gone.
 
 // What identifies the stored data the graph is built from, read by one query of a few
 // index seeks: the AUTOINCREMENT sequences (articles, documents, meetings: a write always

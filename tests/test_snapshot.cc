@@ -6,6 +6,9 @@
 #include <doctest/doctest.h>
 #include <httplib.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <csignal>
 #include <cstdint>
 #include <cstdio>
@@ -226,6 +229,23 @@ TEST_CASE_FIXTURE(Ingested, "snapshot: a graph read from its snapshot answers by
   const std::string expected = Answers(*tables);
   CHECK(Answers(*read) == expected);
   CHECK(Answers(*built) == expected);
+
+  // A writer killed while writing left its temporary file: the next write removes it once
+  // that process is gone, and leaves those of a live one and other files alone.
+  const pid_t child = ::fork();
+  REQUIRE(child >= 0);
+  if (child == 0) ::_exit(0);
+  REQUIRE(::waitpid(child, nullptr, 0) == child);
+  const std::string dead = snapshot + ".tmp." + std::to_string(child) + ".7";
+  const std::string live = snapshot + ".tmp." + std::to_string(::getppid()) + ".7";
+  const std::string other = snapshot + ".tmp.notes";
+  for (const std::string& f : {dead, live, other}) std::ofstream(f) << "partial";
+  REQUIRE(read->WriteSnapshot(snapshot).ok());
+  CHECK_FALSE(fs::exists(dead));
+  CHECK(fs::exists(live));
+  CHECK(fs::exists(other));
+  fs::remove(live);
+  fs::remove(other);
 
   // Written again from the graph it was read into, the file is the same bytes.
   const std::string again = dir.File("again.graph");
