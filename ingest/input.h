@@ -107,7 +107,7 @@ class InputReader {
 
 // Parses one JSON line into *item (hints and text). Returns kInvalidArgument with the
 // reason (bad JSON with its column, missing "url" or "text", a field of the wrong type).
-Status ParseJsonLine(const std::string& line, InputItem* item);
+Status ParseJsonLine(std::string line, InputItem* item);
 
 // Parses the JSON line of an item handed out unparsed; a broken line leaves the item's
 // status not OK (named as by the reader: "feed.jsonl:12: invalid JSON …"). Does nothing

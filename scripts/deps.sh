@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git python3
   libboost-graph-dev libsqlite3-dev rapidjson-dev libcpp-httplib-dev doctest-dev
-  libutf8proc-dev libcli11-dev libre2-dev nettle-dev libxxhash-dev
+  libutf8proc-dev libcli11-dev libre2-dev nettle-dev libxxhash-dev libsimdjson-dev
   nodejs npm libxml2-utils curl ripgrep wrk
 )
 missing=()

@@ -3,7 +3,6 @@
 #include <rapidjson/document.h>
 #include <rapidjson/stringbuffer.h>
 #include <rapidjson/writer.h>
-#include <utf8proc.h>
 
 #include <algorithm>
 #include <cctype>
@@ -11,6 +10,7 @@
 #include <utility>
 
 #include "core/document_key.h"
+#include "core/utf8.h"
 #include "ingest/extract.h"
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status.
@@ -152,23 +152,6 @@ constexpr const char* kDocumentFilter =
     " OR d.title LIKE '%' || ?6 || '%' ESCAPE '\\' OR d.issuer LIKE '%' || ?6 || '%' ESCAPE '\\')";
 
 }  // namespace
-
-bool ValidUtf8(std::string_view s) {
-  auto* p = reinterpret_cast<const utf8proc_uint8_t*>(s.data());
-  size_t i = 0;
-  while (i < s.size()) {
-    if (p[i] < 0x80) {
-      ++i;
-      continue;
-    }
-    // utf8proc rejects bytes cut short, overlong forms, surrogates and code points past U+10FFFF.
-    utf8proc_int32_t cp = 0;
-    const utf8proc_ssize_t n = utf8proc_iterate(p + i, static_cast<utf8proc_ssize_t>(s.size() - i), &cp);
-    if (n <= 0) return false;
-    i += static_cast<size_t>(n);
-  }
-  return true;
-}
 
 bool ValidDateParam(std::string_view s) {
   auto digits = [&](size_t from, size_t n) {

@@ -100,8 +100,6 @@ std::string SearchExpression(std::string_view q);
 Result<std::string> ResolvedExtraction(sqlite::Database& db, const Extraction& e);
 
 // Helpers for parameters, exposed for tests.
-// True when `s` is well-formed UTF-8.
-bool ValidUtf8(std::string_view s);
 // A date parameter: YYYY, YYYY-MM or YYYY-MM-DD.
 bool ValidDateParam(std::string_view s);
 // The bytes [start, end) of `text` widened to `context` bytes on each side, cut at

@@ -27,6 +27,7 @@
 
 #include "core/edge.h"
 #include "core/sqlite.h"
+#include "core/utf8.h"
 #include "graph/export.h"
 #include "graph/graph.h"
 #include "graph/query_format.h"
@@ -497,7 +498,7 @@ struct HttpServer::Impl {
     for (std::string_view c : captures) {
       auto decoded = DecodeSegment(c);
       if (!decoded.ok()) return ReplyStatus(req, res, decoded.status());
-      if (!api::ValidUtf8(decoded.value())) {
+      if (!ValidUtf8(decoded.value())) {
         return ReplyStatus(req, res, Status::Invalid("the path is not valid UTF-8"));
       }
       // SQLite's LIKE and FTS5 stop at a NUL: "a\0" would match as "a".
@@ -511,7 +512,7 @@ struct HttpServer::Impl {
       call.args.push_back(std::move(decoded).value());
     }
     for (const auto& [name, value] : req.params) {
-      if (!api::ValidUtf8(name) || !api::ValidUtf8(value)) {
+      if (!ValidUtf8(name) || !ValidUtf8(value)) {
         return ReplyStatus(req, res, Status::Invalid("a query parameter is not valid UTF-8"));
       }
       if (name.find('\0') != std::string::npos || value.find('\0') != std::string::npos) {

@@ -16,6 +16,7 @@
 #include <vector>
 
 #include "core/store.h"
+#include "core/utf8.h"
 #include "ingest/catalogue.h"
 #include "ingest/extract.h"
 #include "ingest/gazetteer.h"
@@ -191,27 +192,57 @@ TEST_CASE("snippets cut at characters and lines") {
   const std::string s = dg::api::Snippet(text, start, start + 4, 10);
   CHECK(s.find("NQ35") != std::string::npos);
   CHECK(s.find('\n') == std::string::npos);
-  CHECK(dg::api::ValidUtf8(s));
-  for (size_t ctx = 0; ctx < 20; ++ctx) CHECK(dg::api::ValidUtf8(dg::api::Snippet(text, start, start + 4, ctx)));
+  CHECK(dg::ValidUtf8(s));
+  for (size_t ctx = 0; ctx < 20; ++ctx) CHECK(dg::ValidUtf8(dg::api::Snippet(text, start, start + 4, ctx)));
   // The text given may itself be a window cut in bytes, ending inside a character.
   for (size_t cut = start + 4; cut <= text.size(); ++cut) {
     CAPTURE(cut);
     const std::string piece = dg::api::Snippet(std::string_view(text).substr(0, cut), start, start + 4, 40);
-    CHECK(dg::api::ValidUtf8(piece));
+    CHECK(dg::ValidUtf8(piece));
     CHECK(piece.find("NQ35") != std::string::npos);
   }
 }
 
+TEST_CASE("UTF-8: the fast check and the one that finds the offset agree, at every length") {
+  // Long strings go through the vector loop, short ones and tails through the scalar one:
+  // a bad byte is put at each position of texts of several lengths.
+  const std::string word = "Nghị quyết 35-NQ/TW của Bộ Chính trị; ";
+  std::string text;
+  while (text.size() < 300) text += word;
+  for (const char* bad : {"\xFF", "\xC4", "\xC0\xAF", "\xED\xA0\x80", "\xF4\x90\x80\x80", "\x80"}) {
+    for (size_t len : {1u, 15u, 63u, 64u, 65u, 200u, 300u}) {
+      for (size_t at = 0; at <= len; at += 7) {
+        std::string s = text.substr(0, len);
+        // Not inside a character: after the last complete one before `at`.
+        size_t cut = std::min(at, s.size());
+        while (cut > 0 && (static_cast<unsigned char>(s[cut]) & 0xC0) == 0x80) --cut;
+        s.insert(cut, bad);
+        CAPTURE(len);
+        CAPTURE(cut);
+        CHECK_FALSE(dg::ValidUtf8(s));
+        CHECK(dg::FirstInvalidUtf8(s) == cut);
+      }
+      size_t end = len;  // a prefix that ends between two characters
+      while (end > 0 && (static_cast<unsigned char>(text[end]) & 0xC0) == 0x80) --end;
+      CHECK(dg::ValidUtf8(text.substr(0, end)));
+      CHECK(dg::FirstInvalidUtf8(text.substr(0, end)) == std::string_view::npos);
+    }
+  }
+}
+
 TEST_CASE("UTF-8 and date parameters are checked") {
-  CHECK(dg::api::ValidUtf8("Nghị quyết"));
-  CHECK_FALSE(dg::api::ValidUtf8("\xFF"));
-  CHECK_FALSE(dg::api::ValidUtf8("\xC4"));          // cut short
-  CHECK_FALSE(dg::api::ValidUtf8("\xC0\xAF"));      // overlong '/'
-  CHECK_FALSE(dg::api::ValidUtf8("\xED\xA0\x80"));  // a surrogate
-  CHECK_FALSE(dg::api::ValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
-  CHECK_FALSE(dg::api::ValidUtf8("ab\x80"));  // a continuation byte alone
-  CHECK(dg::api::ValidUtf8("\xF0\x9F\x93\x9C"));  // outside the BMP
-  CHECK(dg::api::ValidUtf8(""));
+  CHECK(dg::ValidUtf8("Nghị quyết"));
+  CHECK_FALSE(dg::ValidUtf8("\xFF"));
+  CHECK_FALSE(dg::ValidUtf8("\xC4"));          // cut short
+  CHECK_FALSE(dg::ValidUtf8("\xC0\xAF"));      // overlong '/'
+  CHECK_FALSE(dg::ValidUtf8("\xED\xA0\x80"));  // a surrogate
+  CHECK_FALSE(dg::ValidUtf8("\xF4\x90\x80\x80"));  // past U+10FFFF
+  CHECK_FALSE(dg::ValidUtf8("ab\x80"));  // a continuation byte alone
+  CHECK(dg::ValidUtf8("\xF0\x9F\x93\x9C"));  // outside the BMP
+  CHECK(dg::ValidUtf8(""));
+  CHECK(dg::FirstInvalidUtf8("Nghị quyết") == std::string_view::npos);
+  CHECK(dg::FirstInvalidUtf8("ab\x80") == 2);
+  CHECK(dg::FirstInvalidUtf8("Nghị\xED\xA0\x80") == 6);
   CHECK(dg::api::ValidDateParam("2019"));
   CHECK(dg::api::ValidDateParam("2019-05"));
   CHECK(dg::api::ValidDateParam("2019-05-31"));

@@ -163,6 +163,31 @@ TEST_CASE("JSON lines: fields, and broken lines reported by line number") {
     dg::Status s = dg::ParseJsonLine(row.line, &item);
     CHECK(s.ok() == row.ok);
   }
+  // Where the line goes wrong, by column: a NUL byte (the line is parsed in place, and
+  // must not end there), a byte that is not UTF-8 (checked on the whole line first).
+  {
+    InputItem bad;
+    dg::Status s = dg::ParseJsonLine(std::string("{\"url\":\"u\",\"text\":\"t\"}\0 x", 26), &bad);
+    CHECK_FALSE(s.ok());
+    CHECK(s.message() == "invalid JSON at column 23: a NUL byte");
+    s = dg::ParseJsonLine("{\"url\":\"u\",\"text\":\"Ngh\xe1\xbb\x8b \xe1\xbb\"}", &bad);
+    CHECK(s.message() == "invalid JSON at column 27: invalid UTF-8");
+    s = dg::ParseJsonLine(std::string(65, '[') + std::string(65, ']'), &bad);
+    CHECK(s.message() == "invalid JSON at column 65: arrays or objects nested deeper than 64 levels");
+    CHECK(dg::ParseJsonLine(std::string(64, '[') + std::string(64, ']'), &bad).message() ==
+          "not a JSON object");
+  }
+  // Strings with escapes at every distance from the line's start, unescaped in place: they
+  // come out whole.
+  for (size_t pad = 0; pad < 40; ++pad) {
+    const std::string before(pad, 'a');
+    InputItem item;
+    REQUIRE(dg::ParseJsonLine("{\"url\":\"u\",\"text\":\"" + before +
+                                  "Ngh\xe1\xbb\x8b\\n\\\"q\\\" \\u0110\\u1ea3ng" + before + "\"}",
+                              &item)
+                .ok());
+    CHECK(item.text == before + "Nghị\n\"q\" Đảng" + before);
+  }
   InputItem item;
   REQUIRE(dg::ParseJsonLine(
               R"({"url":"u","text":"a\nb","title":"T","published":"2020-11-20","site":"s"})", &item)
