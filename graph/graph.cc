@@ -12,6 +12,9 @@
 #ifdef __GLIBC__
 #include <malloc.h>
 #endif
+#if defined(DIRGRAPH_TCMALLOC)
+#include <gperftools/malloc_extension_c.h>
+#endif
 
 #include <algorithm>
 #include <cassert>
@@ -901,9 +904,11 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store) {
     return Status::Internal(store.path() + ": loading the graph failed: " + e.what());
   }
   graph->reader_ = std::make_unique<Reader>(store.path());
-#ifdef __GLIBC__
   // Loading freed many small blocks (the maps of Infer, the rows' strings); give the free
   // pages back to the system so that the process's RSS is the graph's.
+#if defined(DIRGRAPH_TCMALLOC)
+  MallocExtension_ReleaseFreeMemory();
+#elif defined(__GLIBC__)
   malloc_trim(0);
 #endif
   return graph;
