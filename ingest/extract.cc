@@ -724,6 +724,30 @@ bool FindShortRef(std::string_view t, size_t from, size_t to, std::vector<Span>*
   };
   for (const Alternative& a : alternatives) {
     if (!a.may || !a.re->Match(window, ms, me, RE2::ANCHOR_BOTH, nullptr, 0)) continue;
+    if (a.re == &p.word_number || a.re == &p.abbrev_number) {
+      // Their groups are fixed by the match: the number is its last digits (\d{1,5}\b, after
+      // a space or "so"); "Nghị quyết số 35" has its document word from its start to the
+      // letters before the spaces, "so" and spaces before the number (no document word ends
+      // in "so"); an abbreviation is "CTr" where "CT" is followed by 'r' ("CT" cannot be),
+      // else its first two letters.
+      size_t digits = m.e;
+      while (digits > m.s && IsDigit(t[digits - 1])) --digits;
+      Span word{m.s, m.s + 2};
+      if (a.re == &p.abbrev_number) {
+        if (t[m.s + 2] == 'r') word.e = m.s + 3;
+      } else {
+        size_t e = digits;
+        while (e > m.s && IsReSpace(t[e - 1])) --e;
+        if (e >= m.s + 3 && IsWord(t.substr(e - 2, 2), "so") && !IsLetter(t[e - 3])) e -= 2;
+        while (e > m.s && IsReSpace(t[e - 1])) --e;
+        word.e = e;
+      }
+      g->assign(7, Span{});
+      (*g)[0] = m;
+      (*g)[a.first_group] = word;
+      (*g)[a.first_group + 1] = {digits, m.e};
+      return true;
+    }
     constexpr int kGroups = 3;  // the whole match and at most two groups
     const int n = a.re->NumberOfCapturingGroups() + 1;
     std::array<re2::StringPiece, kGroups> sp;
