@@ -329,6 +329,29 @@ bool FindIssuerAfter(std::string_view t, size_t pos, size_t end, std::vector<Spa
   return true;
 }
 
+// Find(Patterns::date_after) in t[pos, end), its groups read from the match: its two forms
+// hold three runs of digits each, the day, month and year, which are groups 1-3 of
+// "12/3/2003" and 4-6 of "ngày 12 tháng 3 năm 2003" (only the second holds a 't').
+bool FindDateAfter(std::string_view t, size_t pos, size_t end, std::vector<Span>* g) {
+  if (!Find(Patterns::Get().date_after, t, pos, end, g, RE2::UNANCHORED, 1)) return false;
+  const Span m = (*g)[0];
+  const bool words = std::any_of(t.begin() + static_cast<long>(m.s), t.begin() + static_cast<long>(m.e),
+                                 [](char c) { return c == 't' || c == 'T'; });
+  g->resize(7);
+  int group = words ? 4 : 1;
+  for (size_t i = m.s; i < m.e && group < 7;) {
+    if (!IsDigit(t[i])) {
+      ++i;
+      continue;
+    }
+    size_t e = i;
+    while (e < m.e && IsDigit(t[e])) ++e;
+    (*g)[static_cast<size_t>(group++)] = {i, e};
+    i = e;
+  }
+  return true;
+}
+
 // Reads the date, issuer and title that may follow a reference at folded position `pos`.
 // `ref_starts`: the sorted starts of every reference of the article.
 void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& published,
@@ -342,7 +365,7 @@ void ReadTail(std::string_view t, Ref* r, int limit_year, const std::string& pub
   if (line_end != kNone) window = std::min(window, line_end);
   for (int round = 0; round < 2; ++round) {
     if (r->date.empty() && MayStartTail(t, pos, window, "0123456789bn") &&
-        Find(p.date_after, t, pos, window, &g)) {
+        FindDateAfter(t, pos, window, &g)) {
       int base = g[1].ok() ? 1 : 4;
       int d = ToInt(Str(t, g[base])), m = ToInt(Str(t, g[base + 1]));
       int y = SaneYear(ToInt(Str(t, g[base + 2])), limit_year);
