@@ -679,11 +679,14 @@ class ShortRefPlaces {
     const std::string_view t = t_;
     const auto& ends = NumberWordEnds();
     return FindMark(marks_.digit_runs, from, [&](size_t p) {
+      // The word's last two letters first; the whole word only where they may end one.
+      size_t e = p;
+      while (e > 0 && IsSpace(t[e - 1])) --e;
+      if (e < 2 || !IsLetter(t[e - 1]) || !IsLetter(t[e - 2])) return false;
+      const int a = (t[e - 2] | 0x20) - 'a', b = (t[e - 1] | 0x20) - 'a';
+      if (!ends[static_cast<size_t>(a * 26 + b)]) return false;
       size_t start = 0;
       std::string_view w = LettersBefore(t, p, 0, &start);
-      if (w.size() < 2) return false;
-      const int a = (w[w.size() - 2] | 0x20) - 'a', b = (w[w.size() - 1] | 0x20) - 'a';
-      if (!ends[static_cast<size_t>(a * 26 + b)]) return false;
       if (IsOneOf(w, kAbbrevs) || IsWord(w.substr(w.size() - 2), "tw") || EndsPhrase(w, start)) return true;
       if (!IsWord(w.substr(w.size() - 2), "so")) return false;
       if (w.size() > 2) return IsOneOf(w.substr(0, w.size() - 2), kAbbrevs);  // "NQso35"
@@ -1127,16 +1130,16 @@ std::optional<std::vector<Line>> LinesAfterLastLong(std::string_view t, size_t m
   return after;
 }
 
-// Runs of letters or digits in a line.
-size_t WordCount(std::string_view t, const Line& l) {
+// Whether a line holds `n` runs of letters or digits or more (read up to the n-th).
+bool HasWords(std::string_view t, const Line& l, size_t n) {
   size_t words = 0;
   bool in = false;
   for (size_t i = l.s; i < l.e; ++i) {
     bool w = IsAlnum(t[i]);
-    if (w && !in) ++words;
+    if (w && !in && ++words >= n) return true;
     in = w;
   }
-  return words;
+  return words >= n;
 }
 
 // The first match of `source`, the "Nguồn: …" pattern, in t. Each match starts at a
@@ -1209,7 +1212,7 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
         }
       }
     }
-    if (!dated && title_line == kNone && WordCount(t, l) >= 7 && len < 300) {
+    if (!dated && title_line == kNone && HasWords(t, l, 7) && len < 300) {
       std::string low = Lower(std::string(t.substr(l.s, std::min<size_t>(len, 40))));
       bool banner = low.find("trang thong tin") != std::string::npos ||
                     low.find("cong thong tin") != std::string::npos ||
