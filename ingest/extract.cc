@@ -1223,12 +1223,18 @@ Meta ReadMeta(std::string_view t, std::string_view orig, const FoldedText& ft,
       size_t bars = static_cast<size_t>(std::count(line.begin(), line.end(), '|')) +
                     static_cast<size_t>(std::count(line.begin(), line.end(), '\x7f')) +  // » ·
                     (std::count(line.begin(), line.end(), '/') >= 2 ? 2 : 0);
-      size_t lower = 0, upper = 0;
-      for (char c : line) {
-        if (c >= 'a' && c <= 'z') ++lower;
-        if (IsUpper(c)) ++upper;
+      // Counted only where it decides, and only until the lower-case letters outweigh what
+      // is left of the line.
+      bool capitals = false;
+      if (!banner && bars < 2) {
+        size_t lower = 0, upper = 0;
+        for (size_t i = 0; i < line.size() && 3 * lower < upper + (line.size() - i); ++i) {
+          const char c = line[i];
+          if (c >= 'a' && c <= 'z') ++lower;
+          if (IsUpper(c)) ++upper;
+        }
+        capitals = upper > 3 * lower;
       }
-      bool capitals = upper > 3 * lower;
       if (!banner && bars < 2 && !capitals) {
         title_line = i;
         m.title = orig_line(l);
