@@ -139,6 +139,12 @@ Status Statement::Bind(int index, std::string_view value) {
   return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
 }
 
+Status Statement::BindBlob(int index, std::string_view bytes) {
+  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
+                               SQLITE_TRANSIENT);
+  return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
+}
+
 Status Statement::BindNull(int index) {
   int rc = sqlite3_bind_null(stmt_, index);
   return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
@@ -183,6 +189,13 @@ std::string_view Statement::ColumnView(int column) const {
   const unsigned char* text = sqlite3_column_text(stmt_, column);
   if (text == nullptr) return {};
   return std::string_view(reinterpret_cast<const char*>(text),
+                          static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
+}
+
+std::string_view Statement::ColumnBlob(int column) const {
+  const void* bytes = sqlite3_column_blob(stmt_, column);
+  if (bytes == nullptr) return {};
+  return std::string_view(static_cast<const char*>(bytes),
                           static_cast<size_t>(sqlite3_column_bytes(stmt_, column)));
 }
 

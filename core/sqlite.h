@@ -54,6 +54,8 @@ class Statement {
   Status Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Status Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Status BindNull(int index);
+  // Binds the bytes as a BLOB (a copy).
+  Status BindBlob(int index, std::string_view bytes);
   Status Bind(int index, std::nullptr_t) { return BindNull(index); }
   // An empty optional binds NULL.
   template <typename T>
@@ -86,6 +88,8 @@ class Statement {
   // the statement (for readers of many rows).
   std::string_view ColumnView(int column) const;
   bool ColumnIsNull(int column) const;
+  // The bytes of a BLOB column without a copy, valid as ColumnView's.
+  std::string_view ColumnBlob(int column) const;
 
   // The SQL text as prepared, for messages.
   std::string Sql() const;

@@ -13,6 +13,7 @@
 #include <utility>
 #include <vector>
 
+#include "core/search_index.h"
 #include "core/sqlite.h"
 
 // Assigns the value of a Result expression to `lhs`, or returns its Status from the
@@ -242,6 +243,58 @@ INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16);
 INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', 67108864);
 INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
 )sql"},
+    {6, "search index of our own (term -> postings, written at commit) instead of FTS5",
+     R"sql(
+-- FTS5 cost about half of the writing thread's time at ingest, and its work cannot leave
+-- the writing connection. The index of core/search_index.h is built from terms computed
+-- where articles are extracted: the writer only inverts a batch's terms into one segment
+-- at its commit. The articles stored before are indexed when the program opens the
+-- database for writing after this migration (search::CatchUp, in batches).
+DROP TRIGGER articles_fts_insert;
+DROP TRIGGER articles_fts_delete;
+DROP TRIGGER articles_fts_update;
+DROP TABLE articles_fts;
+-- A segment: the postings of the articles with ids in [lo, hi] (ranges never overlap;
+-- segment ids follow their order). level: 0 as written at a commit, n + 1 for a merge of
+-- segments of level n. docs and tokens count its articles and their tokens, dead included.
+CREATE TABLE search_segments (
+  id INTEGER PRIMARY KEY,
+  lo INTEGER NOT NULL,
+  hi INTEGER NOT NULL,
+  level INTEGER NOT NULL,
+  docs INTEGER NOT NULL,
+  tokens INTEGER NOT NULL
+);
+-- One row per term of a segment: varint (id delta, count, article length) for each
+-- article holding the term, by increasing id.
+CREATE TABLE search_postings (
+  segment INTEGER NOT NULL,
+  term TEXT NOT NULL,
+  data BLOB NOT NULL,
+  PRIMARY KEY (segment, term)
+) WITHOUT ROWID;
+-- Indexed articles and their number of tokens (title and text).
+CREATE TABLE search_docs (
+  article_id INTEGER PRIMARY KEY,
+  length INTEGER NOT NULL
+);
+-- Articles deleted whose postings a segment still holds: left out by searches, dropped
+-- when their segment is merged.
+CREATE TABLE search_dead (
+  article_id INTEGER PRIMARY KEY,
+  length INTEGER NOT NULL
+);
+CREATE TRIGGER search_docs_delete AFTER DELETE ON articles BEGIN
+  INSERT INTO search_dead(article_id, length)
+    SELECT article_id, length FROM search_docs WHERE article_id = old.id;
+  DELETE FROM search_docs WHERE article_id = old.id;
+END;
+-- The index holds the title and text as inserted: changing them would leave it stale.
+CREATE TRIGGER search_docs_update BEFORE UPDATE OF title, text ON articles
+  WHEN new.title IS NOT old.title OR new.text IS NOT old.text BEGIN
+  SELECT RAISE(ABORT, 'articles.title and articles.text are not updated: delete and insert');
+END;
+)sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 
@@ -316,13 +369,14 @@ struct Store::Impl {
   Database db;
   bool read_only = false;
   int version = 0;
+  search::IndexWriter search;  // the search index's side of the open Batch
 
   // Inserts or merges `d` by its canonical key; returns the row id.
   Result<int64_t> UpsertDocument(const Document& d);
   // The id of the meeting's unit, inserted when missing; nullopt when no unit is named.
   Result<std::optional<int64_t>> UnitFor(const Meeting& m);
   Status DeleteArticle(int64_t article_id);
-  Result<PutOutcome> Put(const Extraction& e);
+  Result<PutOutcome> Put(const Extraction& e, search::ArticleTerms* terms);
   Status PutContents(int64_t article_id, const Extraction& e);
   Status ReadStats(Stats* out);
   Status ReadArticle(const std::string& content_hash, Extraction* out);
@@ -399,7 +453,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
   STORE_ASSIGN_OR_RETURN(
       Database opened,
       Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
-  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0});
+  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}});
   Database& db = impl->db;
   DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   if (!read_only) {
@@ -415,6 +469,9 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
     if (version < kSchemaVersion) {
       DG_RETURN_IF_ERROR(sqlite::Migrate(db, kMigrations, kApplicationId));
     }
+    // Articles no search segment covers: those of a database migrated to version 6 (or a
+    // migration interrupted while indexing them).
+    DG_RETURN_IF_ERROR(search::CatchUp(db));
   }
   STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   impl->version = static_cast<int>(version);
@@ -433,23 +490,26 @@ Store::Batch::Batch(Batch&& other) noexcept
 
 Store::Batch::~Batch() {
   if (!open_ || store_ == nullptr) return;
+  store_->impl_->search.Discard();
   Database& db = store_->impl_->db;
   if (!db.InAutocommit()) (void)db.Exec("ROLLBACK");
 }
 
 Status Store::Batch::Commit() {
   if (!open_) return Status::Invalid(store_->path() + ": batch is no longer open");
+  DG_RETURN_IF_ERROR(store_->impl_->search.Flush(store_->impl_->db));
   DG_RETURN_IF_ERROR(store_->impl_->db.Exec("COMMIT"));
   open_ = false;
   return Status::Ok();
 }
 
-Result<Store::PutOutcome> Store::Batch::PutArticle(const Extraction& e) {
+Result<Store::PutOutcome> Store::Batch::PutArticle(const Extraction& e,
+                                                   search::ArticleTerms* terms) {
   if (!open_) return Status::Invalid(store_->path() + ": batch is no longer open");
-  return store_->impl_->Put(e);
+  return store_->impl_->Put(e, terms);
 }
 
-Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
+Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleTerms* given) {
   Extraction stored_form;  // only when the hash must be computed
   const Extraction* x = &e;
   if (e.article.content_hash.empty()) {
@@ -459,6 +519,9 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
   }
   const Article& a = x->article;
   PutOutcome outcome = PutOutcome::kAdded;
+  search::ArticleTerms computed;
+  search::ArticleTerms* terms = given;
+  int64_t article_id = 0;
   Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
     STORE_ASSIGN_OR_RETURN(Statement by_hash,
                            db.Cached("SELECT id FROM articles WHERE content_hash = ?"));
@@ -485,9 +548,16 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e) {
     DG_RETURN_IF_ERROR(insert.BindAll(a.url, a.file, a.title, a.published, a.site, a.author,
                                       a.content_hash, a.text));
     DG_RETURN_IF_ERROR(insert.Run());
-    return PutContents(db.LastInsertRowId(), *x);
+    article_id = db.LastInsertRowId();
+    if (terms == nullptr) {
+      STORE_ASSIGN_OR_RETURN(computed, search::TermsOf(a.title, a.text));
+      terms = &computed;
+    }
+    DG_RETURN_IF_ERROR(search.Record(db, article_id, *terms));
+    return PutContents(article_id, *x);
   });
   if (!status.ok()) return status;
+  if (outcome != PutOutcome::kUnchanged) search.Keep(article_id, std::move(*terms));
   return outcome;
 }
 

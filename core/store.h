@@ -35,6 +35,7 @@
 #include <vector>
 
 #include "core/extraction.h"
+#include "core/search_index.h"
 #include "core/sqlite.h"
 #include "core/status.h"
 
@@ -52,10 +53,11 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 5;
-  // The oldest version a read-only Store reads as it is: version 5 changed only the search
-  // index's tokenizer, and a version 4 index still answers with its own (unicode61, built
-  // into SQLite), so a version 4 database is read without migrating it first.
+  static constexpr int kSchemaVersion = 6;
+  // The oldest version a read-only Store reads as it is: versions 5 and 6 changed only the
+  // search index (schema 5 its tokenizer, schema 6 FTS5 for core/search_index.h), and the
+  // FTS5 index of a version 4 or 5 database still answers (api::Search asks it), so these
+  // are read without migrating them first.
   static constexpr int kOldestReadableVersion = 4;
   int schema_version() const;
   const std::string& path() const;
@@ -81,7 +83,9 @@ class Store {
     // never replaces anything. Keys in relations and meetings must be keys of
     // `e.documents`, else kInvalidArgument. On any error nothing of `e` is stored and the
     // batch stays usable for the next article.
-    Result<PutOutcome> PutArticle(const Extraction& e);
+    // `terms`, when given, must be search::TermsOf(title, text) of the article: they are
+    // computed here otherwise, and moved from when the article is stored.
+    Result<PutOutcome> PutArticle(const Extraction& e, search::ArticleTerms* terms = nullptr);
     // Commits the transaction; afterwards the Batch accepts nothing more. On error the
     // transaction stays open and is rolled back when the Batch is destroyed.
     Status Commit();

@@ -8,11 +8,13 @@
 #include <exception>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <set>
 #include <string>
 #include <thread>
 #include <utility>
 
+#include "core/search_index.h"
 #include "ingest/input.h"
 
 namespace dg {
@@ -22,6 +24,8 @@ namespace {
 struct Slot {
   InputItem item;
   Result<Extraction> extraction = Status::Internal("not extracted");
+  // The article's search terms, computed here rather than on the writing thread.
+  std::optional<search::ArticleTerms> terms;
 };
 
 // Items read together; written in one transaction once all are extracted.
@@ -52,6 +56,8 @@ void ExtractSlot(const Extractor& extractor, const Gazetteer* gazetteer, Slot* s
       if (a.text.empty()) a.text = slot->item.text;
       if (a.content_hash.empty()) a.content_hash = Sha256Hex(a.text);
       if (gazetteer != nullptr) AddMeetingUnits(*gazetteer, &r.value());
+      auto terms = search::TermsOf(a.title, a.text);
+      if (terms.ok()) slot->terms = std::move(terms).value();
     }
     slot->extraction = std::move(r);
   } catch (const std::exception& e) {
@@ -179,7 +185,7 @@ class Run {
     next_size_ = std::min(full, next_size_ * 2);
     InputItem item;
     while (batch->slots.size() < size && reader_.Next(&item)) {
-      batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted")});
+      batch->slots.push_back(Slot{std::move(item), Status::Internal("not extracted"), {}});
     }
     if (batch->slots.empty()) return nullptr;
     pool_.Submit(batch);
@@ -211,7 +217,7 @@ class Run {
         continue;
       }
       Extraction& e = slot.extraction.value();
-      auto put = tx->PutArticle(e);
+      auto put = tx->PutArticle(e, slot.terms ? &*slot.terms : nullptr);
       if (!put.ok()) {
         if (IsDatabaseFailure(put.status())) return put.status().WithContext(slot.item.source);
         DG_RETURN_IF_ERROR(Fail(slot.item, put.status()));
@@ -233,6 +239,7 @@ class Run {
         report_.meetings += static_cast<int64_t>(e.meetings.size());
       }
       slot.extraction = Status::Internal("written");  // frees the article early
+      slot.terms.reset();
     }
     return tx->Commit();
   }

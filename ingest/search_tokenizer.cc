@@ -7,6 +7,7 @@
 #include <new>
 #include <string>
 
+#include "core/search_index.h"
 #include "core/sqlite.h"
 
 namespace dg {
@@ -116,6 +117,20 @@ fts5_api* Fts5Api(sqlite3* db) {
   return api;
 }
 
+// The tokenizer of the store's own search index (core/search_index.h).
+void TokenizeForIndex(std::string_view text, void* ctx, search::EmitToken emit) {
+  struct Sink {
+    void* ctx;
+    search::EmitToken emit;
+  } sink{ctx, emit};
+  search_internal::Tokenize(text, nullptr, &sink, [](void* c, const char* t, int n, int start,
+                                                     int end) {
+    const Sink& s = *static_cast<Sink*>(c);
+    s.emit(s.ctx, std::string_view(t, static_cast<size_t>(n)), start, end);
+    return 0;
+  });
+}
+
 int AutoExtension(sqlite3* db, char** error, const struct sqlite3_api_routines*) {
   if (RegisterSearchTokenizer(db)) return SQLITE_OK;
   *error = sqlite3_mprintf("cannot register the search tokenizer '%s'", kSearchTokenizer);
@@ -197,6 +212,7 @@ bool RegisterSearchTokenizer(sqlite3* db) {
 }
 
 void RegisterSearchTokenizer() {
+  search::SetTokenizer(TokenizeForIndex);
   sqlite::InitializeLibrary();  // configured before auto_extension initializes it
   // sqlite3_auto_extension ignores an entry point registered already.
   sqlite3_auto_extension(reinterpret_cast<void (*)()>(&AutoExtension));

@@ -22,10 +22,11 @@ namespace dg {
 // The name the schema uses: CREATE VIRTUAL TABLE ... USING fts5(..., tokenize='dirgraph').
 inline constexpr const char* kSearchTokenizer = "dirgraph";
 
-// Makes every SQLite connection opened afterwards in this process know the tokenizer
-// (sqlite3_auto_extension). Call once at start-up, before opening a database; calling it
-// again does nothing. Without it, a statement that touches the search index fails with
-// "no such tokenizer: dirgraph".
+// Makes the store's search index (core/search_index.h, schema 6) use the tokenizer, and
+// every SQLite connection opened afterwards in this process know it for FTS5
+// (sqlite3_auto_extension: the FTS5 index of a schema 4 or 5 database). Call once at
+// start-up, before opening a database; calling it again does nothing. Without it, the
+// store cannot index or search, and FTS5 fails with "no such tokenizer: dirgraph".
 void RegisterSearchTokenizer();
 
 // Registers the tokenizer on one open connection; false if SQLite refused.

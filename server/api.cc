@@ -10,6 +10,7 @@
 #include <utility>
 
 #include "core/document_key.h"
+#include "core/search_index.h"
 #include "core/utf8.h"
 #include "ingest/extract.h"
 
@@ -705,7 +706,10 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
 
 // ---- search ----
 
-std::string SearchExpression(std::string_view q) {
+namespace {
+
+// The user's words, each with its đ/d variants: the groups of SearchExpression.
+std::vector<std::vector<std::string>> SearchGroups(std::string_view q) {
   // Words: runs of ASCII letters and digits and of any non-ASCII bytes; the rest splits.
   std::vector<std::string> words;
   std::string cur;
@@ -721,7 +725,7 @@ std::string SearchExpression(std::string_view q) {
   if (!cur.empty()) words.push_back(std::move(cur));
   if (words.size() > 16) words.resize(16);
 
-  std::string expr;
+  std::vector<std::vector<std::string>> groups;
   for (const std::string& w : words) {
     // Positions of d, D, đ (C4 91), Đ (C4 90): the tokenizer folds the other marks but
     // keeps đ a letter of its own, so each is tried both ways (up to 3 positions).
@@ -743,6 +747,14 @@ std::string SearchExpression(std::string_view q) {
       }
       for (std::string& v : variants) v += w[i];
     }
+    groups.push_back(std::move(variants));
+  }
+  return groups;
+}
+
+std::string ExpressionOf(const std::vector<std::vector<std::string>>& groups) {
+  std::string expr;
+  for (const std::vector<std::string>& variants : groups) {
     if (!expr.empty()) expr += " AND ";
     if (variants.size() == 1) {
       expr += "\"" + variants[0] + "\"";
@@ -757,13 +769,19 @@ std::string SearchExpression(std::string_view q) {
   return expr;
 }
 
-Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
-  const std::string expr = SearchExpression(q);
-  if (expr.empty()) return Status::Invalid("parameter 'q' holds no word to search for");
+// One page of results, with the JSON's fields but for the items.
+struct SearchPage {
+  int64_t total = 0;
+  int64_t rows = 0;
+};
+
+// Schema 4 and 5 (read as they are by a read-only open): their FTS5 index.
+Status SearchFts5(Database& db, const std::string& expr, const Page& page, Json& j,
+                  SearchPage* out) {
   API_ASSIGN_OR_RETURN(Statement count,
                        db.Cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"));
   DG_RETURN_IF_ERROR(count.BindAll(expr));
-  API_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
+  API_ASSIGN_OR_RETURN(out->total, CountOf(count));
   count.Reset();
   API_ASSIGN_OR_RETURN(
       Statement st,
@@ -773,15 +791,10 @@ Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
                 "WHERE articles_fts MATCH ?1 ORDER BY bm25(articles_fts), a.id "
                 "LIMIT ?2 OFFSET ?3"));
   DG_RETURN_IF_ERROR(st.BindAll(expr, static_cast<int64_t>(page.limit), page.after));
-  Json j;
-  j.Begin();
-  j.Str("query", expr);
-  j.BeginArray("items");
-  int64_t n = 0;
   for (;;) {
     API_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
-    ++n;
+    ++out->rows;
     j.Begin();
     j.Int("id", st.ColumnInt(0));
     j.Opt("title", st.ColumnText(1));
@@ -791,10 +804,54 @@ Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
     j.End();
   }
   st.Reset();
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string SearchExpression(std::string_view q) { return ExpressionOf(SearchGroups(q)); }
+
+search::Query SearchQuery(std::string_view q) { return search::Query{SearchGroups(q)}; }
+
+Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
+  const std::vector<std::vector<std::string>> groups = SearchGroups(q);
+  const std::string expr = ExpressionOf(groups);
+  if (expr.empty()) return Status::Invalid("parameter 'q' holds no word to search for");
+  API_ASSIGN_OR_RETURN(const int64_t version, db.QueryInt("PRAGMA user_version"));
+  Json j;
+  j.Begin();
+  j.Str("query", expr);
+  j.BeginArray("items");
+  SearchPage result;
+  if (version < 6) {
+    DG_RETURN_IF_ERROR(SearchFts5(db, expr, page, j, &result));
+  } else {
+    const search::Searcher searcher(search::Query{groups});
+    API_ASSIGN_OR_RETURN(search::Matches m,
+                         searcher.Find(db, page.after, static_cast<int64_t>(page.limit)));
+    result.total = m.total;
+    for (int64_t id : m.ids) {
+      API_ASSIGN_OR_RETURN(
+          Statement st,
+          db.Cached("SELECT title, url, published, text FROM articles WHERE id = ?"));
+      DG_RETURN_IF_ERROR(st.BindAll(id));
+      API_ASSIGN_OR_RETURN(bool row, st.Step());
+      if (!row) return Status::Internal(db.path() + ": search found article " +
+                                        std::to_string(id) + ", which is not stored");
+      ++result.rows;
+      j.Begin();
+      j.Int("id", id);
+      j.Opt("title", st.ColumnText(0));
+      j.Opt("url", st.ColumnText(1));
+      j.Opt("published", st.ColumnText(2));
+      j.Str("snippet", searcher.Snippet(st.ColumnView(3), "[", "]", "…", 24));
+      j.End();
+    }
+  }
   j.EndArray();
-  j.Int("total", total);
-  if (page.after + n < total) {
-    j.Str("next_cursor", std::to_string(page.after + n));
+  j.Int("total", result.total);
+  if (page.after + result.rows < result.total) {
+    j.Str("next_cursor", std::to_string(page.after + result.rows));
   } else {
     j.Null("next_cursor");
   }

@@ -21,6 +21,7 @@
 #include <vector>
 
 #include "core/extraction.h"
+#include "core/search_index.h"
 #include "core/sqlite.h"
 #include "core/status.h"
 
@@ -86,11 +87,15 @@ Result<std::string> GetMeeting(sqlite::Database& db, int64_t id);
 Result<std::string> GetArticle(sqlite::Database& db, int64_t id);
 
 // Full text over articles, insensitive to diacritics and to đ/d. `q` must hold a word.
+// Answered by the store's search index (core/search_index.h), or by the FTS5 index of a
+// schema 4 or 5 database read as it is: the same ids in the same order, the same snippets.
 Result<std::string> Search(sqlite::Database& db, std::string_view q, const Page& page);
-// The FTS5 MATCH expression for a user's words: every word required, each quoted, with
+// The FTS5 MATCH expression for a user's words (and the query the index answers): every word required, each quoted, with
 // its đ/d variants as alternatives ("dang" -> ("dang" OR "đang")). Empty when `q` has
 // no word.
 std::string SearchExpression(std::string_view q);
+// The same words as the store's search index takes them.
+search::Query SearchQuery(std::string_view q);
 
 // The `extract` JSON of `e` (DESIGN.md §4) where each document, and each of its
 // mentions, carries "resolution": {"status":"found","id":SLUG} when the store has that

@@ -796,6 +796,7 @@ TEST_CASE("schema v1 databases migrate to the current version and keep their uni
                      "code <> ''; DELETE FROM schema_migrations WHERE version >= 2; "
                      "PRAGMA user_version = 1")
                 .ok());
+    REQUIRE(db->Exec(dg::testing::BackToFts5Sql("unicode61 remove_diacritics 2")).ok());
   }
   CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
   auto store = Store::Open(path);

@@ -11,8 +11,11 @@
 #include <sstream>
 #include <string>
 
+#include "core/search_index.h"
 #include "core/sqlite.h"
 #include "core/store.h"
+#include "ingest/pipeline.h"
+#include "server/api.h"
 
 namespace fs = std::filesystem;
 using dg::Code;
@@ -215,6 +218,29 @@ void ExecRaw(const std::string& path, const std::string& sql,
   REQUIRE(s.ok());
 }
 
+// The number of articles the store's search index finds for the user's words `q`.
+int64_t Found(Store& store, const std::string& q) {
+  const dg::search::Searcher searcher(dg::api::SearchQuery(q));
+  auto m = searcher.Find(store.database(), 0, 10);
+  INFO(q, " -> ", m.status().ToString());
+  REQUIRE(m.ok());
+  return m->total;
+}
+
+// Turns a current database back into what a version before 6 wrote: an FTS5 index with
+// `tokenize` (built from the articles; with schema 4's settings when `settings`) instead of
+// the store's own, and `version`.
+void BackToFts5(const std::string& path, const std::string& tokenize, bool settings, int version) {
+  ExecRaw(path, dg::testing::BackToFts5Sql(tokenize));
+  if (settings) {
+    ExecRaw(path,
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('automerge', 16); "
+            "INSERT INTO articles_fts(articles_fts, rank) VALUES ('hashsize', 67108864)");
+  }
+  ExecRaw(path, "DELETE FROM schema_migrations WHERE version > " + std::to_string(version) +
+                    "; PRAGMA user_version = " + std::to_string(version));
+}
+
 }  // namespace
 
 TEST_CASE("Sha256Hex matches the FIPS 180-2 examples and padding boundaries") {
@@ -365,8 +391,8 @@ TEST_CASE("new text at a stored url replaces the article and everything extracte
   CHECK(stats->documents_by_type == std::map<std::string, int64_t>{{"CT", 1}});
   CHECK(stats->units == 1);
   // The search index follows: the old words are gone, the new ones found without accents.
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'Kế'") == 0);
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'chi thi'") == 1);
+  CHECK(Found(*store, "Kế") == 0);
+  CHECK(Found(*store, "chi thi") == 1);
 }
 
 TEST_CASE("articles sharing a document key share one document row and fill its empty fields") {
@@ -448,36 +474,30 @@ TEST_CASE("replacing an article deletes those of its documents that no other art
   CHECK(keys() == std::vector<std::string>{"26-NQ/TW@TW#XII"});
 }
 
-TEST_CASE("a version 3 database is migrated to the current version and its search index still answers") {
+TEST_CASE("a version 3 database is migrated to the current version and its articles are found") {
   TempDir dir;
   const std::string path = dir.File("v3.db");
   {
     auto store = OpenStore(path);
     PutAll(*store, {Quan1Article()});
   }
-  // Turn it back into what version 3 wrote: FTS5's defaults (no rows), version 3.
-  ExecRaw(path,
-          "DELETE FROM articles_fts_config WHERE k IN ('automerge', 'hashsize'); "
-          "DELETE FROM schema_migrations WHERE version >= 4; PRAGMA user_version = 3");
+  // Turn it back into what version 3 wrote: unicode61, FTS5's defaults (no rows).
+  BackToFts5(path, "unicode61 remove_diacritics 2", /*settings=*/false, 3);
   CHECK(Query(path, "SELECT count(*) FROM articles_fts_config WHERE k = 'automerge'") == 0);
   CHECK(Store::Open(path, /*read_only=*/true).status().code() == Code::kUnsupported);
 
   auto store = OpenStore(path);
   CHECK(store->schema_version() == Store::kSchemaVersion);
-  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
-  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'hashsize'") == 64 << 20);
   CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == Store::kSchemaVersion);
-  // The article stored before is still found, and one stored after too.
+  CHECK(Query(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE 'articles_fts%'") == 0);
+  // The article stored before is found, and one stored after too.
   const std::string text = "Quận ủy Bình Thạnh triển khai Chỉ thị số 05-CT/TW.";
   PutAll(*store, {Article("https://example.vn/new", text)});
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quan uy'") == 2);
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'binh thanh'") ==
-        1);
-  ExecRaw(path, "INSERT INTO articles_fts(articles_fts) VALUES ('integrity-check')");
+  CHECK(Found(*store, "quan uy") == 2);
+  CHECK(Found(*store, "binh thanh") == 1);
 }
 
-TEST_CASE("a version 4 database is migrated to version 5: its search index rebuilt with the "
-          "dirgraph tokenizer") {
+TEST_CASE("a version 4 database is read as it is, and migrated to the store's own search index") {
   TempDir dir;
   const std::string path = dir.File("v4.db");
   const std::string text = "Đảng bộ quận Bình Tân sơ kết Nghị quyết số 35-NQ/TW.";
@@ -486,25 +506,7 @@ TEST_CASE("a version 4 database is migrated to version 5: its search index rebui
     PutAll(*store, {Quan1Article(), Article("https://example.vn/dang", text)});
   }
   // Turn it back into what version 4 wrote: the unicode61 index, built from the articles.
-  ExecRaw(path, R"sql(
-    DROP TRIGGER articles_fts_insert; DROP TRIGGER articles_fts_delete;
-    DROP TRIGGER articles_fts_update; DROP TABLE articles_fts;
-    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',
-      content_rowid='id', tokenize='unicode61 remove_diacritics 2');
-    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
-      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-    END;
-    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
-      INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-    END;
-    CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
-      INSERT INTO articles_fts(articles_fts, rowid, title, text)
-        VALUES ('delete', old.id, old.title, old.text);
-      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
-    END;
-    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');
-    DELETE FROM schema_migrations WHERE version = 5; PRAGMA user_version = 4)sql");
+  BackToFts5(path, "unicode61 remove_diacritics 2", /*settings=*/true, 4);
   // unicode61 keeps đ: 'dang' does not find "Đảng" there.
   CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dang'") == 0);
   CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'đang'") == 1);
@@ -519,20 +521,65 @@ TEST_CASE("a version 4 database is migrated to version 5: its search index rebui
     CHECK(*n == 1);
   }
   auto store = OpenStore(path);
-  CHECK(store->schema_version() == 5);
-  CHECK(Query(path, "SELECT count(*) FROM sqlite_schema WHERE name = 'articles_fts' AND "
-                    "sql LIKE '%tokenize=''dirgraph''%'") == 1);
-  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == 5);
-  CHECK(Query(path, "SELECT v FROM articles_fts_config WHERE k = 'automerge'") == 16);
-  // The articles stored before are in the rebuilt index, with đ folded.
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dang'") == 1);
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'nghi quyet'") == 2);
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'quan uy'") == 1);
-  // The index holds what the tokenizer makes of every stored text (the content is read).
-  ExecRaw(path, "INSERT INTO articles_fts(articles_fts, rank) VALUES ('integrity-check', 1)");
+  CHECK(store->schema_version() == Store::kSchemaVersion);
+  CHECK(Query(path, "SELECT max(version) FROM schema_migrations") == Store::kSchemaVersion);
+  // The articles stored before are in the new index, with đ folded.
+  CHECK(Found(*store, "dang") == 1);
+  CHECK(Found(*store, "nghi quyet") == 2);
+  CHECK(Found(*store, "quan uy") == 1);
+  CHECK(Query(path, "SELECT count(*) FROM search_docs") == 2);
   // And it follows the articles stored after.
   PutAll(*store, {Article("https://example.vn/new", "Huyện ủy Đầm Dơi quán triệt Chỉ thị 05.")});
-  CHECK(Query(path, "SELECT count(*) FROM articles_fts WHERE articles_fts MATCH 'dam doi'") == 1);
+  CHECK(Found(*store, "dam doi") == 1);
+}
+
+TEST_CASE("a version 5 database answers searches through FTS5 read as it is, and the same "
+          "after its migration to version 6") {
+  TempDir dir;
+  const std::string path = dir.File("v5.db");
+  {
+    auto store = OpenStore(path);
+    dg::IngestOptions options;
+    options.batch_size = 5;
+    auto report = dg::Ingest({DIRGRAPH_FIXTURES_DIR "/corpus"}, *store,
+                             dg::testing::SharedExtractor(), options);
+    REQUIRE(report.ok());
+    REQUIRE(report->articles_added > 10);
+  }
+  BackToFts5(path, "dirgraph", /*settings=*/true, 5);
+  const std::vector<std::string> queries = {"dang",        "nghi quyet", "Đảng bộ",  "quan uy",
+                                            "ban chấp hành", "35",       "hội nghị", "xyzzy"};
+  auto answers = [&](Store& store) {
+    std::vector<std::string> out;
+    for (const std::string& q : queries) {
+      for (int64_t after : {0, 3}) {
+        dg::api::Page page;
+        page.limit = 5;
+        page.after = after;
+        auto json = dg::api::Search(store.database(), q, page);
+        INFO(q, " -> ", json.status().ToString());
+        REQUIRE(json.ok());
+        out.push_back(*json);
+      }
+    }
+    return out;
+  };
+  std::vector<std::string> fts5;
+  {
+    auto reader = OpenStore(path, /*read_only=*/true);
+    CHECK(reader->schema_version() == 5);
+    fts5 = answers(*reader);
+  }
+  REQUIRE(fts5.size() == queries.size() * 2);
+  CHECK(fts5[0].find("\"total\":0") == std::string::npos);
+  auto store = OpenStore(path);
+  CHECK(store->schema_version() == 6);
+  CHECK(Query(path, "SELECT count(*) FROM search_docs") == Query(path, "SELECT count(*) FROM articles"));
+  const std::vector<std::string> ours = answers(*store);
+  for (size_t i = 0; i < ours.size(); ++i) {
+    CAPTURE(queries[i / 2]);
+    CHECK(ours[i] == fts5[i]);
+  }
 }
 
 TEST_CASE("a writable store syncs the WAL at checkpoints only and keeps a larger page cache") {

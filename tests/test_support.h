@@ -237,4 +237,30 @@ inline std::string IntegrityCheck(const std::string& db) {
   return out;
 }
 
+// SQL that turns the search index of a current database back into the FTS5 index that
+// schemas 1 to 5 kept (external content, fed by triggers), with `tokenize`, built from the
+// stored articles: for tests that make an older database out of a current one.
+inline std::string BackToFts5Sql(const std::string& tokenize) {
+  return R"sql(
+    DROP TRIGGER search_docs_delete; DROP TRIGGER search_docs_update;
+    DROP TABLE search_postings; DROP TABLE search_segments; DROP TABLE search_docs;
+    DROP TABLE search_dead;
+    CREATE VIRTUAL TABLE articles_fts USING fts5(title, text, content='articles',
+      content_rowid='id', tokenize=')sql" +
+         tokenize + R"sql(');
+    CREATE TRIGGER articles_fts_insert AFTER INSERT ON articles BEGIN
+      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    CREATE TRIGGER articles_fts_delete AFTER DELETE ON articles BEGIN
+      INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+    END;
+    CREATE TRIGGER articles_fts_update AFTER UPDATE ON articles BEGIN
+      INSERT INTO articles_fts(articles_fts, rowid, title, text)
+        VALUES ('delete', old.id, old.title, old.text);
+      INSERT INTO articles_fts(rowid, title, text) VALUES (new.id, new.title, new.text);
+    END;
+    INSERT INTO articles_fts(articles_fts) VALUES ('rebuild');)sql";
+}
+
 }  // namespace dg::testing
