@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Ingest throughput end to end (JSON Lines -> extraction -> SQLite with its FTS5 index), at
+# Ingest throughput end to end (JSON Lines -> extraction -> SQLite with its search index), at
 # --jobs 1 and --jobs 2, beside a plain read of the same file (the reading ceiling).
 #   bench/ingest.sh [--sizes 10000,100000] [--1m] [--corpora DIR] [--work DIR] [--keep DIR]
 #                   [--jobs "1 2"] [--baomoi [FILE.jsonl.gz]]
