@@ -462,6 +462,15 @@ std::vector<int64_t> Intersection(const std::vector<int64_t>& a, const std::vect
 Result<Matches> Searcher::Find(Database& db, int64_t offset, int64_t limit) const {
   DG_RETURN_IF_ERROR(CheckTokenizer());
   Matches out;
+  // One read transaction: a merge committed meanwhile must not take segments away
+  // between the reads of the segment list and of their postings.
+  DG_RETURN_IF_ERROR(
+      sqlite::WithSavepoint(db, "search", [&] { return FindIn(db, offset, limit, &out); }));
+  return out;
+}
+
+Status Searcher::FindIn(Database& db, int64_t offset, int64_t limit, Matches* result) const {
+  Matches& out = *result;
   SEARCH_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
   int64_t rows = 0, tokens = 0;
   for (const Segment& s : segs) {
@@ -557,7 +566,7 @@ Result<Matches> Searcher::Find(Database& db, int64_t offset, int64_t limit) cons
     matches = g == 0 ? std::move(any) : Intersection(matches, any);
   }
   out.total = static_cast<int64_t>(matches.size());
-  if (matches.empty()) return out;
+  if (matches.empty()) return Status::Ok();
 
   // bm25 exactly as FTS5's fts5Bm25Function: the same operations in the same order.
   const double k1 = 1.2, b = 0.75;
@@ -592,7 +601,7 @@ Result<Matches> Searcher::Find(Database& db, int64_t offset, int64_t limit) cons
   };
   std::partial_sort(order.begin(), order.begin() + static_cast<ptrdiff_t>(to), order.end(), better);
   for (size_t i = from; i < to; ++i) out.ids.push_back(matches[order[i]]);
-  return out;
+  return Status::Ok();
 }
 
 // The snippet as FTS5's fts5SnippetFunction cuts it in column `text`: the window of

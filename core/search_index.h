@@ -115,6 +115,8 @@ class Searcher {
                       std::string_view ellipsis, int tokens) const;
 
  private:
+  Status FindIn(sqlite::Database& db, int64_t offset, int64_t limit, Matches* out) const;
+
   struct Phrase {
     std::vector<std::string> tokens;
   };

@@ -807,6 +807,34 @@ Status SearchFts5(Database& db, const std::string& expr, const Page& page, Json&
   return Status::Ok();
 }
 
+// Schema 6: the store's own index (core/search_index.h).
+Status SearchIndex(Database& db, const std::vector<std::vector<std::string>>& groups,
+                   const Page& page, Json& j, SearchPage* result) {
+  const search::Searcher searcher(search::Query{groups});
+  API_ASSIGN_OR_RETURN(search::Matches m,
+                       searcher.Find(db, page.after, static_cast<int64_t>(page.limit)));
+  result->total = m.total;
+  for (int64_t id : m.ids) {
+    API_ASSIGN_OR_RETURN(Statement st,
+                         db.Cached("SELECT title, url, published, text FROM articles WHERE id = ?"));
+    DG_RETURN_IF_ERROR(st.BindAll(id));
+    API_ASSIGN_OR_RETURN(bool row, st.Step());
+    if (!row) {
+      return Status::Internal(db.path() + ": search found article " + std::to_string(id) +
+                              ", which is not stored");
+    }
+    ++result->rows;
+    j.Begin();
+    j.Int("id", id);
+    j.Opt("title", st.ColumnText(0));
+    j.Opt("url", st.ColumnText(1));
+    j.Opt("published", st.ColumnText(2));
+    j.Str("snippet", searcher.Snippet(st.ColumnView(3), "[", "]", "…", 24));
+    j.End();
+  }
+  return Status::Ok();
+}
+
 }  // namespace
 
 std::string SearchExpression(std::string_view q) { return ExpressionOf(SearchGroups(q)); }
@@ -826,27 +854,10 @@ Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
   if (version < 6) {
     DG_RETURN_IF_ERROR(SearchFts5(db, expr, page, j, &result));
   } else {
-    const search::Searcher searcher(search::Query{groups});
-    API_ASSIGN_OR_RETURN(search::Matches m,
-                         searcher.Find(db, page.after, static_cast<int64_t>(page.limit)));
-    result.total = m.total;
-    for (int64_t id : m.ids) {
-      API_ASSIGN_OR_RETURN(
-          Statement st,
-          db.Cached("SELECT title, url, published, text FROM articles WHERE id = ?"));
-      DG_RETURN_IF_ERROR(st.BindAll(id));
-      API_ASSIGN_OR_RETURN(bool row, st.Step());
-      if (!row) return Status::Internal(db.path() + ": search found article " +
-                                        std::to_string(id) + ", which is not stored");
-      ++result.rows;
-      j.Begin();
-      j.Int("id", id);
-      j.Opt("title", st.ColumnText(0));
-      j.Opt("url", st.ColumnText(1));
-      j.Opt("published", st.ColumnText(2));
-      j.Str("snippet", searcher.Snippet(st.ColumnView(3), "[", "]", "…", 24));
-      j.End();
-    }
+    // The matches and their articles read in one transaction (a writer may commit between).
+    DG_RETURN_IF_ERROR(sqlite::WithSavepoint(db, "search_page", [&]() -> Status {
+      return SearchIndex(db, groups, page, j, &result);
+    }));
   }
   j.EndArray();
   j.Int("total", result.total);
