@@ -11,15 +11,7 @@
 #include <unordered_set>
 #include <utility>
 
-// Assigns the value of a Result expression to `lhs`, or returns its Status.
-#define SEARCH_CONCAT_INNER(a, b) a##b
-#define SEARCH_CONCAT(a, b) SEARCH_CONCAT_INNER(a, b)
-#define SEARCH_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                 \
-  if (!tmp.ok()) return tmp.status();                \
-  lhs = std::move(tmp).value()
-#define SEARCH_ASSIGN_OR_RETURN(lhs, expr) \
-  SEARCH_ASSIGN_OR_RETURN_IMPL(SEARCH_CONCAT(search_result_, __LINE__), lhs, expr)
+#include "core/assign_or_return.h"
 
 namespace dg::search {
 
@@ -120,12 +112,12 @@ struct Segment {
 };
 
 Result<std::vector<Segment>> Segments(Database& db) {
-  SEARCH_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("SELECT id, lo, hi, level, docs, tokens FROM search_segments ORDER BY id"));
   std::vector<Segment> out;
   for (;;) {
-    SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     out.push_back(Segment{st.ColumnInt(0), st.ColumnInt(1), st.ColumnInt(2), st.ColumnInt(3),
                           st.ColumnInt(4), st.ColumnInt(5)});
@@ -134,7 +126,7 @@ Result<std::vector<Segment>> Segments(Database& db) {
 }
 
 Result<int64_t> InsertSegment(Database& db, const Segment& s) {
-  SEARCH_ASSIGN_OR_RETURN(Statement st,
+  DG_ASSIGN_OR_RETURN(Statement st,
                           db.Cached("INSERT INTO search_segments(lo, hi, level, docs, tokens) "
                                     "VALUES (?, ?, ?, ?, ?)"));
   DG_RETURN_IF_ERROR(st.BindAll(s.lo, s.hi, s.level, s.docs, s.tokens));
@@ -143,7 +135,7 @@ Result<int64_t> InsertSegment(Database& db, const Segment& s) {
 }
 
 Status InsertPostings(Database& db, int64_t segment, std::string_view term, std::string_view data) {
-  SEARCH_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("INSERT INTO search_postings(segment, term, data) VALUES (?, ?, ?)"));
   DG_RETURN_IF_ERROR(st.BindAll(segment, term));
@@ -164,29 +156,29 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
   }
   std::unordered_set<int64_t> dead;
   {
-    SEARCH_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT article_id, length FROM search_dead WHERE article_id BETWEEN ? AND ?"));
     DG_RETURN_IF_ERROR(st.BindAll(merged.lo, merged.hi));
     for (;;) {
-      SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       dead.insert(st.ColumnInt(0));
       merged.docs -= 1;
       merged.tokens -= st.ColumnInt(1);
     }
   }
-  SEARCH_ASSIGN_OR_RETURN(const int64_t id, InsertSegment(db, merged));
+  DG_ASSIGN_OR_RETURN(const int64_t id, InsertSegment(db, merged));
 
   // One reader per segment, in term order; a k-way merge by term (k <= a few dozen).
   std::vector<Statement> readers;
   std::vector<bool> live;
   for (const Segment& s : segs) {
-    SEARCH_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Prepare("SELECT term, data FROM search_postings WHERE segment = ? ORDER BY term"));
     DG_RETURN_IF_ERROR(st.BindAll(s.id));
-    SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     readers.push_back(std::move(st));
     live.push_back(row);
   }
@@ -212,22 +204,22 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
       DG_RETURN_IF_ERROR(Decode(db, readers[i].ColumnBlob(1), dead.empty() ? none : dead,
                                 &postings));
       for (const Posting& p : postings) Encode(p, &last, &data);
-      SEARCH_ASSIGN_OR_RETURN(bool row, readers[i].Step());
+      DG_ASSIGN_OR_RETURN(bool row, readers[i].Step());
       live[i] = row;
     }
     if (!data.empty()) DG_RETURN_IF_ERROR(InsertPostings(db, id, term, data));
   }
   readers.clear();
   for (const Segment& s : segs) {
-    SEARCH_ASSIGN_OR_RETURN(Statement del,
+    DG_ASSIGN_OR_RETURN(Statement del,
                             db.Cached("DELETE FROM search_postings WHERE segment = ?"));
     DG_RETURN_IF_ERROR(del.BindAll(s.id));
     DG_RETURN_IF_ERROR(del.Run());
-    SEARCH_ASSIGN_OR_RETURN(Statement seg, db.Cached("DELETE FROM search_segments WHERE id = ?"));
+    DG_ASSIGN_OR_RETURN(Statement seg, db.Cached("DELETE FROM search_segments WHERE id = ?"));
     DG_RETURN_IF_ERROR(seg.BindAll(s.id));
     DG_RETURN_IF_ERROR(seg.Run());
   }
-  SEARCH_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st, db.Cached("DELETE FROM search_dead WHERE article_id BETWEEN ? AND ?"));
   DG_RETURN_IF_ERROR(st.BindAll(merged.lo, merged.hi));
   return st.Run();
@@ -237,7 +229,7 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
 // the end (a new segment is always the newest, of level 0).
 Status MergeTiers(Database& db) {
   for (;;) {
-    SEARCH_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
+    DG_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
     if (segs.size() < static_cast<size_t>(kMergeWidth)) return Status::Ok();
     const int64_t level = segs.back().level;
     size_t run = 0;
@@ -309,7 +301,7 @@ Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
 // ---- Writing ----
 
 Status IndexWriter::Record(Database& db, int64_t article_id, const ArticleTerms& terms) {
-  SEARCH_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st, db.Cached("INSERT INTO search_docs(article_id, length) VALUES (?, ?)"));
   DG_RETURN_IF_ERROR(st.BindAll(article_id, terms.length));
   return st.Run();
@@ -330,7 +322,7 @@ Status IndexWriter::Flush(Database& db) {
   s.hi = pending.back().first;
   s.docs = static_cast<int64_t>(pending.size());
   for (const auto& [id, terms] : pending) s.tokens += terms.length;
-  SEARCH_ASSIGN_OR_RETURN(const int64_t segment, InsertSegment(db, s));
+  DG_ASSIGN_OR_RETURN(const int64_t segment, InsertSegment(db, s));
 
   // Inverted: term -> its posting list, built in the order of the articles.
   struct List {
@@ -367,7 +359,7 @@ Status IndexWriter::Flush(Database& db) {
 }
 
 Status MergeAll(Database& db) {
-  SEARCH_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
+  DG_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
   if (segs.empty()) return Status::Ok();
   int64_t level = 0;
   for (const Segment& s : segs) level = std::max(level, s.level);
@@ -376,9 +368,9 @@ Status MergeAll(Database& db) {
 
 Status CatchUp(Database& db, int batch) {
   for (;;) {
-    SEARCH_ASSIGN_OR_RETURN(const int64_t covered,
+    DG_ASSIGN_OR_RETURN(const int64_t covered,
                             db.QueryInt("SELECT coalesce(max(hi), 0) FROM search_segments"));
-    SEARCH_ASSIGN_OR_RETURN(const int64_t last,
+    DG_ASSIGN_OR_RETURN(const int64_t last,
                             db.QueryInt("SELECT coalesce(max(id), 0) FROM articles"));
     if (last <= covered) return Status::Ok();
     DG_RETURN_IF_ERROR(CheckTokenizer());
@@ -392,12 +384,12 @@ Status CatchUp(Database& db, int batch) {
       };
       std::vector<Row> rows;
       {
-        SEARCH_ASSIGN_OR_RETURN(
+        DG_ASSIGN_OR_RETURN(
             Statement st,
             db.Prepare("SELECT id, title, text FROM articles WHERE id > ? ORDER BY id LIMIT ?"));
         DG_RETURN_IF_ERROR(st.BindAll(covered, batch));
         for (;;) {
-          SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+          DG_ASSIGN_OR_RETURN(bool row, st.Step());
           if (!row) break;
           rows.push_back(Row{st.ColumnInt(0), st.ColumnText(1), st.ColumnText(2)});
         }
@@ -471,7 +463,7 @@ Result<Matches> Searcher::Find(Database& db, int64_t offset, int64_t limit) cons
 
 Status Searcher::FindIn(Database& db, int64_t offset, int64_t limit, Matches* result) const {
   Matches& out = *result;
-  SEARCH_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
+  DG_ASSIGN_OR_RETURN(std::vector<Segment> segs, Segments(db));
   int64_t rows = 0, tokens = 0;
   for (const Segment& s : segs) {
     rows += s.docs;
@@ -479,9 +471,9 @@ Status Searcher::FindIn(Database& db, int64_t offset, int64_t limit, Matches* re
   }
   std::unordered_set<int64_t> dead;
   {
-    SEARCH_ASSIGN_OR_RETURN(Statement st, db.Cached("SELECT article_id, length FROM search_dead"));
+    DG_ASSIGN_OR_RETURN(Statement st, db.Cached("SELECT article_id, length FROM search_dead"));
     for (;;) {
-      SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       dead.insert(st.ColumnInt(0));
       rows -= 1;
@@ -496,11 +488,11 @@ Status Searcher::FindIn(Database& db, int64_t offset, int64_t limit, Matches* re
       if (lists.count(t) != 0) continue;
       std::vector<Posting>& list = lists[t];
       for (const Segment& s : segs) {
-        SEARCH_ASSIGN_OR_RETURN(
+        DG_ASSIGN_OR_RETURN(
             Statement st,
             db.Cached("SELECT data FROM search_postings WHERE segment = ? AND term = ?"));
         DG_RETURN_IF_ERROR(st.BindAll(s.id, t));
-        SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+        DG_ASSIGN_OR_RETURN(bool row, st.Step());
         if (row) DG_RETURN_IF_ERROR(Decode(db, st.ColumnBlob(0), dead, &list));
       }
     }
@@ -541,10 +533,10 @@ Status Searcher::FindIn(Database& db, int64_t offset, int64_t limit, Matches* re
       candidates = std::move(both);
     }
     for (Posting& p : candidates) {
-      SEARCH_ASSIGN_OR_RETURN(Statement st,
+      DG_ASSIGN_OR_RETURN(Statement st,
                               db.Cached("SELECT title, text FROM articles WHERE id = ?"));
       DG_RETURN_IF_ERROR(st.BindAll(p.id));
-      SEARCH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) continue;
       const size_t n = Occurrences(Tokens(st.ColumnView(0)), ph.tokens).size() +
                        Occurrences(Tokens(st.ColumnView(1)), ph.tokens).size();

@@ -13,19 +13,9 @@
 #include <utility>
 #include <vector>
 
+#include "core/assign_or_return.h"
 #include "core/search_index.h"
 #include "core/sqlite.h"
-
-// Assigns the value of a Result expression to `lhs`, or returns its Status from the
-// enclosing function.
-#define STORE_CONCAT_INNER(a, b) a##b
-#define STORE_CONCAT(a, b) STORE_CONCAT_INNER(a, b)
-#define STORE_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
-  if (!tmp.ok()) return tmp.status();               \
-  lhs = std::move(tmp).value()
-#define STORE_ASSIGN_OR_RETURN(lhs, expr) \
-  STORE_ASSIGN_OR_RETURN_IMPL(STORE_CONCAT(store_result_, __LINE__), lhs, expr)
 
 namespace dg {
 
@@ -326,12 +316,12 @@ struct Probe {
 };
 
 Result<Probe> ProbeFile(const std::string& path) {
-  STORE_ASSIGN_OR_RETURN(Database db, Database::Open(path, OpenMode::kReadOnly));
+  DG_ASSIGN_OR_RETURN(Database db, Database::Open(path, OpenMode::kReadOnly));
   Probe p;
   // The first read of a file that is not an SQLite database fails here with kCorrupt.
-  STORE_ASSIGN_OR_RETURN(p.application_id, db.QueryInt("PRAGMA application_id"));
-  STORE_ASSIGN_OR_RETURN(p.version, db.QueryInt("PRAGMA user_version"));
-  STORE_ASSIGN_OR_RETURN(p.objects, db.QueryInt("SELECT count(*) FROM sqlite_schema"));
+  DG_ASSIGN_OR_RETURN(p.application_id, db.QueryInt("PRAGMA application_id"));
+  DG_ASSIGN_OR_RETURN(p.version, db.QueryInt("PRAGMA user_version"));
+  DG_ASSIGN_OR_RETURN(p.objects, db.QueryInt("SELECT count(*) FROM sqlite_schema"));
   return p;
 }
 
@@ -353,7 +343,7 @@ Status CheckWritable(const std::string& path, bool exists) {
 
 // A statement that yields at most one integer: the value, or nullopt when no row.
 Result<std::optional<int64_t>> QueryOptionalId(Statement& st) {
-  STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return std::optional<int64_t>();
   return std::optional<int64_t>(st.ColumnInt(0));
 }
@@ -450,7 +440,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
   if (initialise && read_only) return Status::NotFound(path + ": empty, no dirgraph database yet");
   if (!read_only) DG_RETURN_IF_ERROR(CheckWritable(path, exists));
 
-  STORE_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Database opened,
       Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
   auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}});
@@ -465,7 +455,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
     DG_RETURN_IF_ERROR(db.Exec("PRAGMA synchronous = NORMAL"));
     DG_RETURN_IF_ERROR(db.Exec("PRAGMA cache_size = -" + std::to_string(kWriterCacheKiB)));
     DG_RETURN_IF_ERROR(db.Exec("PRAGMA journal_size_limit = " + std::to_string(kWalLimitBytes)));
-    STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+    DG_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
     if (version < kSchemaVersion) {
       DG_RETURN_IF_ERROR(sqlite::Migrate(db, kMigrations, kApplicationId));
     }
@@ -473,7 +463,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
     // migration interrupted while indexing them).
     DG_RETURN_IF_ERROR(search::CatchUp(db));
   }
-  STORE_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
+  DG_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   impl->version = static_cast<int>(version);
   return std::unique_ptr<Store>(new Store(std::move(impl)));
 }
@@ -523,25 +513,25 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
   search::ArticleTerms* terms = given;
   int64_t article_id = 0;
   Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
-    STORE_ASSIGN_OR_RETURN(Statement by_hash,
+    DG_ASSIGN_OR_RETURN(Statement by_hash,
                            db.Cached("SELECT id FROM articles WHERE content_hash = ?"));
     DG_RETURN_IF_ERROR(by_hash.BindAll(a.content_hash));
-    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> same, QueryOptionalId(by_hash));
+    DG_ASSIGN_OR_RETURN(std::optional<int64_t> same, QueryOptionalId(by_hash));
     if (same) {
       outcome = PutOutcome::kUnchanged;
       return Status::Ok();
     }
     if (!a.url.empty()) {
-      STORE_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
+      DG_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
       DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
-      STORE_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
+      DG_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
       by_url.Reset();
       if (old) {
         DG_RETURN_IF_ERROR(DeleteArticle(*old));
         outcome = PutOutcome::kReplaced;
       }
     }
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement insert,
         db.Cached("INSERT INTO articles(url, file, title, published, site, author, "
                   "content_hash, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -550,7 +540,7 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
     DG_RETURN_IF_ERROR(insert.Run());
     article_id = db.LastInsertRowId();
     if (terms == nullptr) {
-      STORE_ASSIGN_OR_RETURN(computed, search::TermsOf(a.title, a.text));
+      DG_ASSIGN_OR_RETURN(computed, search::TermsOf(a.title, a.text));
       terms = &computed;
     }
     DG_RETURN_IF_ERROR(search.Record(db, article_id, *terms));
@@ -566,23 +556,23 @@ Status Store::Impl::DeleteArticle(int64_t article_id) {
   // (only these can become orphans: a scan of all documents would grow with the store).
   std::vector<int64_t> documents;
   {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement named, db.Cached("SELECT document_id FROM article_documents WHERE article_id = ?"));
     DG_RETURN_IF_ERROR(named.BindAll(article_id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, named.Step());
+      DG_ASSIGN_OR_RETURN(bool row, named.Step());
       if (!row) break;
       documents.push_back(named.ColumnInt(0));
     }
   }
   // Mentions, edges, meetings (and their document links) and unresolved spans go by
   // ON DELETE CASCADE, the search index by trigger.
-  STORE_ASSIGN_OR_RETURN(Statement del, db.Cached("DELETE FROM articles WHERE id = ?"));
+  DG_ASSIGN_OR_RETURN(Statement del, db.Cached("DELETE FROM articles WHERE id = ?"));
   DG_RETURN_IF_ERROR(del.BindAll(article_id));
   DG_RETURN_IF_ERROR(del.Run());
   // Those documents no article names any more go too (their references all went above).
   for (int64_t id : documents) {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement orphan,
         db.Cached("DELETE FROM documents WHERE id = ?1 AND NOT EXISTS (SELECT 1 FROM "
                   "article_documents WHERE article_documents.document_id = ?1)"));
@@ -595,7 +585,7 @@ Status Store::Impl::DeleteArticle(int64_t article_id) {
 Result<int64_t> Store::Impl::UpsertDocument(const Document& d) {
   const DocumentKey& k = d.key;
   // Merge: a field that is stored non-empty keeps its value; an empty one takes the new.
-  STORE_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement up,
       db.Cached("INSERT INTO documents(key, family, type, number, suffix, year, plenum, scope, "
                 "term, issuer, jurisdiction, date, title) "
@@ -610,10 +600,10 @@ Result<int64_t> Store::Impl::UpsertDocument(const Document& d) {
   DG_RETURN_IF_ERROR(up.BindAll(k.ToString(), FamilyName(k.family), k.type, k.number, k.suffix,
                                 k.year, k.plenum, k.scope, k.term, d.issuer, d.jurisdiction, d.date,
                                 d.title));
-  STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(up));
+  DG_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(up));
   if (!id) return Status::Internal(db.path() + ": no id for document " + k.ToString());
   // Run the statement to its end so that the upsert completes before the next one.
-  STORE_ASSIGN_OR_RETURN(bool more, up.Step());
+  DG_ASSIGN_OR_RETURN(bool more, up.Step());
   (void)more;
   return *id;
 }
@@ -622,7 +612,7 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
   if (m.unit.empty() && m.unit_code.empty()) return std::optional<int64_t>();
   const bool by_code = !m.unit_code.empty();
   {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement find,
         // "code <> ''" lets SQLite use the partial index units_by_code; without it, every
         // meeting stored scanned the whole units table.
@@ -631,10 +621,10 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
                 : db.Cached("SELECT id FROM units WHERE code = '' AND name = ? AND province = ?"));
     DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code, m.unit_after_reform)
                                : find.BindAll(m.unit, m.province));
-    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(find));
+    DG_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(find));
     if (id) return id;
   }
-  STORE_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement insert,
       db.Cached("INSERT INTO units(code, name, level, province, after_reform) "
                 "VALUES (?, ?, ?, ?, ?)"));
@@ -648,15 +638,15 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   std::map<std::string, int64_t> ids;  // canonical key -> documents.id
   int64_t ordinal = 0;
   for (const Document& d : e.documents) {
-    STORE_ASSIGN_OR_RETURN(int64_t doc_id, UpsertDocument(d));
+    DG_ASSIGN_OR_RETURN(int64_t doc_id, UpsertDocument(d));
     ids[d.key.ToString()] = doc_id;
-    STORE_ASSIGN_OR_RETURN(Statement link,
+    DG_ASSIGN_OR_RETURN(Statement link,
                            db.Cached("INSERT OR IGNORE INTO article_documents(article_id, "
                                      "document_id, ordinal) VALUES (?, ?, ?)"));
     DG_RETURN_IF_ERROR(link.BindAll(article_id, doc_id, ordinal++));
     DG_RETURN_IF_ERROR(link.Run());
     for (const Mention& m : d.mentions) {
-      STORE_ASSIGN_OR_RETURN(
+      DG_ASSIGN_OR_RETURN(
           Statement mention,
           db.Cached("INSERT INTO mentions(article_id, document_id, span_start, span_end, text, "
                     "kind) VALUES (?, ?, ?, ?, ?, ?)"));
@@ -675,9 +665,9 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   };
 
   for (const Edge& edge : e.relations) {
-    STORE_ASSIGN_OR_RETURN(int64_t from, id_of(edge.from, "a relation"));
-    STORE_ASSIGN_OR_RETURN(int64_t to, id_of(edge.to, "a relation"));
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(int64_t from, id_of(edge.from, "a relation"));
+    DG_ASSIGN_OR_RETURN(int64_t to, id_of(edge.to, "a relation"));
+    DG_ASSIGN_OR_RETURN(
         Statement insert,
         db.Cached("INSERT INTO edges(article_id, from_doc, rel, to_doc, evidence_start, "
                   "evidence_end, inferred, weight) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
@@ -688,12 +678,12 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   }
 
   for (const Meeting& m : e.meetings) {
-    STORE_ASSIGN_OR_RETURN(std::optional<int64_t> unit_id, UnitFor(m));
+    DG_ASSIGN_OR_RETURN(std::optional<int64_t> unit_id, UnitFor(m));
     std::optional<int64_t> held_under;
     if (!m.held_under.empty()) {
-      STORE_ASSIGN_OR_RETURN(held_under, id_of(m.held_under, "a meeting's held_under"));
+      DG_ASSIGN_OR_RETURN(held_under, id_of(m.held_under, "a meeting's held_under"));
     }
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement insert,
         db.Cached("INSERT INTO meetings(article_id, unit_id, unit, unit_level, unit_code, "
                   "province, kind, years, date, date_inferred, chair, held_under, "
@@ -709,8 +699,8 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
           std::string_view(role) == "reviewed" ? m.reviewed : m.launched;
       int64_t n = 0;
       for (const std::string& key : keys) {
-        STORE_ASSIGN_OR_RETURN(int64_t doc_id, id_of(key, "a meeting"));
-        STORE_ASSIGN_OR_RETURN(Statement link,
+        DG_ASSIGN_OR_RETURN(int64_t doc_id, id_of(key, "a meeting"));
+        DG_ASSIGN_OR_RETURN(Statement link,
                                db.Cached("INSERT INTO meeting_documents(meeting_id, role, "
                                          "ordinal, document_id) VALUES (?, ?, ?, ?)"));
         DG_RETURN_IF_ERROR(link.BindAll(meeting_id, role, n++, doc_id));
@@ -722,7 +712,7 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   // After the meetings, so that a holder keeps the committee name its meeting gave it.
   for (const Unit& u : e.units) {
     if (u.code.empty()) continue;
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement upsert,
         db.Cached("INSERT INTO units(code, name, level, province, parent_code, slug, "
                   "after_reform) VALUES (?, ?, ?, ?, ?, ?, ?) "
@@ -738,7 +728,7 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   }
 
   for (const Unresolved& u : e.unresolved) {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement insert,
         db.Cached("INSERT INTO unresolved(article_id, span_start, span_end, text, reason) "
                   "VALUES (?, ?, ?, ?, ?)"));
@@ -760,15 +750,15 @@ Result<Store::Stats> Store::GetStats() const {
 
 Status Store::Impl::ReadStats(Stats* out) {
   auto count = [&](const char* sql, int64_t* n) -> Status {
-    STORE_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
-    STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     *n = row ? st.ColumnInt(0) : 0;
     return Status::Ok();
   };
   auto groups = [&](const char* sql, std::map<std::string, int64_t>* m) -> Status {
-    STORE_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
+    DG_ASSIGN_OR_RETURN(Statement st, db.Cached(sql));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       (*m)[st.ColumnText(0)] = st.ColumnInt(1);
     }
@@ -797,11 +787,11 @@ Result<Extraction> Store::GetArticleByHash(const std::string& content_hash) cons
 Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out) {
   Article& a = out->article;
   {
-    STORE_ASSIGN_OR_RETURN(Statement st,
+    DG_ASSIGN_OR_RETURN(Statement st,
                            db.Cached("SELECT id, url, file, title, published, site, author, "
                                      "content_hash, text FROM articles WHERE content_hash = ?"));
     DG_RETURN_IF_ERROR(st.BindAll(content_hash));
-    STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) return Status::NotFound(db.path() + ": no article with content hash " + content_hash);
     a.id = st.ColumnInt(0);
     a.url = st.ColumnText(1);
@@ -816,7 +806,7 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
 
   std::map<int64_t, size_t> index;  // documents.id -> position in out->documents
   {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT d.id, d.family, d.type, d.number, d.suffix, d.year, d.plenum, "
                   "d.scope, d.term, d.issuer, d.jurisdiction, d.date, d.title "
@@ -824,7 +814,7 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
                   "WHERE ad.article_id = ? ORDER BY ad.ordinal"));
     DG_RETURN_IF_ERROR(st.BindAll(a.id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       Document d;
       d.key.family = st.ColumnText(1) == "state" ? Family::kState : Family::kParty;
@@ -844,12 +834,12 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
     }
   }
   {
-    STORE_ASSIGN_OR_RETURN(Statement st,
+    DG_ASSIGN_OR_RETURN(Statement st,
                            db.Cached("SELECT document_id, span_start, span_end, text, kind "
                                      "FROM mentions WHERE article_id = ? ORDER BY id"));
     DG_RETURN_IF_ERROR(st.BindAll(a.id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       auto it = index.find(st.ColumnInt(0));
       Mention m;
@@ -864,14 +854,14 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
     }
   }
   {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT f.key, e.rel, t.key, e.evidence_start, e.evidence_end, e.inferred, "
                   "e.weight FROM edges e JOIN documents f ON f.id = e.from_doc "
                   "JOIN documents t ON t.id = e.to_doc WHERE e.article_id = ? ORDER BY e.id"));
     DG_RETURN_IF_ERROR(st.BindAll(a.id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       Edge edge;
       edge.from = st.ColumnText(0);
@@ -887,20 +877,20 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
     }
   }
   {
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT m.id, m.unit, m.unit_level, m.unit_code, m.province, m.kind, m.years, "
                   "m.date, m.date_inferred, m.chair, coalesce(h.key, ''), m.award_collectives, "
                   "m.award_individuals FROM meetings m LEFT JOIN documents h "
                   "ON h.id = m.held_under WHERE m.article_id = ? ORDER BY m.id"));
-    STORE_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement docs,
         db.Cached("SELECT md.role, d.key FROM meeting_documents md JOIN documents d "
                   "ON d.id = md.document_id WHERE md.meeting_id = ? ORDER BY md.role, "
                   "md.ordinal"));
     DG_RETURN_IF_ERROR(st.BindAll(a.id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       Meeting m;
       m.unit = st.ColumnText(1);
@@ -917,7 +907,7 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
       m.award_individuals = OptionalInt(st, 12);
       DG_RETURN_IF_ERROR(docs.BindAll(st.ColumnInt(0)));
       for (;;) {
-        STORE_ASSIGN_OR_RETURN(bool doc_row, docs.Step());
+        DG_ASSIGN_OR_RETURN(bool doc_row, docs.Step());
         if (!doc_row) break;
         (docs.ColumnText(0) == "reviewed" ? m.reviewed : m.launched).push_back(docs.ColumnText(1));
       }
@@ -925,12 +915,12 @@ Status Store::Impl::ReadArticle(const std::string& content_hash, Extraction* out
     }
   }
   {
-    STORE_ASSIGN_OR_RETURN(Statement st,
+    DG_ASSIGN_OR_RETURN(Statement st,
                            db.Cached("SELECT span_start, span_end, text, reason FROM unresolved "
                                      "WHERE article_id = ? ORDER BY id"));
     DG_RETURN_IF_ERROR(st.BindAll(a.id));
     for (;;) {
-      STORE_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       Unresolved u;
       u.start = static_cast<uint32_t>(st.ColumnInt(0));

@@ -9,20 +9,11 @@
 #include <set>
 #include <utility>
 
+#include "core/assign_or_return.h"
 #include "core/document_key.h"
 #include "core/search_index.h"
 #include "core/utf8.h"
 #include "ingest/extract.h"
-
-// Assigns the value of a Result expression to `lhs`, or returns its Status.
-#define API_CONCAT_INNER(a, b) a##b
-#define API_CONCAT(a, b) API_CONCAT_INNER(a, b)
-#define API_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                              \
-  if (!tmp.ok()) return tmp.status();             \
-  lhs = std::move(tmp).value()
-#define API_ASSIGN_OR_RETURN(lhs, expr) \
-  API_ASSIGN_OR_RETURN_IMPL(API_CONCAT(api_result_, __LINE__), lhs, expr)
 
 namespace dg::api {
 namespace {
@@ -85,7 +76,7 @@ std::string LikeEscape(std::string_view s) {
 Result<bool> Next(Statement& st) { return st.Step(); }
 
 Result<int64_t> CountOf(Statement& st) {
-  API_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   return row ? st.ColumnInt(0) : int64_t{0};
 }
 
@@ -202,7 +193,7 @@ Status WritePage(Statement& st, int limit, RowFn row, bool* more, int64_t* last_
   int n = 0;
   *more = false;
   for (;;) {
-    API_ASSIGN_OR_RETURN(bool has, Next(st));
+    DG_ASSIGN_OR_RETURN(bool has, Next(st));
     if (!has) break;
     if (n == limit) {
       *more = true;
@@ -224,11 +215,11 @@ Result<std::string> ListDocuments(Database& db, const DocumentFilter& f) {
                                    " FROM documents d" + kDocumentFilter +
                                    " AND d.id > ?7 ORDER BY d.id LIMIT ?8";
   const std::string q = LikeEscape(f.q), jur = LikeEscape(f.jurisdiction);
-  API_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
   DG_RETURN_IF_ERROR(count.BindAll(f.type, f.suffix, jur, f.from, f.to, q));
-  API_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
+  DG_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
   count.Reset();
-  API_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
   DG_RETURN_IF_ERROR(st.BindAll(f.type, f.suffix, jur, f.from, f.to, q, f.page.after,
                                 static_cast<int64_t>(f.page.limit) + 1));
   Json j;
@@ -247,18 +238,18 @@ Result<std::string> ListDocuments(Database& db, const DocumentFilter& f) {
 }
 
 Result<int64_t> FindDocument(Database& db, std::string_view id) {
-  API_ASSIGN_OR_RETURN(Statement by_key, db.Cached("SELECT id FROM documents WHERE key = ?"));
+  DG_ASSIGN_OR_RETURN(Statement by_key, db.Cached("SELECT id FROM documents WHERE key = ?"));
   for (const std::string& key : {KeyFromSlug(id), std::string(id)}) {
     DG_RETURN_IF_ERROR(by_key.BindAll(key));
-    API_ASSIGN_OR_RETURN(bool row, by_key.Step());
+    DG_ASSIGN_OR_RETURN(bool row, by_key.Step());
     if (row) return by_key.ColumnInt(0);
   }
   by_key.Reset();
   if (!id.empty() && id.size() < 19 &&
       std::all_of(id.begin(), id.end(), [](char c) { return c >= '0' && c <= '9'; })) {
-    API_ASSIGN_OR_RETURN(Statement by_id, db.Cached("SELECT id FROM documents WHERE id = ?"));
+    DG_ASSIGN_OR_RETURN(Statement by_id, db.Cached("SELECT id FROM documents WHERE id = ?"));
     DG_RETURN_IF_ERROR(by_id.BindAll(static_cast<int64_t>(std::stoll(std::string(id)))));
-    API_ASSIGN_OR_RETURN(bool row, by_id.Step());
+    DG_ASSIGN_OR_RETURN(bool row, by_id.Step());
     if (row) return by_id.ColumnInt(0);
   }
   // Suggestions: documents of the same number, those of the same type first.
@@ -270,13 +261,13 @@ Result<int64_t> FindDocument(Database& db, std::string_view id) {
   number = number.empty() ? "" : StripLeadingZeros(number);
   std::vector<std::string> near;
   if (!number.empty()) {
-    API_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT key FROM documents WHERE number = ?1 ORDER BY "
                   "instr(?2, '-' || type || '/') = 0, instr(?2, '/' || suffix) = 0, key LIMIT 5"));
     DG_RETURN_IF_ERROR(st.BindAll(number, key));
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       near.push_back(KeySlug(st.ColumnText(0)));
     }
@@ -291,9 +282,9 @@ Result<int64_t> FindDocument(Database& db, std::string_view id) {
 }
 
 Result<std::string> DocumentKeyOf(Database& db, int64_t id) {
-  API_ASSIGN_OR_RETURN(Statement st, db.Cached("SELECT key FROM documents WHERE id = ?"));
+  DG_ASSIGN_OR_RETURN(Statement st, db.Cached("SELECT key FROM documents WHERE id = ?"));
   DG_RETURN_IF_ERROR(st.BindAll(id));
-  API_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no document " + std::to_string(id));
   return st.ColumnText(0);
 }
@@ -307,9 +298,9 @@ constexpr int kSnippetContext = 120;
 Result<std::string> GetDocument(Database& db, int64_t id) {
   static const std::string kDoc =
       std::string("SELECT ") + kDocColumns + " FROM documents d WHERE d.id = ?";
-  API_ASSIGN_OR_RETURN(Statement doc, db.Cached(kDoc.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement doc, db.Cached(kDoc.c_str()));
   DG_RETURN_IF_ERROR(doc.BindAll(id));
-  API_ASSIGN_OR_RETURN(bool found, doc.Step());
+  DG_ASSIGN_OR_RETURN(bool found, doc.Step());
   if (!found) return Status::NotFound("no document " + std::to_string(id));
   Json j;
   j.Begin();
@@ -317,7 +308,7 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
   doc.Reset();
 
   {
-    API_ASSIGN_OR_RETURN(Statement st,
+    DG_ASSIGN_OR_RETURN(Statement st,
                          // The spellings of the first 5,000 mentions: a bounded read for a
                          // document mentioned in tens of thousands of articles.
                          db.Cached("SELECT DISTINCT text FROM (SELECT text FROM mentions "
@@ -325,20 +316,20 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
     DG_RETURN_IF_ERROR(st.BindAll(id));
     j.BeginArray("aliases");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       j.Str(st.ColumnText(0));
     }
     j.EndArray();
   }
   {
-    API_ASSIGN_OR_RETURN(Statement count,
+    DG_ASSIGN_OR_RETURN(Statement count,
                          db.Cached("SELECT count(*) FROM mentions WHERE document_id = ?"));
     DG_RETURN_IF_ERROR(count.BindAll(id));
-    API_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
+    DG_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
     count.Reset();
     // The window around each span is cut in bytes (a BLOB substr), then at characters.
-    API_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         db.Cached("SELECT m.article_id, a.title, a.url, a.published, m.span_start, m.span_end, "
                   "m.text, m.kind, max(m.span_start - 120, 0), "
@@ -352,7 +343,7 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
     j.Int("mentions_total", total);
     j.BeginArray("mentions");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       const int64_t start = st.ColumnInt(4), end = st.ColumnInt(5), base = st.ColumnInt(8);
       j.Begin();
@@ -374,7 +365,7 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
     j.EndArray();
   }
   {
-    API_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement st,
         // The first edges from and to the document, each side read in index order (a
         // central document may have tens of thousands), then merged.
@@ -390,7 +381,7 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
     DG_RETURN_IF_ERROR(st.BindAll(id, kMaxEdges));
     j.BeginArray("edges");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       j.Begin();
       j.Key("from");
@@ -440,11 +431,11 @@ Result<std::string> ListUnits(Database& db, const UnitFilter& f) {
                   "(SELECT count(*) FROM meetings m WHERE m.unit_id = u.id) FROM units u") +
       kUnitFilter + " AND u.id > ?4 ORDER BY u.id LIMIT ?5";
   const std::string q = LikeEscape(f.q), province = LikeEscape(f.province);
-  API_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
   DG_RETURN_IF_ERROR(count.BindAll(q, f.level, province));
-  API_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
+  DG_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
   count.Reset();
-  API_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
   DG_RETURN_IF_ERROR(
       st.BindAll(q, f.level, province, f.page.after, static_cast<int64_t>(f.page.limit) + 1));
   Json j;
@@ -464,7 +455,7 @@ Result<std::string> ListUnits(Database& db, const UnitFilter& f) {
 }
 
 Result<std::string> GetUnit(Database& db, int64_t id) {
-  API_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("SELECT u.id, u.code, u.name, u.level, u.province, "
                 "(SELECT count(*) FROM meetings m WHERE m.unit_id = u.id), "
@@ -472,7 +463,7 @@ Result<std::string> GetUnit(Database& db, int64_t id) {
                 "(SELECT max(date) FROM meetings m WHERE m.unit_id = u.id AND date <> '') "
                 "FROM units u WHERE u.id = ?"));
   DG_RETURN_IF_ERROR(st.BindAll(id));
-  API_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no unit " + std::to_string(id));
   Json j;
   j.Begin();
@@ -568,11 +559,11 @@ Result<std::string> ListMeetings(Database& db, const MeetingFilter& f) {
       std::string("SELECT count(*)") + kMeetingFrom + kMeetingFilter;
   static const std::string kPage = std::string("SELECT ") + kMeetingColumns + kMeetingFrom +
                                    kMeetingFilter + " AND m.id > ?6 ORDER BY m.id LIMIT ?7";
-  API_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement count, db.Cached(kCount.c_str()));
   DG_RETURN_IF_ERROR(count.BindAll(f.unit, f.document, f.from, f.to, f.kind));
-  API_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
+  DG_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
   count.Reset();
-  API_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement st, db.Cached(kPage.c_str()));
   DG_RETURN_IF_ERROR(st.BindAll(f.unit, f.document, f.from, f.to, f.kind, f.page.after,
                                 static_cast<int64_t>(f.page.limit) + 1));
   Json j;
@@ -591,9 +582,9 @@ Result<std::string> ListMeetings(Database& db, const MeetingFilter& f) {
 Result<std::string> GetMeeting(Database& db, int64_t id) {
   static const std::string kOne =
       std::string("SELECT ") + kMeetingColumns + kMeetingFrom + " WHERE m.id = ?";
-  API_ASSIGN_OR_RETURN(Statement st, db.Cached(kOne.c_str()));
+  DG_ASSIGN_OR_RETURN(Statement st, db.Cached(kOne.c_str()));
   DG_RETURN_IF_ERROR(st.BindAll(id));
-  API_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no meeting " + std::to_string(id));
   Json j;
   WriteMeeting(j, st);
@@ -603,11 +594,11 @@ Result<std::string> GetMeeting(Database& db, int64_t id) {
 // ---- articles ----
 
 Result<std::string> GetArticle(Database& db, int64_t id) {
-  API_ASSIGN_OR_RETURN(Statement st,
+  DG_ASSIGN_OR_RETURN(Statement st,
                        db.Cached("SELECT id, url, file, title, published, site, author, "
                                  "content_hash, text FROM articles WHERE id = ?"));
   DG_RETURN_IF_ERROR(st.BindAll(id));
-  API_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::NotFound("no article " + std::to_string(id));
   Json j;
   j.Begin();
@@ -622,7 +613,7 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
   j.Str("text", st.ColumnText(8));
   st.Reset();
   {
-    API_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement m,
         db.Cached("SELECT m.span_start, m.span_end, m.text, m.kind, d.key FROM mentions m "
                   "JOIN documents d ON d.id = m.document_id WHERE m.article_id = ? "
@@ -630,7 +621,7 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
     DG_RETURN_IF_ERROR(m.BindAll(id));
     j.BeginArray("mentions");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool has, m.Step());
+      DG_ASSIGN_OR_RETURN(bool has, m.Step());
       if (!has) break;
       j.Begin();
       j.Int("start", m.ColumnInt(0));
@@ -644,13 +635,13 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
     j.EndArray();
   }
   {
-    API_ASSIGN_OR_RETURN(Statement u,
+    DG_ASSIGN_OR_RETURN(Statement u,
                          db.Cached("SELECT span_start, span_end, text, reason FROM unresolved "
                                    "WHERE article_id = ? ORDER BY span_start, id"));
     DG_RETURN_IF_ERROR(u.BindAll(id));
     j.BeginArray("unresolved");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool has, u.Step());
+      DG_ASSIGN_OR_RETURN(bool has, u.Step());
       if (!has) break;
       j.Begin();
       j.Int("start", u.ColumnInt(0));
@@ -662,7 +653,7 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
     j.EndArray();
   }
   {
-    API_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         Statement e,
         db.Cached("SELECT f.key, e.rel, t.key, e.evidence_start, e.evidence_end, e.inferred "
                   "FROM edges e JOIN documents f ON f.id = e.from_doc JOIN documents t "
@@ -670,7 +661,7 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
     DG_RETURN_IF_ERROR(e.BindAll(id));
     j.BeginArray("relations");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool has, e.Step());
+      DG_ASSIGN_OR_RETURN(bool has, e.Step());
       if (!has) break;
       j.Begin();
       j.Key("from");
@@ -689,12 +680,12 @@ Result<std::string> GetArticle(Database& db, int64_t id) {
     j.EndArray();
   }
   {
-    API_ASSIGN_OR_RETURN(Statement m,
+    DG_ASSIGN_OR_RETURN(Statement m,
                          db.Cached("SELECT id FROM meetings WHERE article_id = ? ORDER BY id"));
     DG_RETURN_IF_ERROR(m.BindAll(id));
     j.BeginArray("meetings");
     for (;;) {
-      API_ASSIGN_OR_RETURN(bool has, m.Step());
+      DG_ASSIGN_OR_RETURN(bool has, m.Step());
       if (!has) break;
       j.Int(m.ColumnInt(0));
     }
@@ -778,12 +769,12 @@ struct SearchPage {
 // Schema 4 and 5 (read as they are by a read-only open): their FTS5 index.
 Status SearchFts5(Database& db, const std::string& expr, const Page& page, Json& j,
                   SearchPage* out) {
-  API_ASSIGN_OR_RETURN(Statement count,
+  DG_ASSIGN_OR_RETURN(Statement count,
                        db.Cached("SELECT count(*) FROM articles_fts WHERE articles_fts MATCH ?"));
   DG_RETURN_IF_ERROR(count.BindAll(expr));
-  API_ASSIGN_OR_RETURN(out->total, CountOf(count));
+  DG_ASSIGN_OR_RETURN(out->total, CountOf(count));
   count.Reset();
-  API_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("SELECT a.id, a.title, a.url, a.published, "
                 "snippet(articles_fts, 1, '[', ']', '…', 24), bm25(articles_fts) "
@@ -792,7 +783,7 @@ Status SearchFts5(Database& db, const std::string& expr, const Page& page, Json&
                 "LIMIT ?2 OFFSET ?3"));
   DG_RETURN_IF_ERROR(st.BindAll(expr, static_cast<int64_t>(page.limit), page.after));
   for (;;) {
-    API_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) break;
     ++out->rows;
     j.Begin();
@@ -811,14 +802,14 @@ Status SearchFts5(Database& db, const std::string& expr, const Page& page, Json&
 Status SearchIndex(Database& db, const std::vector<std::vector<std::string>>& groups,
                    const Page& page, Json& j, SearchPage* result) {
   const search::Searcher searcher(search::Query{groups});
-  API_ASSIGN_OR_RETURN(search::Matches m,
+  DG_ASSIGN_OR_RETURN(search::Matches m,
                        searcher.Find(db, page.after, static_cast<int64_t>(page.limit)));
   result->total = m.total;
   for (int64_t id : m.ids) {
-    API_ASSIGN_OR_RETURN(Statement st,
+    DG_ASSIGN_OR_RETURN(Statement st,
                          db.Cached("SELECT title, url, published, text FROM articles WHERE id = ?"));
     DG_RETURN_IF_ERROR(st.BindAll(id));
-    API_ASSIGN_OR_RETURN(bool row, st.Step());
+    DG_ASSIGN_OR_RETURN(bool row, st.Step());
     if (!row) {
       return Status::Internal(db.path() + ": search found article " + std::to_string(id) +
                               ", which is not stored");
@@ -845,7 +836,7 @@ Result<std::string> Search(Database& db, std::string_view q, const Page& page) {
   const std::vector<std::vector<std::string>> groups = SearchGroups(q);
   const std::string expr = ExpressionOf(groups);
   if (expr.empty()) return Status::Invalid("parameter 'q' holds no word to search for");
-  API_ASSIGN_OR_RETURN(const int64_t version, db.QueryInt("PRAGMA user_version"));
+  DG_ASSIGN_OR_RETURN(const int64_t version, db.QueryInt("PRAGMA user_version"));
   Json j;
   j.Begin();
   j.Str("query", expr);
@@ -880,15 +871,15 @@ struct Resolution {
 };
 
 Result<Resolution> Resolve(Database& db, const DocumentKey& key) {
-  API_ASSIGN_OR_RETURN(Statement exact, db.Cached("SELECT key FROM documents WHERE key = ?"));
+  DG_ASSIGN_OR_RETURN(Statement exact, db.Cached("SELECT key FROM documents WHERE key = ?"));
   DG_RETURN_IF_ERROR(exact.BindAll(key.ToString()));
-  API_ASSIGN_OR_RETURN(bool row, exact.Step());
+  DG_ASSIGN_OR_RETURN(bool row, exact.Step());
   if (row) return Resolution{"found", {key.ToString()}};
   exact.Reset();
   Resolution r{"unknown", {}};
   if (!key.IsUnscoped() && !key.term.empty()) return r;
   // A key whose scope or term is not known fits every stored one that agrees elsewhere.
-  API_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("SELECT key FROM documents WHERE family = ?1 AND type = ?2 AND number = ?3 "
                 "AND suffix = ?4 AND year = ?5 AND plenum = ?6 AND (?7 = '?' OR scope = ?7) "
@@ -897,7 +888,7 @@ Result<Resolution> Resolve(Database& db, const DocumentKey& key) {
                                 key.number, key.suffix, key.year, key.plenum, key.scope,
                                 key.term));
   for (;;) {
-    API_ASSIGN_OR_RETURN(bool has, st.Step());
+    DG_ASSIGN_OR_RETURN(bool has, st.Step());
     if (!has) break;
     r.keys.push_back(st.ColumnText(0));
   }
@@ -938,7 +929,7 @@ Result<std::string> ResolvedExtraction(Database& db, const Extraction& e) {
     auto key = DocumentKey::Parse(doc["key"].GetString());
     Resolution r{"unknown", {}};
     if (key.ok()) {
-      API_ASSIGN_OR_RETURN(r, Resolve(db, key.value()));
+      DG_ASSIGN_OR_RETURN(r, Resolve(db, key.value()));
     }
     if (doc.HasMember("mentions") && doc["mentions"].IsArray()) {
       for (auto& m : doc["mentions"].GetArray()) {
