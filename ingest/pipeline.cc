@@ -1,5 +1,7 @@
 #include "ingest/pipeline.h"
 
+#include <pthread.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -101,6 +103,8 @@ class ExtractPool {
 
  private:
   void Work() {
+    // Named for top -H and profilers: the ingest's main thread is the one writing.
+    pthread_setname_np(pthread_self(), "dg-extract");
     for (;;) {
       std::pair<std::shared_ptr<Batch>, size_t> task;
       {
