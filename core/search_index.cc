@@ -5,11 +5,14 @@
 #include <cstring>
 #include <iterator>
 #include <map>
+#include <memory>
 #include <string_view>
 #include <thread>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
+
+#include <absl/container/flat_hash_map.h>
 
 #include "core/assign_or_return.h"
 
@@ -268,32 +271,104 @@ std::vector<int> Occurrences(const std::vector<std::string>& tokens,
 
 // ---- Terms ----
 
+namespace {
+
+// The first eight bytes of a term as one big-endian number, zeros after a shorter one:
+// terms hold no NUL, so comparing heads orders terms as their bytes do, up to a tie.
+uint64_t Head(std::string_view t) {
+  uint64_t head = 0;
+  const size_t n = std::min<size_t>(t.size(), 8);
+  for (size_t i = 0; i < n; ++i) head |= uint64_t{static_cast<unsigned char>(t[i])} << (56 - 8 * i);
+  return head;
+}
+
+// A hash for the one article's terms: its tokens are a few bytes, for which the general
+// string hash of the standard library cost more than the counting around it.
+struct TermHash {
+  size_t operator()(std::string_view t) const {
+    uint64_t h = 0x9E3779B97F4A7C15ull * (t.size() + 1);
+    size_t i = 0;
+    for (; i + 8 <= t.size(); i += 8) {
+      uint64_t w;
+      std::memcpy(&w, t.data() + i, 8);
+      h = (h ^ w) * 0xBF58476D1CE4E5B9ull;
+    }
+    uint64_t w = 0;
+    std::memcpy(&w, t.data() + i, t.size() - i);
+    h ^= w;
+    h ^= h >> 31;
+    h *= 0x94D049BB133111EBull;
+    return static_cast<size_t>(h ^ (h >> 29));
+  }
+};
+
+}  // namespace
+
 Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
   DG_RETURN_IF_ERROR(CheckTokenizer());
-  // The tokens side by side in one buffer, counted by a hash of each (a sort of every
-  // token cost twice as much), then the distinct ones sorted.
-  std::string arena;
-  arena.reserve(text.size() / 2 + title.size());
-  std::vector<std::pair<uint32_t, uint32_t>> spans;  // offset, size in arena
-  spans.reserve(text.size() / 5);
+  struct Term {
+    uint64_t head;
+    std::string_view term;
+    uint32_t count;
+  };
+  std::vector<Term> terms;
+  terms.reserve(text.size() / 16 + 16);
+  // Each distinct token once (the tokenizer's views last one call), counted as it comes.
+  // The chunks never move, so the views into them stay valid.
+  std::vector<std::unique_ptr<char[]>> chunks;
+  size_t room = 0;
+  char* at = nullptr;
+  // term -> terms[i]: a term of at most eight bytes is known by its head alone (it holds
+  // no NUL), which spares comparing bytes; longer ones, rare, by their bytes.
+  absl::flat_hash_map<uint64_t, uint32_t> short_index;
+  short_index.reserve(text.size() / 16 + 16);
+  absl::flat_hash_map<std::string_view, uint32_t, TermHash> long_index;
+  uint32_t tokens = 0;
   auto add = [&](std::string_view t, int, int) {
-    spans.emplace_back(static_cast<uint32_t>(arena.size()), static_cast<uint32_t>(t.size()));
-    arena.append(t);
+    ++tokens;
+    const uint64_t head = Head(t);
+    if (t.size() <= 8) {
+      auto [it, added] = short_index.try_emplace(head, static_cast<uint32_t>(terms.size()));
+      if (!added) {
+        ++terms[it->second].count;
+        return;
+      }
+    } else {
+      auto it = long_index.find(t);
+      if (it != long_index.end()) {
+        ++terms[it->second].count;
+        return;
+      }
+    }
+    if (t.size() > room) {
+      room = std::max<size_t>(t.size(), 4096);
+      chunks.push_back(std::make_unique<char[]>(room));
+      at = chunks.back().get();
+    }
+    std::memcpy(at, t.data(), t.size());
+    const std::string_view kept(at, t.size());
+    at += t.size();
+    room -= t.size();
+    if (kept.size() > 8) long_index.emplace(kept, static_cast<uint32_t>(terms.size()));
+    terms.push_back(Term{head, kept, 1});
   };
   ForEachToken(title, add);
   ForEachToken(text, add);
-  std::unordered_map<std::string_view, uint32_t> counts;
-  counts.reserve(spans.size() / 2 + 1);
-  for (const auto& [offset, size] : spans) ++counts[std::string_view(arena.data() + offset, size)];
-  std::vector<std::pair<std::string_view, uint32_t>> terms(counts.begin(), counts.end());
-  std::sort(terms.begin(), terms.end());
+  // Sorted by their heads, the rest compared only on a tie: most terms are one syllable,
+  // and comparing the bytes of each pair was the sort's whole cost.
+  std::sort(terms.begin(), terms.end(), [](const Term& a, const Term& b) {
+    if (a.head != b.head) return a.head < b.head;
+    return a.term < b.term;
+  });
   ArticleTerms out;
-  out.length = static_cast<uint32_t>(spans.size());
-  out.bytes.reserve(arena.size() / 2);
-  for (const auto& [term, count] : terms) {
-    out.bytes.append(term);
+  out.length = tokens;
+  size_t bytes = 0;
+  for (const Term& t : terms) bytes += t.term.size() + 3;
+  out.bytes.reserve(bytes);
+  for (const Term& t : terms) {
+    out.bytes.append(t.term);
     out.bytes.push_back('\0');
-    PutVarint(&out.bytes, count);
+    PutVarint(&out.bytes, t.count);
   }
   return out;
 }

@@ -8,8 +8,8 @@ cd "$(dirname "$0")/.."
 packages=(
   build-essential cmake pkg-config git python3
   libboost-graph-dev libsqlite3-dev rapidjson-dev libcpp-httplib-dev doctest-dev
-  libutf8proc-dev libcli11-dev libre2-dev nettle-dev libxxhash-dev libsimdjson-dev
-  libgoogle-perftools-dev
+  libutf8proc-dev libcli11-dev libre2-dev nettle-dev libxxhash-dev libsimdjson-dev libabsl-dev
+  libgoogle-perftools-dev libbenchmark-dev
   nodejs npm libxml2-utils curl ripgrep wrk
 )
 missing=()
