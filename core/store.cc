@@ -10,6 +10,7 @@
 #include <map>
 #include <optional>
 #include <string_view>
+#include <unordered_map>
 #include <utility>
 #include <vector>
 
@@ -353,6 +354,74 @@ std::optional<int> OptionalInt(const Statement& st, int column) {
   return static_cast<int>(st.ColumnInt(column));
 }
 
+// Hashes of the keys of Known: a document's canonical key, a unit's (code, era) or
+// (name, province).
+struct KeyHash {
+  size_t operator()(const std::string& k) const { return std::hash<std::string>()(k); }
+  size_t operator()(const std::pair<std::string, bool>& k) const {
+    return std::hash<std::string>()(k.first) * 31 + static_cast<size_t>(k.second);
+  }
+  size_t operator()(const std::pair<std::string, std::string>& k) const {
+    return std::hash<std::string>()(k.first) * 31 + std::hash<std::string>()(k.second);
+  }
+};
+
+// Rows the writing connection knows are stored, so that a put skips the statements that
+// would find or change nothing: at a million articles most documents and units an
+// article names are stored already, and their upserts were a third of the writing.
+// Value: the row's id and `filled`, the fields an upsert sets when empty that are known
+// to be set (a bit each; 0 when not known, which only costs the statement). Entries come
+// in three layers as the writes they follow: the article being put (dropped when its
+// savepoint rolls back), the open transaction (dropped when it rolls back) and what is
+// committed. Another connection's commit empties it (Store::Begin, PRAGMA data_version).
+struct KnownRow {
+  int64_t id = 0;
+  unsigned filled = 0;
+};
+template <typename Key>
+class Known {
+ public:
+  using Row = KnownRow;
+  const Row* Find(const Key& k) const {
+    for (const Map* m : {&article_, &batch_, &committed_}) {
+      auto it = m->find(k);
+      if (it != m->end()) return &it->second;
+    }
+    return nullptr;
+  }
+  void Put(const Key& k, Row r) { article_[k] = r; }
+  // The row is gone, or may be: forgotten in every layer.
+  void Forget(const Key& k) {
+    article_.erase(k);
+    batch_.erase(k);
+    committed_.erase(k);
+  }
+  void EndArticle(bool kept) {
+    if (kept) Merge(&article_, &batch_);
+    article_.clear();
+  }
+  void EndBatch(bool committed) {
+    article_.clear();
+    if (committed) Merge(&batch_, &committed_);
+    batch_.clear();
+    // A bound on the memory: what is forgotten is only looked up again.
+    if (committed_.size() > kMaxRows) committed_.clear();
+  }
+  void Clear() {
+    article_.clear();
+    batch_.clear();
+    committed_.clear();
+  }
+
+ private:
+  using Map = std::unordered_map<Key, Row, KeyHash>;
+  static constexpr size_t kMaxRows = 1 << 20;
+  static void Merge(Map* from, Map* to) {
+    for (auto& [k, r] : *from) (*to)[k] = r;
+  }
+  Map article_, batch_, committed_;
+};
+
 }  // namespace
 
 struct Store::Impl {
@@ -360,9 +429,25 @@ struct Store::Impl {
   bool read_only = false;
   int version = 0;
   search::IndexWriter search;  // the search index's side of the open Batch
+  Known<std::string> documents;                       // by canonical key
+  Known<std::pair<std::string, bool>> units;          // by (code, after_reform)
+  Known<std::pair<std::string, std::string>> named;  // units without a code: (name, province)
+  int64_t data_version = -1;  // PRAGMA data_version when the caches were last checked
+
+  void EndArticle(bool kept) {
+    documents.EndArticle(kept);
+    units.EndArticle(kept);
+    named.EndArticle(kept);
+  }
+  void EndBatch(bool committed) {
+    documents.EndBatch(committed);
+    units.EndBatch(committed);
+    named.EndBatch(committed);
+  }
 
   // Inserts or merges `d` by its canonical key; returns the row id.
-  Result<int64_t> UpsertDocument(const Document& d);
+  Result<int64_t> UpsertDocument(const Document& d, const std::string& key);
+  Status UpsertUnit(const Unit& u);
   // The id of the meeting's unit, inserted when missing; nullopt when no unit is named.
   Result<std::optional<int64_t>> UnitFor(const Meeting& m);
   Status DeleteArticle(int64_t article_id);
@@ -443,7 +528,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
   DG_ASSIGN_OR_RETURN(
       Database opened,
       Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
-  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}});
+  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}, {}, {}, {}, -1});
   Database& db = impl->db;
   DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   if (!read_only) {
@@ -475,7 +560,21 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
 // ---- Writing ----
 
 Result<Store::Batch> Store::Begin() {
-  DG_RETURN_IF_ERROR(impl_->db.Exec("BEGIN IMMEDIATE"));
+  Impl& impl = *impl_;
+  DG_RETURN_IF_ERROR(impl.db.Exec("BEGIN IMMEDIATE"));
+  // With the write lock held: whatever another connection committed since the last
+  // transaction is in, and may have changed what the caches say.
+  Result<int64_t> version = impl.db.QueryInt("PRAGMA data_version");
+  if (!version.ok()) {
+    (void)impl.db.Exec("ROLLBACK");
+    return version.status();
+  }
+  if (*version != impl.data_version) {
+    impl.documents.Clear();
+    impl.units.Clear();
+    impl.named.Clear();
+    impl.data_version = *version;
+  }
   return Batch(this);
 }
 
@@ -485,6 +584,7 @@ Store::Batch::Batch(Batch&& other) noexcept
 Store::Batch::~Batch() {
   if (!open_ || store_ == nullptr) return;
   store_->impl_->search.Discard();
+  store_->impl_->EndBatch(/*committed=*/false);
   Database& db = store_->impl_->db;
   if (!db.InAutocommit()) (void)db.Exec("ROLLBACK");
 }
@@ -494,6 +594,7 @@ Status Store::Batch::Commit() {
   DG_RETURN_IF_ERROR(store_->impl_->search.Flush(store_->impl_->db));
   DG_RETURN_IF_ERROR(store_->impl_->db.Exec("COMMIT"));
   open_ = false;
+  store_->impl_->EndBatch(/*committed=*/true);
   return Status::Ok();
 }
 
@@ -550,6 +651,7 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
     DG_RETURN_IF_ERROR(search.Record(db, article_id, *terms));
     return PutContents(article_id, *x);
   });
+  EndArticle(status.ok());
   if (!status.ok()) return status;
   if (outcome != PutOutcome::kUnchanged) search.Keep(article_id, std::move(*terms));
   return outcome;
@@ -575,6 +677,7 @@ Status Store::Impl::DeleteArticle(int64_t article_id) {
   DG_RETURN_IF_ERROR(del.BindAll(article_id));
   DG_RETURN_IF_ERROR(del.Run());
   // Those documents no article names any more go too (their references all went above).
+  if (!documents.empty()) this->documents.Clear();  // some may go: their keys are not at hand
   for (int64_t id : documents) {
     DG_ASSIGN_OR_RETURN(
         Statement orphan,
@@ -586,7 +689,26 @@ Status Store::Impl::DeleteArticle(int64_t article_id) {
   return Status::Ok();
 }
 
-Result<int64_t> Store::Impl::UpsertDocument(const Document& d) {
+// The fields of a document an upsert sets when they are empty: issuer, jurisdiction,
+// date, title, a bit each.
+unsigned DocumentFilled(const Document& d) {
+  return unsigned{!d.issuer.empty()} | unsigned{!d.jurisdiction.empty()} << 1 |
+         unsigned{!d.date.empty()} << 2 | unsigned{!d.title.empty()} << 3;
+}
+
+// The fields of a unit an upsert sets when they are empty: level, province, parent_code,
+// slug, a bit each.
+unsigned UnitFilled(std::string_view level, std::string_view province,
+                    std::string_view parent_code, std::string_view slug) {
+  return unsigned{!level.empty()} | unsigned{!province.empty()} << 1 |
+         unsigned{!parent_code.empty()} << 2 | unsigned{!slug.empty()} << 3;
+}
+
+Result<int64_t> Store::Impl::UpsertDocument(const Document& d, const std::string& key) {
+  const unsigned filled = DocumentFilled(d);
+  if (const auto* known = documents.Find(key); known != nullptr && (filled & ~known->filled) == 0) {
+    return known->id;  // stored, and nothing to fill
+  }
   const DocumentKey& k = d.key;
   // Merge: a field that is stored non-empty keeps its value; an empty one takes the new.
   DG_ASSIGN_OR_RETURN(
@@ -600,21 +722,32 @@ Result<int64_t> Store::Impl::UpsertDocument(const Document& d) {
                 "ELSE jurisdiction END, "
                 "date = CASE WHEN date = '' THEN excluded.date ELSE date END, "
                 "title = CASE WHEN title = '' THEN excluded.title ELSE title END "
-                "RETURNING id"));
-  DG_RETURN_IF_ERROR(up.BindAll(k.ToString(), FamilyName(k.family), k.type, k.number, k.suffix,
+                "RETURNING id, (issuer <> '') | (jurisdiction <> '') << 1 | (date <> '') << 2 | "
+                "(title <> '') << 3"));
+  DG_RETURN_IF_ERROR(up.BindAll(key, FamilyName(k.family), k.type, k.number, k.suffix,
                                 k.year, k.plenum, k.scope, k.term, d.issuer, d.jurisdiction, d.date,
                                 d.title));
-  DG_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(up));
-  if (!id) return Status::Internal(db.path() + ": no id for document " + k.ToString());
+  DG_ASSIGN_OR_RETURN(bool row, up.Step());
+  if (!row) return Status::Internal(db.path() + ": no id for document " + key);
+  const int64_t id = up.ColumnInt(0);
+  const auto stored = static_cast<unsigned>(up.ColumnInt(1));
   // Run the statement to its end so that the upsert completes before the next one.
   DG_ASSIGN_OR_RETURN(bool more, up.Step());
   (void)more;
-  return *id;
+  documents.Put(key, {id, stored});
+  return id;
 }
 
 Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
   if (m.unit.empty() && m.unit_code.empty()) return std::optional<int64_t>();
   const bool by_code = !m.unit_code.empty();
+  const std::pair<std::string, bool> code_key(by_code ? m.unit_code : std::string(),
+                                              m.unit_after_reform);
+  const std::pair<std::string, std::string> name_key(by_code ? std::string() : m.unit,
+                                                     by_code ? std::string() : m.province);
+  if (const auto* known = by_code ? units.Find(code_key) : named.Find(name_key)) {
+    return std::optional<int64_t>(known->id);
+  }
   {
     DG_ASSIGN_OR_RETURN(
         Statement find,
@@ -626,7 +759,12 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
     DG_RETURN_IF_ERROR(by_code ? find.BindAll(m.unit_code, m.unit_after_reform)
                                : find.BindAll(m.unit, m.province));
     DG_ASSIGN_OR_RETURN(std::optional<int64_t> id, QueryOptionalId(find));
-    if (id) return id;
+    if (id) {
+      // What its other fields hold is not read: 0, an upsert of it runs once.
+      if (by_code) units.Put(code_key, {*id, 0});
+      else named.Put(name_key, {*id, 0});
+      return id;
+    }
   }
   DG_ASSIGN_OR_RETURN(
       Statement insert,
@@ -635,15 +773,50 @@ Result<std::optional<int64_t>> Store::Impl::UnitFor(const Meeting& m) {
   DG_RETURN_IF_ERROR(insert.BindAll(m.unit_code, m.unit, m.unit_level, m.province,
                                     !m.unit_code.empty() && m.unit_after_reform));
   DG_RETURN_IF_ERROR(insert.Run());
-  return std::optional<int64_t>(db.LastInsertRowId());
+  const int64_t id = db.LastInsertRowId();
+  if (by_code) units.Put(code_key, {id, UnitFilled(m.unit_level, m.province, "", "")});
+  else named.Put(name_key, {id, 0});
+  return std::optional<int64_t>(id);
+}
+
+Status Store::Impl::UpsertUnit(const Unit& u) {
+  const std::string level = UnitLevelName(u.level);
+  const unsigned filled = UnitFilled(level, u.province, u.parent_code, u.slug);
+  const std::pair<std::string, bool> key(u.code, u.after_reform);
+  if (const auto* known = units.Find(key); known != nullptr && (filled & ~known->filled) == 0) {
+    return Status::Ok();  // stored, and nothing to fill
+  }
+  DG_ASSIGN_OR_RETURN(
+      Statement upsert,
+      db.Cached("INSERT INTO units(code, name, level, province, parent_code, slug, "
+                "after_reform) VALUES (?, ?, ?, ?, ?, ?, ?) "
+                "ON CONFLICT(code, after_reform) WHERE code <> '' DO UPDATE SET "
+                "level = CASE WHEN level = '' THEN excluded.level ELSE level END, "
+                "province = CASE WHEN province = '' THEN excluded.province ELSE province END, "
+                "parent_code = CASE WHEN parent_code = '' THEN excluded.parent_code "
+                "ELSE parent_code END, "
+                "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END "
+                "RETURNING id, (level <> '') | (province <> '') << 1 | (parent_code <> '') << 2 | "
+                "(slug <> '') << 3"));
+  DG_RETURN_IF_ERROR(upsert.BindAll(u.code, u.name, level, u.province, u.parent_code, u.slug,
+                                    u.after_reform));
+  DG_ASSIGN_OR_RETURN(bool row, upsert.Step());
+  if (!row) return Status::Internal(db.path() + ": no id for unit " + u.code);
+  const KnownRow stored{
+      upsert.ColumnInt(0), static_cast<unsigned>(upsert.ColumnInt(1))};
+  DG_ASSIGN_OR_RETURN(bool more, upsert.Step());
+  (void)more;
+  units.Put(key, stored);
+  return Status::Ok();
 }
 
 Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
   std::map<std::string, int64_t> ids;  // canonical key -> documents.id
   int64_t ordinal = 0;
   for (const Document& d : e.documents) {
-    DG_ASSIGN_OR_RETURN(int64_t doc_id, UpsertDocument(d));
-    ids[d.key.ToString()] = doc_id;
+    std::string key = d.key.ToString();
+    DG_ASSIGN_OR_RETURN(int64_t doc_id, UpsertDocument(d, key));
+    ids[std::move(key)] = doc_id;
     DG_ASSIGN_OR_RETURN(Statement link,
                            db.Cached("INSERT OR IGNORE INTO article_documents(article_id, "
                                      "document_id, ordinal) VALUES (?, ?, ?)"));
@@ -715,20 +888,7 @@ Status Store::Impl::PutContents(int64_t article_id, const Extraction& e) {
 
   // After the meetings, so that a holder keeps the committee name its meeting gave it.
   for (const Unit& u : e.units) {
-    if (u.code.empty()) continue;
-    DG_ASSIGN_OR_RETURN(
-        Statement upsert,
-        db.Cached("INSERT INTO units(code, name, level, province, parent_code, slug, "
-                  "after_reform) VALUES (?, ?, ?, ?, ?, ?, ?) "
-                  "ON CONFLICT(code, after_reform) WHERE code <> '' DO UPDATE SET "
-                  "level = CASE WHEN level = '' THEN excluded.level ELSE level END, "
-                  "province = CASE WHEN province = '' THEN excluded.province ELSE province END, "
-                  "parent_code = CASE WHEN parent_code = '' THEN excluded.parent_code "
-                  "ELSE parent_code END, "
-                  "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END"));
-    DG_RETURN_IF_ERROR(upsert.BindAll(u.code, u.name, UnitLevelName(u.level), u.province,
-                                      u.parent_code, u.slug, u.after_reform));
-    DG_RETURN_IF_ERROR(upsert.Run());
+    if (!u.code.empty()) DG_RETURN_IF_ERROR(UpsertUnit(u));
   }
 
   for (const Unresolved& u : e.unresolved) {

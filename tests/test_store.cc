@@ -677,6 +677,104 @@ TEST_CASE("a batch dropped without Commit leaves nothing behind") {
   CHECK(Query(path, "SELECT count(*) FROM articles WHERE url = 'https://x.vn/kept'") == 1);
 }
 
+// An article naming the given document keys, each mentioned once in its text.
+Extraction Naming(const std::string& url, const std::vector<std::string>& keys) {
+  std::string text = "Bài " + url + ":";
+  for (const std::string& k : keys) text += " " + k;
+  Extraction e = Article(url, text);
+  for (const std::string& k : keys) {
+    Document d = Doc(k);
+    d.mentions = {Span(text, k)};
+    e.documents.push_back(d);
+  }
+  return e;
+}
+
+// Every link of an article to a document points at a stored row with the right key.
+void CheckLinks(const std::string& path, const std::string& url,
+                const std::vector<std::string>& keys) {
+  for (const std::string& k : keys) {
+    INFO(url, " names ", k);
+    CHECK(Query(path, "SELECT count(*) FROM article_documents ad JOIN articles a ON "
+                      "a.id = ad.article_id JOIN documents d ON d.id = ad.document_id WHERE "
+                      "a.url = '" + url + "' AND d.key = '" + k + "'") == 1);
+  }
+  CHECK(Query(path, "SELECT count(*) FROM article_documents ad JOIN articles a ON "
+                    "a.id = ad.article_id WHERE a.url = '" + url + "'") ==
+        static_cast<int64_t>(keys.size()));
+  CHECK(Query(path, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
+}
+
+// The store remembers the ids of the documents and units it wrote, to skip statements
+// that would change nothing; what it remembers must go with writes that do not land.
+TEST_CASE("documents a dropped batch wrote are not taken as stored by the next batch") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  {
+    auto batch = store->Begin();
+    REQUIRE(batch.ok());
+    REQUIRE(batch->PutArticle(Naming("https://x.vn/1", {kNq, kDa})).ok());
+  }  // rolled back: neither document is stored
+  PutAll(*store, {Naming("https://x.vn/2", {kDa})});
+  CheckLinks(path, "https://x.vn/2", {kDa});
+  CHECK(Query(path, "SELECT count(*) FROM documents") == 1);
+}
+
+TEST_CASE("documents of a refused article are not taken as stored by the next article") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  Extraction bad = Naming("https://x.vn/bad", {kNq, kDa});
+  dg::Edge edge;
+  edge.from = kDa;
+  edge.rel = dg::Relation::kImplements;
+  edge.to = "99-NQ/TW@TW";  // not among its documents: refused after they were written
+  bad.relations = {edge};
+  auto batch = store->Begin();
+  REQUIRE(batch.ok());
+  CHECK(batch->PutArticle(bad).status().code() == Code::kInvalidArgument);
+  auto good = batch->PutArticle(Naming("https://x.vn/good", {kDa}));
+  INFO(good.status().ToString());
+  REQUIRE(good.ok());
+  RequireOk(batch->Commit());
+  CheckLinks(path, "https://x.vn/good", {kDa});
+  CHECK(Query(path, "SELECT count(*) FROM documents") == 1);
+}
+
+TEST_CASE("a document another connection deleted is written again, not linked by its old id") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto first = OpenStore(path);
+  PutAll(*first, {Naming("https://x.vn/1", {kDa})});
+  {
+    // Another writer replaces the article: the document no article names goes, and the
+    // next document takes a new id (ids are never reused).
+    auto second = OpenStore(path);
+    PutAll(*second, {Naming("https://x.vn/1", {}), Naming("https://x.vn/2", {kNq})});
+  }
+  CHECK(Query(path, "SELECT count(*) FROM documents WHERE key = '" + std::string(kDa) + "'") == 0);
+  PutAll(*first, {Naming("https://x.vn/3", {kDa, kNq})});
+  CheckLinks(path, "https://x.vn/3", {kDa, kNq});
+  CheckLinks(path, "https://x.vn/2", {kNq});
+}
+
+TEST_CASE("a document's empty fields are still filled when the store has seen it before") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  PutAll(*store, {Naming("https://x.vn/1", {kDa}), Naming("https://x.vn/2", {kDa})});
+  Extraction dated = Naming("https://x.vn/3", {kDa});
+  dated.documents[0].date = "2014-03-24";
+  Extraction titled = Naming("https://x.vn/4", {kDa});
+  titled.documents[0].title = "về xây dựng đội ngũ";
+  titled.documents[0].date = "2015-01-01";  // a stored date is kept
+  PutAll(*store, {dated, Naming("https://x.vn/5", {kDa})});
+  PutAll(*store, {titled});
+  CHECK(Query(path, "SELECT count(*) FROM documents WHERE date = '2014-03-24' AND "
+                    "title = 'về xây dựng đội ngũ'") == 1);
+}
+
 TEST_CASE("a batch can be moved, commits once, and refuses puts afterwards") {
   TempDir dir;
   auto store = OpenStore(dir.File("dg.db"));
