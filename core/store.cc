@@ -286,6 +286,14 @@ CREATE TRIGGER search_docs_update BEFORE UPDATE OF title, text ON articles
   SELECT RAISE(ABORT, 'articles.title and articles.text are not updated: delete and insert');
 END;
 )sql"},
+    {7, "index of meetings by the document they are held under",
+     R"sql(
+-- A document is deleted when the last article naming it is replaced or removed, and the
+-- foreign key meetings.held_under makes SQLite look for meetings held under it: without
+-- an index, a scan of every meeting for each such document (re-ingesting 10,000 changed
+-- articles took three times as long as ingesting them first, growing with the store).
+CREATE INDEX IF NOT EXISTS meetings_by_held_under ON meetings(held_under);
+)sql"},
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 

@@ -534,7 +534,7 @@ TEST_CASE("a version 4 database is read as it is, and migrated to the store's ow
 }
 
 TEST_CASE("a version 5 database answers searches through FTS5 read as it is, and the same "
-          "after its migration to version 6") {
+          "after its migration") {
   TempDir dir;
   const std::string path = dir.File("v5.db");
   {
@@ -573,7 +573,7 @@ TEST_CASE("a version 5 database answers searches through FTS5 read as it is, and
   REQUIRE(fts5.size() == queries.size() * 2);
   CHECK(fts5[0].find("\"total\":0") == std::string::npos);
   auto store = OpenStore(path);
-  CHECK(store->schema_version() == 6);
+  CHECK(store->schema_version() == Store::kSchemaVersion);
   CHECK(Query(path, "SELECT count(*) FROM search_docs") == Query(path, "SELECT count(*) FROM articles"));
   const std::vector<std::string> ours = answers(*store);
   for (size_t i = 0; i < ours.size(); ++i) {
@@ -773,6 +773,35 @@ TEST_CASE("a document's empty fields are still filled when the store has seen it
   PutAll(*store, {titled});
   CHECK(Query(path, "SELECT count(*) FROM documents WHERE date = '2014-03-24' AND "
                     "title = 'về xây dựng đội ngũ'") == 1);
+}
+
+TEST_CASE("a version 6 database gains the index a deleted document's meetings are looked up by") {
+  TempDir dir;
+  const std::string path = dir.File("v6.db");
+  {
+    auto store = OpenStore(path);
+    PutAll(*store, {Quan1Article()});
+  }
+  ExecRaw(path, "DROP INDEX meetings_by_held_under; DELETE FROM schema_migrations WHERE "
+                "version > 6; PRAGMA user_version = 6");
+  {
+    auto reader = OpenStore(path, /*read_only=*/true);  // read as it is
+    CHECK(reader->schema_version() == 6);
+  }
+  auto store = OpenStore(path);
+  CHECK(store->schema_version() == Store::kSchemaVersion);
+  // The lookup the foreign key meetings.held_under makes when a document is deleted.
+  auto plan = store->database().Prepare(
+      "EXPLAIN QUERY PLAN SELECT 1 FROM meetings WHERE held_under = ?");
+  REQUIRE(plan.ok());
+  std::string detail;
+  while (*plan->Step()) detail += plan->ColumnText(3) + "\n";
+  CHECK(detail.find("USING COVERING INDEX meetings_by_held_under") != std::string::npos);
+  // Replacing the article deletes its documents, the meeting's held_under among them.
+  CHECK(PutAll(*store, {Naming("https://thanhuytphcm.vn/a/1", {kNq})}) ==
+        std::vector{Store::PutOutcome::kReplaced});
+  CHECK(Query(path, "SELECT count(*) FROM documents") == 1);
+  CHECK(Query(path, "SELECT count(*) FROM meetings") == 0);
 }
 
 TEST_CASE("a batch can be moved, commits once, and refuses puts afterwards") {

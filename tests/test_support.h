@@ -242,6 +242,7 @@ inline std::string IntegrityCheck(const std::string& db) {
 // stored articles: for tests that make an older database out of a current one.
 inline std::string BackToFts5Sql(const std::string& tokenize) {
   return R"sql(
+    DROP INDEX IF EXISTS meetings_by_held_under;
     DROP TRIGGER search_docs_delete; DROP TRIGGER search_docs_update;
     DROP TABLE search_postings; DROP TABLE search_segments; DROP TABLE search_docs;
     DROP TABLE search_dead;
