@@ -1,8 +1,11 @@
 #include "ingest/pipeline.h"
 
 #include <pthread.h>
+#include <sys/resource.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <atomic>
 #include <chrono>
 #include <condition_variable>
@@ -73,6 +76,7 @@ void ExtractSlot(const Extractor& extractor, const Gazetteer* gazetteer, Slot* s
 
 // A fixed set of threads extracting the slots of submitted batches, in order.
 class ExtractPool {
+  static constexpr int kExtractNice = 5;  // added to the nice value of the threads
  public:
   ExtractPool(const Extractor& extractor, const Gazetteer* gazetteer, int threads)
       : extractor_(extractor), gazetteer_(gazetteer) {
@@ -105,6 +109,14 @@ class ExtractPool {
   void Work() {
     // Named for top -H and profilers: the ingest's main thread is the one writing.
     pthread_setname_np(pthread_self(), "dg-extract");
+    // Below the writing thread, the one stage that cannot be spread: with as many threads
+    // extracting as cores, the writer otherwise waited for a core behind them (gen10000 at
+    // --jobs 2 on two cores: 6.7-7.4 s, 6.2-6.5 s with this). Linux gives each thread its
+    // own nice value; where that fails the thread keeps the process's.
+    const auto tid = static_cast<id_t>(gettid());
+    errno = 0;
+    const int nice = getpriority(PRIO_PROCESS, tid);
+    if (errno == 0) (void)setpriority(PRIO_PROCESS, tid, std::min(nice + kExtractNice, 19));
     for (;;) {
       std::pair<std::shared_ptr<Batch>, size_t> task;
       {

@@ -3,7 +3,10 @@
 #include <doctest/doctest.h>
 
 #include "tests/test_support.h"
+#include <sys/resource.h>
 #include <unistd.h>
+
+#include <cerrno>
 
 #include <cstdlib>
 #include <filesystem>
@@ -361,6 +364,52 @@ TEST_CASE("batches start small and double up to the batch size") {
   CHECK(report->articles_added == 700);
   // 125, 250, then 300 at most per transaction.
   CHECK(items == std::vector<int64_t>{125, 375, 675, 700, 700});
+}
+
+// The nice value of each of this process's threads named `name` (/proc/self/task).
+std::vector<int> NiceOfThreads(const std::string& name) {
+  std::vector<int> out;
+  for (const auto& task : fs::directory_iterator("/proc/self/task")) {
+    std::ifstream comm(task.path() / "comm");
+    std::string got;
+    std::getline(comm, got);
+    if (got != name) continue;
+    std::ifstream stat(task.path() / "stat");
+    std::string line;
+    std::getline(stat, line);
+    // After "pid (comm) ": state is field 3, nice field 19.
+    std::istringstream fields(line.substr(line.rfind(')') + 2));
+    std::string field;
+    for (int i = 3; i <= 19 && fields >> field; ++i) {
+      if (i == 19) out.push_back(std::stoi(field));
+    }
+  }
+  return out;
+}
+
+TEST_CASE("the extraction threads run below the writing thread") {
+  TempDir dir;
+  std::string feed;
+  for (int i = 0; i < 300; ++i) {
+    const std::string n = std::to_string(i);
+    feed += JsonLine(std::string("u").append(n), std::string("bài ").append(n));
+  }
+  const std::string path = dir.Write("feed.jsonl", feed);
+  IngestOptions options;
+  options.jobs = 2;
+  options.batch_size = 100;
+  std::vector<int> seen;
+  // Called on the writing thread between batches, while the pool's threads are alive.
+  options.progress = [&](const dg::IngestProgress&) {
+    if (seen.empty()) seen = NiceOfThreads("dg-extract");
+  };
+  auto report = IngestInto(dir.Db(), {path}, options);
+  REQUIRE(report.ok());
+  errno = 0;
+  const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
+  REQUIRE(errno == 0);
+  REQUIRE(seen.size() == 2);
+  for (int nice : seen) CHECK(nice == std::min(own + 5, 19));
 }
 
 TEST_CASE("progress is reported with the bytes read") {
