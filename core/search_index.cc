@@ -98,10 +98,22 @@ Status Decode(const Database& db, std::string_view data, const std::unordered_se
 }
 
 // Appends one entry to a posting list whose last article is *last.
+// Writes v as a varint at `to`; returns the end. 10 bytes at most.
+char* VarintTo(char* to, uint64_t v) {
+  while (v >= 0x80) {
+    *to++ = static_cast<char>((v & 0x7f) | 0x80);
+    v >>= 7;
+  }
+  *to++ = static_cast<char>(v);
+  return to;
+}
+
 void Encode(const Posting& p, int64_t* last, std::string* out) {
-  PutVarint(out, static_cast<uint64_t>(p.id - *last));
-  PutVarint(out, p.count);
-  PutVarint(out, p.length);
+  char buf[30];  // three varints, appended at once
+  char* end = VarintTo(buf, static_cast<uint64_t>(p.id - *last));
+  end = VarintTo(end, p.count);
+  end = VarintTo(end, p.length);
+  out->append(buf, static_cast<size_t>(end - buf));
   *last = p.id;
 }
 
@@ -399,13 +411,20 @@ Status IndexWriter::Flush(Database& db) {
   for (const auto& [id, terms] : pending) s.tokens += terms.length;
   DG_ASSIGN_OR_RETURN(const int64_t segment, InsertSegment(db, s));
 
-  // Inverted: term -> its posting list, built in the order of the articles.
+  // Inverted: term -> its posting list, built in the order of the articles. A term of at
+  // most eight bytes is found by its head alone, as in TermsOf; the lists are written in
+  // the order of their terms, sorted by head first.
   struct List {
     std::string data;
     int64_t last = 0;
+    uint64_t head = 0;
+    std::string_view term;
   };
-  std::unordered_map<std::string_view, List> lists;
+  std::vector<List> lists;
   lists.reserve(pending.size() * 64);
+  absl::flat_hash_map<uint64_t, uint32_t> short_index;
+  short_index.reserve(pending.size() * 64);
+  absl::flat_hash_map<std::string_view, uint32_t, TermHash> long_index;
   for (const auto& [id, terms] : pending) {
     auto p = reinterpret_cast<const unsigned char*>(terms.bytes.data());
     const auto end = p + terms.bytes.size();
@@ -418,17 +437,24 @@ Status IndexWriter::Flush(Database& db) {
       if (!GetVarint(&p, end, &count)) {
         return Status::Internal("search terms of article " + std::to_string(id) + " are cut");
       }
-      List& l = lists[term];
+      const uint64_t head = Head(term);
+      const auto next = static_cast<uint32_t>(lists.size());
+      const uint32_t at = term.size() <= 8 ? short_index.try_emplace(head, next).first->second
+                                           : long_index.try_emplace(term, next).first->second;
+      if (at == next) lists.push_back(List{{}, 0, head, term});
+      List& l = lists[at];
       Encode(Posting{id, static_cast<uint32_t>(count), terms.length}, &l.last, &l.data);
     }
   }
-  std::vector<std::pair<std::string_view, const List*>> sorted;
+  std::vector<const List*> sorted;
   sorted.reserve(lists.size());
-  for (const auto& [term, list] : lists) sorted.emplace_back(term, &list);
-  std::sort(sorted.begin(), sorted.end(),
-            [](const auto& a, const auto& b) { return a.first < b.first; });
-  for (const auto& [term, list] : sorted) {
-    DG_RETURN_IF_ERROR(InsertPostings(db, segment, term, list->data));
+  for (const List& l : lists) sorted.push_back(&l);
+  std::sort(sorted.begin(), sorted.end(), [](const List* a, const List* b) {
+    if (a->head != b->head) return a->head < b->head;
+    return a->term < b->term;
+  });
+  for (const List* l : sorted) {
+    DG_RETURN_IF_ERROR(InsertPostings(db, segment, l->term, l->data));
   }
   return MergeTiers(db);
 }
