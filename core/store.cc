@@ -1,8 +1,14 @@
 #include "core/store.h"
 
+#include <pthread.h>
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <cerrno>
+#include <thread>
+#include <mutex>
+#include <memory>
+#include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
@@ -432,6 +438,66 @@ class Known {
 
 }  // namespace
 
+// Checkpoints the WAL of a writable Store from a connection of its own, on its own thread,
+// instead of at the commit that crosses SQLite's 1,000 pages: copying the WAL into the
+// database (reading it back, writing the pages, a sync) was about a tenth of the writing
+// thread, the one an ingest waits for. A PASSIVE checkpoint takes no lock the writer
+// waits on; the writer restarts the WAL at its next transaction once all of it is copied.
+class Checkpointer {
+ public:
+  explicit Checkpointer(Database db) : db_(std::move(db)), thread_([this] { Run(); }) {}
+  ~Checkpointer() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  Checkpointer(const Checkpointer&) = delete;
+  Checkpointer& operator=(const Checkpointer&) = delete;
+
+  // sqlite3_wal_hook's callback on the writing connection, after each commit.
+  static int OnCommit(void* self, sqlite3*, const char*, int pages) {
+    if (pages >= kPages) static_cast<Checkpointer*>(self)->Request();
+    return SQLITE_OK;
+  }
+
+ private:
+  static constexpr int kPages = 1000;  // SQLite's own autocheckpoint threshold
+
+  void Request() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      requested_ = true;
+    }
+    cv_.notify_one();
+  }
+
+  void Run() {
+    pthread_setname_np(pthread_self(), "dg-checkpoint");
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || requested_; });
+      if (stop_) return;
+      requested_ = false;
+      lock.unlock();
+      // A failure (SQLITE_BUSY while another checkpoint runs) leaves the frames for the
+      // next one; the writer's last close checkpoints whatever is left.
+      (void)sqlite3_wal_checkpoint_v2(db_.handle(), "main", SQLITE_CHECKPOINT_PASSIVE, nullptr,
+                                      nullptr);
+      lock.lock();
+    }
+  }
+
+  Database db_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool requested_ = false;  // guarded by mu_
+  bool stop_ = false;       // guarded by mu_
+  std::thread thread_;      // last: started once the rest is built
+};
+
 struct Store::Impl {
   Database db;
   bool read_only = false;
@@ -441,6 +507,8 @@ struct Store::Impl {
   Known<std::pair<std::string, bool>> units;          // by (code, after_reform)
   Known<std::pair<std::string, std::string>> named;  // units without a code: (name, province)
   int64_t data_version = -1;  // PRAGMA data_version when the caches were last checked
+  // A writable Store's; stopped (and the hook removed) before the connection closes.
+  std::unique_ptr<Checkpointer> checkpointer;
 
   void EndArticle(bool kept) {
     documents.EndArticle(kept);
@@ -468,7 +536,11 @@ struct Store::Impl {
 // ---- Opening ----
 
 Store::Store(std::unique_ptr<Impl> impl) : impl_(std::move(impl)) {}
-Store::~Store() = default;
+Store::~Store() {
+  if (impl_->checkpointer == nullptr) return;
+  sqlite3_wal_hook(impl_->db.handle(), nullptr, nullptr);
+  impl_->checkpointer.reset();
+}
 
 int Store::schema_version() const { return impl_->version; }
 const std::string& Store::path() const { return impl_->db.path(); }
@@ -536,7 +608,7 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
   DG_ASSIGN_OR_RETURN(
       Database opened,
       Database::Open(path, read_only ? OpenMode::kReadOnly : OpenMode::kReadWriteCreate));
-  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}, {}, {}, {}, -1});
+  auto impl = std::make_unique<Impl>(Impl{std::move(opened), read_only, 0, {}, {}, {}, {}, -1, nullptr});
   Database& db = impl->db;
   DG_RETURN_IF_ERROR(db.Exec("PRAGMA foreign_keys = ON"));
   if (!read_only) {
@@ -559,6 +631,13 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
     // Articles no search segment covers: those of a database migrated to version 6 (or a
     // migration interrupted while indexing them).
     DG_RETURN_IF_ERROR(search::CatchUp(db));
+    // The WAL copied into the database by a thread of its own (Checkpointer): the hook
+    // replaces SQLite's checkpoint at the commit that crosses 1,000 pages. gen100000 at
+    // --jobs 1: 61.7 -> 52.5 s.
+    DG_ASSIGN_OR_RETURN(Database second, Database::Open(path, OpenMode::kReadWrite));
+    DG_RETURN_IF_ERROR(second.Exec("PRAGMA synchronous = NORMAL"));
+    impl->checkpointer = std::make_unique<Checkpointer>(std::move(second));
+    sqlite3_wal_hook(db.handle(), &Checkpointer::OnCommit, impl->checkpointer.get());
   }
   DG_ASSIGN_OR_RETURN(int64_t version, db.QueryInt("PRAGMA user_version"));
   impl->version = static_cast<int>(version);

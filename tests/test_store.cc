@@ -582,6 +582,32 @@ TEST_CASE("a version 5 database answers searches through FTS5 read as it is, and
   }
 }
 
+TEST_CASE("the WAL is copied into the database while the writing store stays open") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  const auto initial = fs::file_size(path);
+  // About 6 MB of articles in six commits: past the 1,000 pages (4 MB) of a checkpoint.
+  std::mt19937 rng(7);
+  for (int b = 0; b < 6; ++b) {
+    std::vector<Extraction> batch;
+    for (int i = 0; i < 50; ++i) {
+      std::string text;
+      for (int w = 0; w < 4000; ++w) text += std::to_string(rng() % 100000) + " ";
+      batch.push_back(Article("https://x.vn/" + std::to_string(b * 50 + i), text));
+    }
+    PutAll(*store, batch);
+  }
+  // Checkpoints run on another thread: wait for one to have written the database file.
+  std::uintmax_t size = initial;
+  for (int i = 0; i < 400 && size < initial + (4u << 20); ++i) {
+    usleep(50 * 1000);
+    size = fs::file_size(path);
+  }
+  CHECK(size >= initial + (4u << 20));
+  CHECK(Query(path, "SELECT count(*) FROM articles") == 300);
+}
+
 TEST_CASE("a writable store syncs the WAL at checkpoints only and keeps a larger page cache") {
   TempDir dir;
   auto store = OpenStore(dir.File("dg.db"));
