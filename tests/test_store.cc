@@ -435,21 +435,28 @@ TEST_CASE("articles sharing a document key share one document row and fill its e
   CHECK(again->documents[0].title == "về xây dựng đội ngũ");
 }
 
+namespace {
+
+// An article naming the given document keys, each mentioned once in its text.
+Extraction Naming(const std::string& url, const std::vector<std::string>& keys) {
+  std::string text = "Bài " + url + ":";
+  for (const std::string& k : keys) text += " " + k;
+  Extraction e = Article(url, text);
+  for (const std::string& k : keys) {
+    Document d = Doc(k);
+    d.mentions = {Span(text, k)};
+    e.documents.push_back(d);
+  }
+  return e;
+}
+
+}  // namespace
+
 TEST_CASE("replacing an article deletes those of its documents that no other article names") {
   TempDir dir;
   const std::string path = dir.File("dg.db");
   auto store = OpenStore(path);
-  auto article = [](const std::string& url, const std::vector<std::string>& keys) {
-    std::string text = "Bài " + url + ":";
-    for (const std::string& k : keys) text += " " + k;
-    Extraction e = Article(url, text);
-    for (const std::string& k : keys) {
-      Document d = Doc(k);
-      d.mentions = {Span(text, k)};
-      e.documents.push_back(d);
-    }
-    return e;
-  };
+  auto article = Naming;
   const std::string a = "https://example.vn/a", b = "https://example.vn/b";
   PutAll(*store, {article(a, {"5-CT/TW@TW#XII", "35-NQ/TW@TW#XII"}),
                   article(b, {"35-NQ/TW@TW#XII", "2-ĐA/TU@ho-chi-minh"})});
@@ -703,18 +710,7 @@ TEST_CASE("a batch dropped without Commit leaves nothing behind") {
   CHECK(Query(path, "SELECT count(*) FROM articles WHERE url = 'https://x.vn/kept'") == 1);
 }
 
-// An article naming the given document keys, each mentioned once in its text.
-Extraction Naming(const std::string& url, const std::vector<std::string>& keys) {
-  std::string text = "Bài " + url + ":";
-  for (const std::string& k : keys) text += " " + k;
-  Extraction e = Article(url, text);
-  for (const std::string& k : keys) {
-    Document d = Doc(k);
-    d.mentions = {Span(text, k)};
-    e.documents.push_back(d);
-  }
-  return e;
-}
+namespace {
 
 // Every link of an article to a document points at a stored row with the right key.
 void CheckLinks(const std::string& path, const std::string& url,
@@ -730,6 +726,8 @@ void CheckLinks(const std::string& path, const std::string& url,
         static_cast<int64_t>(keys.size()));
   CHECK(Query(path, "SELECT count(*) FROM pragma_foreign_key_check") == 0);
 }
+
+}  // namespace
 
 // The store remembers the ids of the documents and units it wrote, to skip statements
 // that would change nothing; what it remembers must go with writes that do not land.
