@@ -29,12 +29,18 @@ void NoTokenizer(std::string_view, void*, EmitToken) {}
 
 Tokenizer tokenizer = NoTokenizer;
 
-void PutVarint(std::string* out, uint64_t v) {
+char* VarintTo(char* to, uint64_t v) {
   while (v >= 0x80) {
-    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    *to++ = static_cast<char>((v & 0x7f) | 0x80);
     v >>= 7;
   }
-  out->push_back(static_cast<char>(v));
+  *to++ = static_cast<char>(v);
+  return to;
+}
+
+void PutVarint(std::string* out, uint64_t v) {
+  char buf[10];
+  out->append(buf, static_cast<size_t>(VarintTo(buf, v) - buf));
 }
 
 bool GetVarint(const unsigned char** p, const unsigned char* end, uint64_t* v) {
@@ -54,6 +60,7 @@ bool GetVarint(const unsigned char** p, const unsigned char* end, uint64_t* v) {
 
 using internal::GetVarint;
 using internal::PutVarint;
+using internal::VarintTo;
 
 void SetTokenizer(Tokenizer tokenizer) { internal::tokenizer = tokenizer; }
 
@@ -98,16 +105,6 @@ Status Decode(const Database& db, std::string_view data, const std::unordered_se
 }
 
 // Appends one entry to a posting list whose last article is *last.
-// Writes v as a varint at `to`; returns the end. 10 bytes at most.
-char* VarintTo(char* to, uint64_t v) {
-  while (v >= 0x80) {
-    *to++ = static_cast<char>((v & 0x7f) | 0x80);
-    v >>= 7;
-  }
-  *to++ = static_cast<char>(v);
-  return to;
-}
-
 void Encode(const Posting& p, int64_t* last, std::string* out) {
   char buf[30];  // three varints, appended at once
   char* end = VarintTo(buf, static_cast<uint64_t>(p.id - *last));
@@ -314,6 +311,35 @@ struct TermHash {
   }
 };
 
+// Terms to their places in a list, for counting an article's terms and inverting a
+// batch's: a term of at most eight bytes is known by its head alone (it holds no NUL),
+// which spares comparing bytes; a longer one, rare, by its bytes.
+class TermIndex {
+ public:
+  explicit TermIndex(size_t expected) { short_.reserve(expected); }
+  // The place of `term` (whose head is `head`), and false; or, when it has none yet,
+  // `next`, and true: then `term` must stay valid as long as the index.
+  std::pair<uint32_t, bool> Place(std::string_view term, uint64_t head, uint32_t next) {
+    if (term.size() <= 8) {
+      auto [it, added] = short_.try_emplace(head, next);
+      return {it->second, added};
+    }
+    auto [it, added] = long_.try_emplace(term, next);
+    return {it->second, added};
+  }
+
+ private:
+  absl::flat_hash_map<uint64_t, uint32_t> short_;
+  absl::flat_hash_map<std::string_view, uint32_t, TermHash> long_;
+};
+
+// Terms in the order of their bytes, by their heads first: most terms are one syllable,
+// and comparing the bytes of each pair was a sort's whole cost.
+bool HeadLess(uint64_t head_a, std::string_view a, uint64_t head_b, std::string_view b) {
+  if (head_a != head_b) return head_a < head_b;
+  return a < b;
+}
+
 }  // namespace
 
 Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
@@ -330,28 +356,11 @@ Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
   std::vector<std::unique_ptr<char[]>> chunks;
   size_t room = 0;
   char* at = nullptr;
-  // term -> terms[i]: a term of at most eight bytes is known by its head alone (it holds
-  // no NUL), which spares comparing bytes; longer ones, rare, by their bytes.
-  absl::flat_hash_map<uint64_t, uint32_t> short_index;
-  short_index.reserve(text.size() / 16 + 16);
-  absl::flat_hash_map<std::string_view, uint32_t, TermHash> long_index;
+  TermIndex index(text.size() / 16 + 16);  // term -> terms[i]
   uint32_t tokens = 0;
   auto add = [&](std::string_view t, int, int) {
     ++tokens;
-    const uint64_t head = Head(t);
-    if (t.size() <= 8) {
-      auto [it, added] = short_index.try_emplace(head, static_cast<uint32_t>(terms.size()));
-      if (!added) {
-        ++terms[it->second].count;
-        return;
-      }
-    } else {
-      auto it = long_index.find(t);
-      if (it != long_index.end()) {
-        ++terms[it->second].count;
-        return;
-      }
-    }
+    // Copied at the chunk's end first, kept there only when the term is new.
     if (t.size() > room) {
       room = std::max<size_t>(t.size(), 4096);
       chunks.push_back(std::make_unique<char[]>(room));
@@ -359,18 +368,20 @@ Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
     }
     std::memcpy(at, t.data(), t.size());
     const std::string_view kept(at, t.size());
+    const uint64_t head = Head(kept);
+    const auto [place, added] = index.Place(kept, head, static_cast<uint32_t>(terms.size()));
+    if (!added) {
+      ++terms[place].count;
+      return;
+    }
     at += t.size();
     room -= t.size();
-    if (kept.size() > 8) long_index.emplace(kept, static_cast<uint32_t>(terms.size()));
     terms.push_back(Term{head, kept, 1});
   };
   ForEachToken(title, add);
   ForEachToken(text, add);
-  // Sorted by their heads, the rest compared only on a tie: most terms are one syllable,
-  // and comparing the bytes of each pair was the sort's whole cost.
   std::sort(terms.begin(), terms.end(), [](const Term& a, const Term& b) {
-    if (a.head != b.head) return a.head < b.head;
-    return a.term < b.term;
+    return HeadLess(a.head, a.term, b.head, b.term);
   });
   ArticleTerms out;
   out.length = tokens;
@@ -411,9 +422,8 @@ Status IndexWriter::Flush(Database& db) {
   for (const auto& [id, terms] : pending) s.tokens += terms.length;
   DG_ASSIGN_OR_RETURN(const int64_t segment, InsertSegment(db, s));
 
-  // Inverted: term -> its posting list, built in the order of the articles. A term of at
-  // most eight bytes is found by its head alone, as in TermsOf; the lists are written in
-  // the order of their terms, sorted by head first.
+  // Inverted: term -> its posting list, built in the order of the articles, written in
+  // the order of the terms.
   struct List {
     std::string data;
     int64_t last = 0;
@@ -422,9 +432,7 @@ Status IndexWriter::Flush(Database& db) {
   };
   std::vector<List> lists;
   lists.reserve(pending.size() * 64);
-  absl::flat_hash_map<uint64_t, uint32_t> short_index;
-  short_index.reserve(pending.size() * 64);
-  absl::flat_hash_map<std::string_view, uint32_t, TermHash> long_index;
+  TermIndex index(pending.size() * 64);  // term -> lists[i]; the terms live in `pending`
   for (const auto& [id, terms] : pending) {
     auto p = reinterpret_cast<const unsigned char*>(terms.bytes.data());
     const auto end = p + terms.bytes.size();
@@ -438,11 +446,9 @@ Status IndexWriter::Flush(Database& db) {
         return Status::Internal("search terms of article " + std::to_string(id) + " are cut");
       }
       const uint64_t head = Head(term);
-      const auto next = static_cast<uint32_t>(lists.size());
-      const uint32_t at = term.size() <= 8 ? short_index.try_emplace(head, next).first->second
-                                           : long_index.try_emplace(term, next).first->second;
-      if (at == next) lists.push_back(List{{}, 0, head, term});
-      List& l = lists[at];
+      const auto [place, added] = index.Place(term, head, static_cast<uint32_t>(lists.size()));
+      if (added) lists.push_back(List{{}, 0, head, term});
+      List& l = lists[place];
       Encode(Posting{id, static_cast<uint32_t>(count), terms.length}, &l.last, &l.data);
     }
   }
@@ -450,8 +456,7 @@ Status IndexWriter::Flush(Database& db) {
   sorted.reserve(lists.size());
   for (const List& l : lists) sorted.push_back(&l);
   std::sort(sorted.begin(), sorted.end(), [](const List* a, const List* b) {
-    if (a->head != b->head) return a->head < b->head;
-    return a->term < b->term;
+    return HeadLess(a->head, a->term, b->head, b->term);
   });
   for (const List* l : sorted) {
     DG_RETURN_IF_ERROR(InsertPostings(db, segment, l->term, l->data));

@@ -127,6 +127,8 @@ class Searcher {
 // ---- Internals shared with the tests ----
 namespace internal {
 extern Tokenizer tokenizer;  // SetTokenizer's
+// Writes v as a varint at `to` (10 bytes at most); returns the end.
+char* VarintTo(char* to, uint64_t v);
 void PutVarint(std::string* out, uint64_t v);
 // Reads a varint at *p (< end); false when the bytes end first.
 bool GetVarint(const unsigned char** p, const unsigned char* end, uint64_t* v);

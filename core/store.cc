@@ -5,17 +5,17 @@
 #include <unistd.h>
 
 #include <cerrno>
-#include <thread>
-#include <mutex>
-#include <memory>
 #include <condition_variable>
 #include <cstdio>
 #include <cstring>
 #include <filesystem>
 #include <iterator>
 #include <map>
+#include <memory>
+#include <mutex>
 #include <optional>
 #include <string_view>
+#include <thread>
 #include <unordered_map>
 #include <utility>
 #include <vector>
@@ -404,12 +404,6 @@ class Known {
     return nullptr;
   }
   void Put(const Key& k, Row r) { article_[k] = r; }
-  // The row is gone, or may be: forgotten in every layer.
-  void Forget(const Key& k) {
-    article_.erase(k);
-    batch_.erase(k);
-    committed_.erase(k);
-  }
   void EndArticle(bool kept) {
     if (kept) Merge(&article_, &batch_);
     article_.clear();
@@ -519,6 +513,11 @@ struct Store::Impl {
     documents.EndBatch(committed);
     units.EndBatch(committed);
     named.EndBatch(committed);
+  }
+  void ClearKnown() {
+    documents.Clear();
+    units.Clear();
+    named.Clear();
   }
 
   // Inserts or merges `d` by its canonical key; returns the row id.
@@ -657,9 +656,7 @@ Result<Store::Batch> Store::Begin() {
     return version.status();
   }
   if (*version != impl.data_version) {
-    impl.documents.Clear();
-    impl.units.Clear();
-    impl.named.Clear();
+    impl.ClearKnown();
     impl.data_version = *version;
   }
   return Batch(this);
