@@ -303,6 +303,38 @@ CREATE INDEX IF NOT EXISTS meetings_by_held_under ON meetings(held_under);
 };
 static_assert(std::size(kMigrations) == Store::kSchemaVersion, "one migration per schema version");
 
+// The indexes no write of an article reads: only reads, and the deletions of a replaced
+// article, look through them. Each as its migration created it, so that building one
+// again gives the schema those migrations give. See Store::DeferIndexes.
+struct SecondaryIndex {
+  const char* name;
+  const char* create;
+};
+constexpr SecondaryIndex kSecondaryIndexes[] = {
+    {"documents_by_type", "CREATE INDEX IF NOT EXISTS documents_by_type ON documents(type)"},
+    {"article_documents_by_document",
+     "CREATE INDEX IF NOT EXISTS article_documents_by_document ON article_documents(document_id)"},
+    {"mentions_by_article", "CREATE INDEX IF NOT EXISTS mentions_by_article ON mentions(article_id)"},
+    {"mentions_by_document", "CREATE INDEX IF NOT EXISTS mentions_by_document ON mentions(document_id)"},
+    {"edges_by_article", "CREATE INDEX IF NOT EXISTS edges_by_article ON edges(article_id)"},
+    {"edges_by_from", "CREATE INDEX IF NOT EXISTS edges_by_from ON edges(from_doc)"},
+    {"edges_by_to", "CREATE INDEX IF NOT EXISTS edges_by_to ON edges(to_doc)"},
+    {"meetings_by_article", "CREATE INDEX IF NOT EXISTS meetings_by_article ON meetings(article_id)"},
+    {"meetings_by_unit", "CREATE INDEX IF NOT EXISTS meetings_by_unit ON meetings(unit_id)"},
+    {"meetings_by_held_under",
+     "CREATE INDEX IF NOT EXISTS meetings_by_held_under ON meetings(held_under)"},
+    {"meeting_documents_by_document",
+     "CREATE INDEX IF NOT EXISTS meeting_documents_by_document ON meeting_documents(document_id)"},
+    {"unresolved_by_article",
+     "CREATE INDEX IF NOT EXISTS unresolved_by_article ON unresolved(article_id)"},
+};
+
+// Builds the secondary indexes that are missing, inside the caller's transaction if any.
+Status CreateSecondaryIndexes(Database& db) {
+  for (const SecondaryIndex& index : kSecondaryIndexes) DG_RETURN_IF_ERROR(db.Exec(index.create));
+  return Status::Ok();
+}
+
 const char* FamilyName(Family f) { return f == Family::kState ? "state" : "party"; }
 
 bool ParseMentionKind(const std::string& name, MentionKind* out) {
@@ -503,6 +535,11 @@ struct Store::Impl {
   int64_t data_version = -1;  // PRAGMA data_version when the caches were last checked
   // A writable Store's; stopped (and the hook removed) before the connection closes.
   std::unique_ptr<Checkpointer> checkpointer;
+  // kSecondaryIndexes dropped by DeferIndexes and not built again yet.
+  bool indexes_deferred = false;
+  // Built again inside the open transaction (for a replacement): dropped again if it
+  // rolls back.
+  bool indexes_built_in_batch = false;
 
   void EndArticle(bool kept) {
     documents.EndArticle(kept);
@@ -513,6 +550,8 @@ struct Store::Impl {
     documents.EndBatch(committed);
     units.EndBatch(committed);
     named.EndBatch(committed);
+    if (indexes_built_in_batch && !committed) indexes_deferred = true;
+    indexes_built_in_batch = false;
   }
   void ClearKnown() {
     documents.Clear();
@@ -630,6 +669,8 @@ Result<std::unique_ptr<Store>> Store::OpenFile(const std::string& path, bool rea
     // Articles no search segment covers: those of a database migrated to version 6 (or a
     // migration interrupted while indexing them).
     DG_RETURN_IF_ERROR(search::CatchUp(db));
+    // Indexes a bulk load deferred and did not build again (the process was killed).
+    DG_RETURN_IF_ERROR(CreateSecondaryIndexes(db));
     // The WAL copied into the database by a thread of its own (Checkpointer): the hook
     // replaces SQLite's checkpoint at the commit that crosses 1,000 pages. gen100000 at
     // --jobs 1: 61.7 -> 52.5 s.
@@ -661,6 +702,45 @@ Result<Store::Batch> Store::Begin() {
   }
   return Batch(this);
 }
+
+Result<bool> Store::DeferIndexes() {
+  Impl& impl = *impl_;
+  if (impl.indexes_deferred) return true;
+  if (impl.read_only) return false;
+  DG_RETURN_IF_ERROR(impl.db.Exec("BEGIN IMMEDIATE"));
+  Status status = [&]() -> Status {
+    DG_ASSIGN_OR_RETURN(int64_t any, impl.db.QueryInt("SELECT EXISTS (SELECT 1 FROM articles)"));
+    if (any != 0) return Status::Ok();
+    for (const SecondaryIndex& index : kSecondaryIndexes) {
+      DG_RETURN_IF_ERROR(impl.db.Exec(std::string("DROP INDEX IF EXISTS ") + index.name));
+    }
+    impl.indexes_deferred = true;
+    return Status::Ok();
+  }();
+  if (status.ok()) status = impl.db.Exec("COMMIT");
+  if (!status.ok()) {
+    impl.indexes_deferred = false;
+    if (!impl.db.InAutocommit()) (void)impl.db.Exec("ROLLBACK");
+    return status;
+  }
+  return impl.indexes_deferred;
+}
+
+Status Store::RestoreIndexes() {
+  Impl& impl = *impl_;
+  if (!impl.indexes_deferred) return Status::Ok();
+  DG_RETURN_IF_ERROR(impl.db.Exec("BEGIN IMMEDIATE"));
+  Status status = CreateSecondaryIndexes(impl.db);
+  if (status.ok()) status = impl.db.Exec("COMMIT");
+  if (!status.ok()) {
+    if (!impl.db.InAutocommit()) (void)impl.db.Exec("ROLLBACK");
+    return status;
+  }
+  impl.indexes_deferred = false;
+  return Status::Ok();
+}
+
+bool Store::indexes_deferred() const { return impl_->indexes_deferred; }
 
 Store::Batch::Batch(Batch&& other) noexcept
     : store_(other.store_), open_(std::exchange(other.open_, false)) {}
@@ -701,6 +781,19 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
   search::ArticleTerms computed;
   search::ArticleTerms* terms = given;
   int64_t article_id = 0;
+  if (indexes_deferred && !a.url.empty()) {
+    // A replacement deletes the old article's rows through the indexes DeferIndexes
+    // dropped: build them first, outside the article's savepoint (a failed put rolls back
+    // to it, and the indexes would go with it).
+    DG_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
+    DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
+    DG_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
+    if (old) {
+      DG_RETURN_IF_ERROR(CreateSecondaryIndexes(db));
+      indexes_deferred = false;
+      indexes_built_in_batch = true;
+    }
+  }
   Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
     DG_ASSIGN_OR_RETURN(Statement by_hash,
                            db.Cached("SELECT id FROM articles WHERE content_hash = ?"));

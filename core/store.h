@@ -98,6 +98,19 @@ class Store {
   };
   Result<Batch> Begin();
 
+  // Bulk loading. Into a store that holds no article yet, DeferIndexes drops the indexes
+  // that no write of an article reads (by article, by document, by unit: the secondary
+  // indexes of mentions, edges, meetings and the like), and RestoreIndexes builds them
+  // again, each in one sort, instead of an insert into each B-tree for every row: at a
+  // million articles those inserts grow with the store. Until then reads are right but
+  // may scan. DeferIndexes answers whether the indexes are deferred (false for a store
+  // that holds articles, or read-only). A put that replaces an article builds them first
+  // (its deletions look through them); a writable Open builds any that are missing (a
+  // load that was killed).
+  Result<bool> DeferIndexes();
+  Status RestoreIndexes();
+  bool indexes_deferred() const;
+
   // Counts for `dirgraph stats`, deterministic: ordered maps, no timing.
   struct Stats {
     int64_t articles = 0;

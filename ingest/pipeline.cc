@@ -19,6 +19,7 @@
 #include <thread>
 #include <utility>
 
+#include "core/assign_or_return.h"
 #include "core/search_index.h"
 #include "ingest/input.h"
 
@@ -168,6 +169,22 @@ class Run {
   }
 
   Result<IngestReport> Go() {
+    // Into an empty store, the indexes only reads use are built once at the end
+    // (Store::DeferIndexes): gen100000 at --jobs 2, 57.3-57.6 -> 55.5 s with the building.
+    DG_ASSIGN_OR_RETURN(const bool deferred, store_.DeferIndexes());
+    Status status = Load();
+    if (deferred) {
+      Status built = store_.RestoreIndexes();
+      if (status.ok()) status = built;
+    }
+    if (!status.ok()) return status;
+    report_.seconds = Seconds();
+    Progress();
+    return report_;
+  }
+
+ private:
+  Status Load() {
     std::shared_ptr<Batch> current = Read();
     while (current != nullptr) {
       std::shared_ptr<Batch> next = Read();  // extracted while `current` is written
@@ -176,12 +193,9 @@ class Run {
       current = std::move(next);
       Progress();
     }
-    report_.seconds = Seconds();
-    Progress();
-    return report_;
+    return Status::Ok();
   }
 
- private:
   static int Jobs(int jobs) {
     if (jobs > 0) return std::min(jobs, 256);
     return static_cast<int>(std::max(1u, std::thread::hardware_concurrency()));

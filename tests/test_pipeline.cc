@@ -6,6 +6,7 @@
 #include <sys/resource.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <cerrno>
 
 #include <cstdlib>
@@ -459,4 +460,47 @@ TEST_CASE("paths looked at only when read (count_sizes false) give the same item
     CHECK(a.hints.url == b.hints.url);
   }
   CHECK(n == 13);
+}
+
+TEST_CASE("into an empty store the secondary indexes are built once, after the last batch") {
+  TempDir dir;
+  auto line = [](int url, int text) {  // Article's lines, escaped for JSON
+    std::string escaped;
+    for (char c : Article(text)) escaped += c == '\n' ? std::string("\\n") : std::string(1, c);
+    return JsonLine(std::string("https://x.vn/").append(std::to_string(url)), escaped);
+  };
+  std::string feed;
+  for (int i = 0; i < 300; ++i) feed += line(i, i);
+  const std::string path = dir.Write("feed.jsonl", feed);
+  // Indexes over mentions, as the schema has them, counted through another connection.
+  auto indexes = [&] {
+    auto db = dg::sqlite::Database::Open(dir.Db(), dg::sqlite::OpenMode::kReadOnly);
+    REQUIRE(db.ok());
+    auto n = db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'mentions'");
+    REQUIRE(n.ok());
+    return *n;
+  };
+  IngestOptions options;
+  options.batch_size = 100;
+  std::vector<int64_t> seen;
+  options.progress = [&](const dg::IngestProgress&) { seen.push_back(indexes()); };
+  auto report = IngestInto(dir.Db(), {path}, options);
+  REQUIRE(report.ok());
+  CHECK(report->articles_added == 300);
+  REQUIRE(seen.size() == 4);  // three batches, then the end
+  CHECK(seen[0] == 0);
+  CHECK(seen[2] == 0);
+  CHECK(seen[3] == 2);
+  CHECK(dg::testing::IntegrityCheck(dir.Db()) == "ok");
+
+  // A second run, into a store that holds articles, keeps them: the replaced articles'
+  // rows are found through them.
+  std::string again;
+  for (int i = 0; i < 150; ++i) again += line(i, i + 1000);
+  seen.clear();
+  auto second = IngestInto(dir.Db(), {dir.Write("again.jsonl", again)}, options);
+  REQUIRE(second.ok());
+  CHECK(second->articles_replaced == 150);
+  CHECK(std::all_of(seen.begin(), seen.end(), [](int64_t n) { return n == 2; }));
+  CHECK(StatsOf(dir.Db()).articles == 300);
 }

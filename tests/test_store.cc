@@ -1057,3 +1057,119 @@ TEST_CASE("SQLite errors become a Status with SQLite's message and the path") {
   CHECK(nowhere.status().code() == Code::kNotFound);
   CHECK(nowhere.status().message().find("no/such/dir.db") != std::string::npos);
 }
+
+namespace {
+
+// The schema's indexes, as "name: sql" lines in name order (the unique indexes SQLite
+// makes for UNIQUE columns have no sql and are left out).
+std::string IndexSql(const std::string& path) {
+  auto db = Database::Open(path, OpenMode::kReadOnly);
+  REQUIRE(db.ok());
+  auto st = db->Prepare(
+      "SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL ORDER BY name");
+  REQUIRE(st.ok());
+  std::string out;
+  for (;;) {
+    auto row = st->Step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    out += st->ColumnText(0) + ": " + st->ColumnText(1) + "\n";
+  }
+  return out;
+}
+
+}  // namespace
+
+TEST_CASE("an empty store defers its secondary indexes and builds them back as created") {
+  TempDir dir;
+  const std::string fresh = dir.File("fresh.db");
+  OpenStore(fresh);
+  const std::string created = IndexSql(fresh);
+  REQUIRE(created.find("mentions_by_document: CREATE INDEX mentions_by_document") != std::string::npos);
+
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  auto deferred = store->DeferIndexes();
+  REQUIRE(deferred.ok());
+  CHECK(*deferred);
+  CHECK(store->indexes_deferred());
+  const std::string during = IndexSql(path);
+  CHECK(during.find("mentions_by_document") == std::string::npos);
+  CHECK(during.find("meetings_by_held_under") == std::string::npos);
+  // The unique indexes every put looks through stay.
+  CHECK(during.find("articles_by_url") != std::string::npos);
+  CHECK(during.find("units_by_code") != std::string::npos);
+
+  PutAll(*store, {Naming("https://x.vn/1", {kNq, kDa}), Naming("https://x.vn/2", {kDa})});
+  RequireOk(store->RestoreIndexes());
+  CHECK_FALSE(store->indexes_deferred());
+  CHECK(IndexSql(path) == created);
+  CHECK(dg::testing::IntegrityCheck(path) == "ok");
+  // The rebuilt indexes hold the rows put meanwhile.
+  CHECK(Query(path, "SELECT count(*) FROM mentions INDEXED BY mentions_by_document") == 3);
+}
+
+TEST_CASE("a store that holds articles keeps its indexes") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  PutAll(*store, {Naming("https://x.vn/1", {kNq})});
+  const std::string before = IndexSql(path);
+  auto deferred = store->DeferIndexes();
+  REQUIRE(deferred.ok());
+  CHECK_FALSE(*deferred);
+  CHECK_FALSE(store->indexes_deferred());
+  CHECK(IndexSql(path) == before);
+}
+
+TEST_CASE("a replacement builds the deferred indexes first; a rolled back one drops them again") {
+  TempDir dir;
+  const std::string fresh = dir.File("fresh.db");
+  OpenStore(fresh);
+  const std::string created = IndexSql(fresh);
+
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  REQUIRE(*store->DeferIndexes());
+  PutAll(*store, {Naming("https://x.vn/1", {kNq, kDa}), Naming("https://x.vn/2", {kDa})});
+  {
+    // Rolled back: the indexes it built go with it, and the store knows it.
+    auto batch = store->Begin();
+    REQUIRE(batch.ok());
+    auto put = batch->PutArticle(Naming("https://x.vn/1", {kDa}));
+    REQUIRE(put.ok());
+    CHECK(*put == Store::PutOutcome::kReplaced);
+    CHECK_FALSE(store->indexes_deferred());
+  }
+  CHECK(store->indexes_deferred());
+  CHECK(IndexSql(path).find("mentions_by_article") == std::string::npos);
+
+  CHECK(PutAll(*store, {Naming("https://x.vn/1", {kDa})}) ==
+        std::vector{Store::PutOutcome::kReplaced});
+  CHECK_FALSE(store->indexes_deferred());
+  CHECK(IndexSql(path) == created);
+  CHECK(Query(path, "SELECT count(*) FROM documents") == 1);  // the NQ no article names
+  CHECK(Query(path, "SELECT count(*) FROM mentions") == 2);
+  RequireOk(store->RestoreIndexes());  // nothing left to do
+  CHECK(IndexSql(path) == created);
+}
+
+TEST_CASE("indexes a killed load left deferred are built by the next writable open") {
+  TempDir dir;
+  const std::string fresh = dir.File("fresh.db");
+  OpenStore(fresh);
+  const std::string created = IndexSql(fresh);
+
+  const std::string path = dir.File("dg.db");
+  {
+    auto store = OpenStore(path);
+    REQUIRE(*store->DeferIndexes());
+    PutAll(*store, {Naming("https://x.vn/1", {kNq, kDa})});
+  }  // closed without RestoreIndexes, as a killed process would leave it
+  CHECK(IndexSql(path).find("edges_by_from") == std::string::npos);
+  OpenStore(path, /*read_only=*/true);  // a reader changes nothing
+  CHECK(IndexSql(path).find("edges_by_from") == std::string::npos);
+  auto store = OpenStore(path);
+  CHECK_FALSE(store->indexes_deferred());
+  CHECK(IndexSql(path) == created);
+}
