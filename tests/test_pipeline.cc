@@ -204,6 +204,51 @@ TEST_CASE("JSON lines: fields, and broken lines reported by line number") {
   CHECK(item.hints.file.empty());
 }
 
+TEST_CASE("JSON lines: the same items whichever parser reads them") {
+  // Most lines take a fast parse; the others the careful one. These are the lines where
+  // the two could part: each must read as JSON says, with the message of the careful one.
+  struct Row {
+    std::string line;
+    std::string url, text;  // expected when `error` is empty
+    std::string error;
+    const char* comment;
+  } rows[] = {
+      {R"({"url":"a","url":"b","text":"t"})", "a", "t", "", "a repeated field: the first"},
+      {R"({"u\u0072l":"a","text":"t"})", "a", "t", "", "an escaped field name"},
+      {R"({"url":"a","text":"x\u0000y"})", "a", std::string("x\0y", 3), "", "an escaped NUL"},
+      {R"({"url":"a","text":"\ud83d\ude00"})", "a", "\xf0\x9f\x98\x80", "", "a surrogate pair"},
+      {R"({"url":"a","text":"t","n":123456789012345678901234567890})", "a", "t", "",
+       "a number past 64 bits in another field"},
+      {R"({"url":"a","text":"t","n":1.5e3,"m":[true,{"k":null}]})", "a", "t", "", "other values"},
+      {R"({"url":"a","text":"\ud800x"})", "", "", "invalid JSON at column 20: ", "a lone surrogate"},
+      {R"({"url":"a","text":"t","d":)" + std::string(65, '[') + std::string(65, ']') + "}", "", "",
+       "invalid JSON at column 90: arrays or objects nested deeper than 64 levels",
+       "too deep in another field"},
+      {"{\"url\":\"a\",\"text\":\"x\ty\"}", "", "", "invalid JSON at column ",
+       "a tab not escaped"},
+      {R"({"url":"a","text":null})", "", "", "missing \"text\"", "a null text"},
+      {R"({"url":"a","text":"t","site":false})", "", "", "\"site\" is not a string", "a wrong type"},
+  };
+  for (const Row& row : rows) {
+    INFO(std::string(row.comment));
+    for (const bool padded : {false, true}) {
+      std::string line = row.line;
+      if (padded) line.reserve(line.size() + 64);
+      InputItem item;
+      dg::Status s = dg::ParseJsonLine(std::move(line), &item);
+      if (row.error.empty()) {
+        INFO(s.ToString());
+        REQUIRE(s.ok());
+        CHECK(item.hints.url == row.url);
+        CHECK(item.text == row.text);
+      } else {
+        INFO(s.message());
+        CHECK(s.message().rfind(row.error, 0) == 0);
+      }
+    }
+  }
+}
+
 TEST_CASE("a JSON Lines file: blank lines skipped, a broken line named, the rest read") {
   TempDir dir;
   const std::string feed =
