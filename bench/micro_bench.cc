@@ -1,6 +1,6 @@
 // dirgraph-micro-bench [CORPUS] [--articles N] [--benchmark_...]: the per-article work
 // of an ingest that needs no database, each stage on its own, on one thread, with Google
-// Benchmark: the search tokenizer alone (the floor of the search terms), the search terms
+// Benchmark: folding (ingest/text.h, with and without its SIMD blocks), the search tokenizer alone (the floor of the search terms), the search terms
 // of an article (search::TermsOf: tokens counted and sorted), and the whole extraction.
 // CORPUS is a JSON Lines file, a folder or article files as `dirgraph ingest` reads them
 // (default: fixtures/corpus); the first N articles (default 2000) are read into memory
@@ -20,6 +20,7 @@
 #include "ingest/gazetteer.h"
 #include "ingest/input.h"
 #include "ingest/search_tokenizer.h"
+#include "ingest/text.h"
 
 namespace {
 
@@ -66,6 +67,21 @@ void BM_TermsOf(benchmark::State& state) {
   SetCounters(state);
 }
 BENCHMARK(BM_TermsOf)->Unit(benchmark::kMillisecond);
+
+// Checking and folding an article's text (CheckAndFold, the first step of extraction),
+// with the SIMD block loops where the CPU has them (Arg 1) and without (Arg 0).
+void BM_Fold(benchmark::State& state) {
+  dg::text_internal::AllowFoldBlocks(state.range(0) != 0);
+  dg::FoldedText folded;
+  for (auto _ : state) {
+    for (const dg::InputItem& item : TheCorpus().items) {
+      benchmark::DoNotOptimize(dg::CheckAndFold(item.text, &folded).ok());
+    }
+  }
+  dg::text_internal::AllowFoldBlocks(true);
+  SetCounters(state);
+}
+BENCHMARK(BM_Fold)->Arg(0)->Arg(1)->Unit(benchmark::kMillisecond);
 
 void BM_Extract(benchmark::State& state) {
   static auto gazetteer = dg::Gazetteer::Load();

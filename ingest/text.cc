@@ -4,6 +4,7 @@
 
 #include <algorithm>
 #include <array>
+#include <cstring>
 #include <iterator>
 #include <mutex>
 
@@ -114,6 +115,9 @@ struct FoldCache {
   std::array<char, 0x800> two{};
   std::array<char, 0x100> tones{};
   std::array<char, 0x40> punct{};  // U+2000–U+203F (E2 80 xx): spaces, dashes, quotes
+  // The three of FoldBlocks32 one after the other: C2 80–C7 BF (384), the toned vowels
+  // (256), U+2000–U+203F (64), so that a letter is found without a branch on its kind.
+  std::array<char, 384 + 256 + 64> blocks{};
 };
 
 const FoldCache& Cache() {
@@ -122,6 +126,9 @@ const FoldCache& Cache() {
     for (int32_t cp = 0x80; cp < 0x800; ++cp) r.two[cp] = FoldCodePoint(cp);
     for (int32_t i = 0; i < 0x100; ++i) r.tones[i] = FoldCodePoint(0x1e00 + i);
     for (int32_t i = 0; i < 0x40; ++i) r.punct[i] = FoldCodePoint(0x2000 + i);
+    std::copy(r.two.begin() + 0x80, r.two.begin() + 0x200, r.blocks.begin());
+    std::copy(r.tones.begin(), r.tones.end(), r.blocks.begin() + 384);
+    std::copy(r.punct.begin(), r.punct.end(), r.blocks.begin() + 640);
     return r;
   }();
   return c;
@@ -266,7 +273,120 @@ __attribute__((target("avx512f,avx512bw,avx512vl,avx512vbmi,avx512vbmi2,popcnt")
   *n_shifts_io = n_shifts;
 }
 #pragma GCC diagnostic pop
+
+// Whether this CPU runs AVX2 and BMI2 (Haswell and later, Zen and later); BMI2's pext
+// packs the folded bytes. On Zen 1 and 2 pext is microcoded and slow: those take the
+// loop below instead.
+bool HasAvx2Pext() {
+  static const bool yes = [] {
+    if (!__builtin_cpu_supports("avx2") || !__builtin_cpu_supports("bmi2") ||
+        !__builtin_cpu_supports("popcnt"))
+      return false;
+    __builtin_cpu_init();
+    return !(__builtin_cpu_is("amd") && (__builtin_cpu_is("znver1") || __builtin_cpu_is("znver2")));
+  }();
+  return yes;
+}
+
+// FoldBlocks for CPUs without AVX-512 (this machine's Zen 3 among them): 32 bytes at a
+// time, under the same condition (each byte plain, or part of a complete two-byte letter
+// led by C2-C7, toned vowel E1 B8-BB xx or E2 80 xx), stopping at the first block that
+// holds anything else or when fewer than 34 bytes are left. The classes come from AVX2
+// compares; the few letters of a block are looked up one by one in the same cache, and
+// the kept bytes packed eight at a time with pext.
+template <bool Out>
+__attribute__((target("avx2,bmi,bmi2,popcnt"))) void FoldBlocks32(
+    const unsigned char* p, size_t size, const FoldCache& cache, char* f, FoldedText::Shift* sh,
+    size_t* i_io, size_t* n_out_io, size_t* n_shifts_io) {
+  size_t i = *i_io, n_out = *n_out_io, n_shifts = *n_shifts_io;
+  // Macros: lambdas would not take the function's target.
+#define set1(c) _mm256_set1_epi8(static_cast<char>(c))
+#define mask(m) static_cast<uint32_t>(_mm256_movemask_epi8(m))
+  // Unsigned byte ranges, by min/max against the bounds.
+#define at_least(v, lo) _mm256_cmpeq_epi8(_mm256_max_epu8(v, lo), v)
+#define at_most(v, hi) _mm256_cmpeq_epi8(_mm256_min_epu8(v, hi), v)
+  const __m256i top2 = set1(0xc0), cont_bits = set1(0x80);
+  while (i + 34 <= size) {
+    const __m256i v = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i));
+    const __m256i space_v = _mm256_or_si256(
+        _mm256_or_si256(_mm256_cmpeq_epi8(v, set1('\t')), _mm256_cmpeq_epi8(v, set1('\r'))),
+        _mm256_cmpeq_epi8(v, set1('\f')));
+    const uint32_t spaces = mask(space_v);
+    const uint32_t plain = mask(_mm256_cmpgt_epi8(v, set1(0x1f))) | mask(_mm256_cmpeq_epi8(v, set1('\n'))) | spaces;
+    const __m256i v1 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 1));
+    const __m256i v2 = _mm256_loadu_si256(reinterpret_cast<const __m256i*>(p + i + 2));
+    const uint32_t cont = mask(_mm256_cmpeq_epi8(_mm256_and_si256(v, top2), cont_bits));
+    const uint32_t cont1 = mask(_mm256_cmpeq_epi8(_mm256_and_si256(v1, top2), cont_bits));
+    const uint32_t cont2 = mask(_mm256_cmpeq_epi8(_mm256_and_si256(v2, top2), cont_bits));
+    const uint32_t two_m = mask(_mm256_and_si256(at_least(v, set1(0xc2)), at_most(v, set1(0xc7)))) & cont1;
+    const uint32_t tone_m = mask(_mm256_and_si256(
+                                _mm256_cmpeq_epi8(v, set1(0xe1)),
+                                _mm256_and_si256(at_least(v1, set1(0xb8)), at_most(v1, set1(0xbb))))) &
+                            cont2;
+    const uint32_t punct_m =
+        mask(_mm256_and_si256(_mm256_cmpeq_epi8(v, set1(0xe2)), _mm256_cmpeq_epi8(v1, set1(0x80)))) & cont2;
+    const uint32_t three = tone_m | punct_m, leads = two_m | three;
+    const uint32_t due = (leads << 1) | (three << 2);
+    if ((plain | leads | cont) != ~uint32_t{0} || cont != due) break;
+    const size_t length = 32 + (((three >> 31) & 1) ? 2 : ((leads >> 31) | ((three >> 30) & 1)));
+    uint32_t keep = plain;
+    // The block's bytes, spaces made ' ', as four words: the letters go in by xor, with
+    // no byte stores that the words' loads would wait on.
+    uint64_t words[4] = {};
+    if (Out) {
+      const __m256i spaced = _mm256_blendv_epi8(v, set1(' '), space_v);
+      const __m128i lo = _mm256_castsi256_si128(spaced), hi = _mm256_extracti128_si256(spaced, 1);
+      words[0] = static_cast<uint64_t>(_mm_cvtsi128_si64(lo));
+      words[1] = static_cast<uint64_t>(_mm_extract_epi64(lo, 1));
+      words[2] = static_cast<uint64_t>(_mm_cvtsi128_si64(hi));
+      words[3] = static_cast<uint64_t>(_mm_extract_epi64(hi, 1));
+    }
+    for (uint32_t rest = leads; rest != 0; rest &= rest - 1) {
+      const unsigned j = static_cast<unsigned>(__builtin_ctz(rest));
+      const unsigned b = p[i + j], b1 = p[i + j + 1], b2 = p[i + j + 2];
+      const unsigned is3 = (three >> j) & 1, is_tone = (tone_m >> j) & 1;
+      // Without branches (the kinds alternate unpredictably): the index of each kind in
+      // cache.blocks, and the one of this character's kind.
+      const unsigned by_two = (((b & 0x1f) << 6) | (b1 & 0x3f)) - 0x80;
+      const unsigned by_tone = 384 + (((b1 & 0x03) << 6) | (b2 & 0x3f));
+      const unsigned by_punct = 640 + (b2 & 0x3f);
+      const unsigned index = is3 ? (is_tone ? by_tone : by_punct) : by_two;
+      const char c = cache.blocks[index];
+      const size_t end = i + j + 2 + is3;
+      if (c != 0) keep |= 1u << j;
+      if (Out) {
+        words[j >> 3] ^= static_cast<uint64_t>((b ^ static_cast<unsigned char>(c)) & 0xff) << ((j & 7) * 8);
+        // As the loop writes it: the folded bytes through this character, and its end.
+        const uint32_t at = static_cast<uint32_t>(n_out) +
+                            static_cast<uint32_t>(__builtin_popcount(keep & (j == 31 ? ~0u : (2u << j) - 1)));
+        sh[n_shifts] = {at, static_cast<uint32_t>(end) - at};
+      }
+      ++n_shifts;
+    }
+    if (Out) {
+      // n_out <= i, so the eight bytes written from n_out + k stay below i + 32 <= size.
+      size_t out = n_out;
+      for (int k = 0; k < 4; ++k) {
+        const uint64_t bytes = _pdep_u64((keep >> (8 * k)) & 0xff, 0x0101010101010101ull) * 0xff;
+        const uint64_t packed = _pext_u64(words[k], bytes);
+        std::memcpy(f + out, &packed, 8);
+        out += static_cast<size_t>(__builtin_popcountll(bytes)) / 8;
+      }
+    }
+    n_out += static_cast<size_t>(__builtin_popcount(keep));
+    i += length;
+  }
+#undef set1
+#undef mask
+#undef at_least
+#undef at_most
+  *i_io = i;
+  *n_out_io = n_out;
+  *n_shifts_io = n_shifts;
+}
 #endif
+
+bool fold_blocks_allowed = true;  // text_internal::AllowFoldBlocks
 
 // Where the folding loop stopped, when it stopped early.
 enum class Stop { kEnd, kNul, kInvalid };
@@ -286,7 +406,8 @@ Stop FoldLoop(const unsigned char* p, size_t size, const FoldCache& cache, char*
   const __m128i kNewline = _mm_set1_epi8('\n');
 #endif
 #if defined(DG_FOLD_AVX512)
-  const bool blocks = HasAvx512Vbmi2();
+  const bool blocks = fold_blocks_allowed && HasAvx512Vbmi2();
+  const bool blocks32 = fold_blocks_allowed && !blocks && HasAvx2Pext();
   size_t blocks_from = i;  // after a block FoldBlocks refused, not before its end
 #endif
   while (i < size) {
@@ -294,6 +415,10 @@ Stop FoldLoop(const unsigned char* p, size_t size, const FoldCache& cache, char*
     if (blocks && i >= blocks_from && size - i >= 66) {
       FoldBlocks<Out>(p, size, cache, f, sh, &i, &n_out, &n_shifts);
       blocks_from = i + 64;
+      if (i >= size) break;
+    } else if (blocks32 && i >= blocks_from && size - i >= 34) {
+      FoldBlocks32<Out>(p, size, cache, f, sh, &i, &n_out, &n_shifts);
+      blocks_from = i + 32;
       if (i >= size) break;
     }
 #endif
@@ -379,7 +504,9 @@ done:
 // the map back come out of one reading of the bytes. Printable ASCII and '\n' (most of
 // any text, Vietnamese too) go 16 bytes at a time (SSE2); two-byte sequences and the
 // toned vowels are decoded inline and folded through Cache(); anything else goes through
-// Decode and FoldCodePoint, one code point at a time.
+// Decode and FoldCodePoint, one code point at a time. Where the CPU has AVX-512 (VBMI2) or
+// AVX2 with a fast BMI2, runs of blocks of Vietnamese text go through FoldBlocks or
+// FoldBlocks32 first, to the same bytes and shifts.
 Status FoldImpl(std::string_view s, bool check, FoldedText* out) {
   if (check && s.empty()) return Status::Invalid("empty input");
   const FoldCache& cache = Cache();
@@ -435,6 +562,8 @@ FoldedText Fold(std::string_view s) {
 }
 
 Status CheckAndFold(std::string_view bytes, FoldedText* out) { return FoldImpl(bytes, true, out); }
+
+void text_internal::AllowFoldBlocks(bool allow) { fold_blocks_allowed = allow; }
 
 namespace {
 

@@ -70,4 +70,11 @@ Status CheckAndFold(std::string_view bytes, FoldedText* out);
 // for Đ fixed, every run of whitespace (NBSP, tabs, CR/LF) one space, trimmed.
 std::string CleanNfc(std::string_view utf8);
 
+namespace text_internal {
+// Whether the folding takes its SIMD block loops (AVX-512, or AVX2 with BMI2) where the CPU
+// has them: true by default. Off, every block goes through the plain loop; for tests and
+// benchmarks that compare the two. Not for use while another thread folds.
+void AllowFoldBlocks(bool allow);
+}  // namespace text_internal
+
 }  // namespace dg

@@ -1,6 +1,7 @@
 // Folding and the offset map back to the bytes as read (ingest/text.h).
 #include <doctest/doctest.h>
 
+#include <random>
 #include <string>
 #include <vector>
 
@@ -164,5 +165,49 @@ TEST_CASE("a long text folds as its characters do one by one, and maps back to e
     REQUIRE(folded.folded == want);
     for (size_t k = 0; k < want.size(); ++k) CHECK(folded.Orig(k) == starts[k]);
     CHECK(folded.Orig(want.size()) == in.size());
+  }
+}
+
+TEST_CASE("the SIMD block loops fold, map back and refuse exactly as the plain loop does") {
+  // Texts of the pieces the block loops take (ASCII, the letters of Vietnamese, U+2000-
+  // U+203F, tabs) and of those that end a block (combining marks, other scripts, controls,
+  // NUL, cut and stray bytes), long enough to cross many blocks. Where this CPU has no
+  // block loop, both sides take the plain one and the test still checks the cases.
+  const std::vector<std::string> pieces = {
+      "a", "Nghị quyết ", "35-NQ/TW", " ", "\n", "\t", "\r", "\f", "Đảng ủy ", "ư", "Ơ",
+      "\xc3\x90", "\xc2\xa0", "\xe2\x80\x9c", "\xe2\x80\x93", "\xe2\x80\x8b", "ệ", "ẫ",
+      "\xcc\x81", "\xf0\x9f\x98\x80", "\xe4\xb8\xad", "\x0b", std::string(1, '\0'),
+      "\x01", "\xe1\xbb", "\xc3", "\x80", "\xff", "\xe1\xb8\x80", "\xe2\x81\x80",
+      "\xc8\x80", "\xdf\xbf", std::string(40, 'x')};
+  std::mt19937 rng(7);
+  auto pick = [&](size_t n) { return std::uniform_int_distribution<size_t>(0, n - 1)(rng); };
+  for (int round = 0; round < 3000; ++round) {
+    // Mostly the pieces blocks take, sometimes one that stops them.
+    std::string in;
+    const size_t n = pick(120);
+    const size_t common = round % 3 == 0 ? pieces.size() : 18;
+    for (size_t k = 0; k < n; ++k) in += pieces[pick(pick(8) == 0 ? pieces.size() : common)];
+    CAPTURE(in);
+    dg::text_internal::AllowFoldBlocks(false);
+    const dg::FoldedText plain = Fold(in);
+    dg::FoldedText plain_checked;
+    const dg::Status plain_status = dg::CheckAndFold(in, &plain_checked);
+    const dg::Status plain_check = CheckText(in);
+    dg::text_internal::AllowFoldBlocks(true);
+    const dg::FoldedText blocks = Fold(in);
+    dg::FoldedText blocks_checked;
+    const dg::Status blocks_status = dg::CheckAndFold(in, &blocks_checked);
+    CHECK(blocks.folded == plain.folded);
+    REQUIRE(blocks.shifts.size() == plain.shifts.size());
+    for (size_t k = 0; k < plain.shifts.size(); ++k) {
+      CHECK(blocks.shifts[k].at == plain.shifts[k].at);
+      CHECK(blocks.shifts[k].shift == plain.shifts[k].shift);
+    }
+    CHECK(blocks_status.ToString() == plain_status.ToString());
+    CHECK(CheckText(in).ToString() == plain_check.ToString());
+    if (plain_status.ok()) {
+      CHECK(blocks_checked.folded == plain_checked.folded);
+      CHECK(blocks_checked.shifts.size() == plain_checked.shifts.size());
+    }
   }
 }
