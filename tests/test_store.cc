@@ -1078,13 +1078,18 @@ std::string IndexSql(const std::string& path) {
   return out;
 }
 
+// IndexSql of a new store's file in `dir`: the indexes as the migrations create them.
+std::string CreatedIndexSql(const TempDir& dir) {
+  const std::string fresh = dir.File("fresh.db");
+  OpenStore(fresh);
+  return IndexSql(fresh);
+}
+
 }  // namespace
 
 TEST_CASE("an empty store defers its secondary indexes and builds them back as created") {
   TempDir dir;
-  const std::string fresh = dir.File("fresh.db");
-  OpenStore(fresh);
-  const std::string created = IndexSql(fresh);
+  const std::string created = CreatedIndexSql(dir);
   REQUIRE(created.find("mentions_by_document: CREATE INDEX mentions_by_document") != std::string::npos);
 
   const std::string path = dir.File("dg.db");
@@ -1124,9 +1129,7 @@ TEST_CASE("a store that holds articles keeps its indexes") {
 
 TEST_CASE("a replacement builds the deferred indexes first; a rolled back one drops them again") {
   TempDir dir;
-  const std::string fresh = dir.File("fresh.db");
-  OpenStore(fresh);
-  const std::string created = IndexSql(fresh);
+  const std::string created = CreatedIndexSql(dir);
 
   const std::string path = dir.File("dg.db");
   auto store = OpenStore(path);
@@ -1156,9 +1159,7 @@ TEST_CASE("a replacement builds the deferred indexes first; a rolled back one dr
 
 TEST_CASE("indexes a killed load left deferred are built by the next writable open") {
   TempDir dir;
-  const std::string fresh = dir.File("fresh.db");
-  OpenStore(fresh);
-  const std::string created = IndexSql(fresh);
+  const std::string created = CreatedIndexSql(dir);
 
   const std::string path = dir.File("dg.db");
   {
