@@ -36,18 +36,9 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/assign_or_return.h"
 #include "core/sqlite.h"
 #include "graph/query_cache.h"
-
-#define GRAPH_CONCAT_INNER(a, b) a##b
-#define GRAPH_CONCAT(a, b) GRAPH_CONCAT_INNER(a, b)
-#define GRAPH_ASSIGN_OR_RETURN_IMPL(tmp, lhs, expr) \
-  auto tmp = (expr);                                \
-  if (!tmp.ok()) return tmp.status();               \
-  lhs = std::move(tmp).value()
-// Assigns the value of a Result to `lhs`, or returns its Status.
-#define GRAPH_ASSIGN_OR_RETURN(lhs, expr) \
-  GRAPH_ASSIGN_OR_RETURN_IMPL(GRAPH_CONCAT(graph_result_, __LINE__), lhs, expr)
 
 namespace dg {
 
@@ -435,15 +426,15 @@ struct Graph::Loader {
     // The stamp each read transaction saw: the graph is one state of the store (and may
     // be kept as a snapshot) only when they are the same.
     std::string side_stamp;
-    GRAPH_ASSIGN_OR_RETURN(std::string main_stamp, SnapshotStamp(db));
+    DG_ASSIGN_OR_RETURN(std::string main_stamp, SnapshotStamp(db));
     std::thread side([&] {
       const auto start = std::chrono::steady_clock::now();
       try {
         side_status = [&]() -> Status {
-          GRAPH_ASSIGN_OR_RETURN(sqlite::Database side_db,
+          DG_ASSIGN_OR_RETURN(sqlite::Database side_db,
                                  sqlite::Database::Open(path, sqlite::OpenMode::kReadOnly));
           DG_RETURN_IF_ERROR(side_db.Exec("BEGIN"));
-          GRAPH_ASSIGN_OR_RETURN(side_stamp, SnapshotStamp(side_db));
+          DG_ASSIGN_OR_RETURN(side_stamp, SnapshotStamp(side_db));
           DG_RETURN_IF_ERROR(Units(side_db));
           DG_RETURN_IF_ERROR(Meetings(side_db));
           return side_db.Exec("COMMIT");
@@ -499,9 +490,9 @@ struct Graph::Loader {
   Status Articles() {
     // Only the ids: read from the smallest index that holds them all, not from the
     // table (whose pages hold the texts).
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st, db.Prepare("SELECT id FROM articles"));
+    DG_ASSIGN_OR_RETURN(sqlite::Statement st, db.Prepare("SELECT id FROM articles"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       t.articles.push_back(st.ColumnInt(0));
     }
@@ -511,11 +502,11 @@ struct Graph::Loader {
   }
 
   Status Documents() {
-    GRAPH_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, key, issuer, jurisdiction, date, title FROM documents ORDER BY id"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       DocumentNode d;
       d.row_id = st.ColumnInt(0);
@@ -544,12 +535,12 @@ struct Graph::Loader {
   }
 
   Status Units(sqlite::Database& db) {
-    GRAPH_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, code, name, level, province, parent_code, slug, after_reform "
                    "FROM units ORDER BY id"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       UnitNode u;
       u.row_id = st.ColumnInt(0);
@@ -572,12 +563,12 @@ struct Graph::Loader {
   std::vector<int64_t> meeting_unit, meeting_held_under;  // row ids; -1 when NULL
 
   Status Meetings(sqlite::Database& db) {
-    GRAPH_ASSIGN_OR_RETURN(
+    DG_ASSIGN_OR_RETURN(
         sqlite::Statement st,
         db.Prepare("SELECT id, article_id, unit_id, unit, unit_level, province, kind, years, "
                    "date, date_inferred, chair, held_under FROM meetings ORDER BY id"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       MeetingNode m;
       m.row_id = st.ColumnInt(0);
@@ -620,10 +611,10 @@ struct Graph::Loader {
 
   Status Mentions() {
     // One mentions edge per (article, document).
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
+    DG_ASSIGN_OR_RETURN(sqlite::Statement st,
                            db.Prepare("SELECT article_id, document_id FROM article_documents"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       const int64_t article_id = st.ColumnInt(0);
       const uint32_t a = At(article_at, article_id), d = At(doc_at, st.ColumnInt(1));
@@ -638,11 +629,11 @@ struct Graph::Loader {
   }
 
   Status Relations() {
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement st,
+    DG_ASSIGN_OR_RETURN(sqlite::Statement st,
                            db.Prepare("SELECT article_id, from_doc, rel, to_doc, evidence_start, "
                                       "evidence_end, inferred, weight FROM edges ORDER BY id"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+      DG_ASSIGN_OR_RETURN(bool row, st.Step());
       if (!row) break;
       Relation rel;
       if (!ParseRelation(st.ColumnText(2), &rel)) {
@@ -707,11 +698,11 @@ struct Graph::Loader {
     }
     meeting_unit = {};
     meeting_held_under = {};
-    GRAPH_ASSIGN_OR_RETURN(sqlite::Statement md,
+    DG_ASSIGN_OR_RETURN(sqlite::Statement md,
                            db.Prepare("SELECT meeting_id, role, document_id FROM "
                                       "meeting_documents ORDER BY meeting_id, role, ordinal"));
     for (;;) {
-      GRAPH_ASSIGN_OR_RETURN(bool row, md.Step());
+      DG_ASSIGN_OR_RETURN(bool row, md.Step());
       if (!row) break;
       const uint32_t m = At(meeting_at, md.ColumnInt(0)), d = At(doc_at, md.ColumnInt(2));
       if (m == kNone || d == kNone) continue;
@@ -1279,7 +1270,7 @@ Result<VertexId> Graph::Resolve(std::string_view key_text) const {
   if (auto parsed = DocumentKey::Parse(text); parsed.ok()) {
     if (auto v = FindDocument(parsed->ToString())) return *v;
   }
-  GRAPH_ASSIGN_OR_RETURN(KeyQuery q, ParseKeyQuery(text));
+  DG_ASSIGN_OR_RETURN(KeyQuery q, ParseKeyQuery(text));
   // Documents by number, built on the first lookup (the server resolves by SQL instead).
   std::call_once(t_->numbers_once, [&] {
     auto& by_number = t_->docs_by_number;
@@ -1701,14 +1692,14 @@ GraphStats Graph::Stats() const {
 // ---- Snapshot ---------------------------------------------------------------------------
 
 Result<std::string> StoreStamp(sqlite::Database& db) {
-  GRAPH_ASSIGN_OR_RETURN(
+  DG_ASSIGN_OR_RETURN(
       sqlite::Statement st,
       db.Cached("SELECT (SELECT user_version FROM pragma_user_version), "
                 "(SELECT coalesce(group_concat(name || '=' || seq, ' '), '') FROM "
                 "(SELECT name, seq FROM sqlite_sequence ORDER BY name)), "
                 "(SELECT coalesce(max(id), 0) FROM units), (SELECT coalesce(max(id), 0) FROM edges), "
                 "coalesce((SELECT content_hash FROM articles ORDER BY id DESC LIMIT 1), '')"));
-  GRAPH_ASSIGN_OR_RETURN(bool row, st.Step());
+  DG_ASSIGN_OR_RETURN(bool row, st.Step());
   if (!row) return Status::Internal(db.path() + ": the store's stamp read no row");
   std::string stamp = "schema=" + std::to_string(st.ColumnInt(0)) + " " + st.ColumnText(1) +
                       " units.max=" + std::to_string(st.ColumnInt(2)) +
@@ -1946,7 +1937,7 @@ Result<uint64_t> ReadHashed(int fd, uint64_t offset, void* dst, uint64_t n) {
 }  // namespace
 
 Result<std::string> SnapshotStamp(sqlite::Database& db) {
-  GRAPH_ASSIGN_OR_RETURN(std::string store, StoreStamp(db));
+  DG_ASSIGN_OR_RETURN(std::string store, StoreStamp(db));
   return "format=" + std::to_string(kSnapshotFormat) + " build=" + ProgramBuildId() + " " + store;
 }
 
@@ -2405,7 +2396,7 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store, const SnapshotOpt
     return std::string(s);
   };
   if (options.read) {
-    GRAPH_ASSIGN_OR_RETURN(std::string stamp, SnapshotStamp(store.database()));
+    DG_ASSIGN_OR_RETURN(std::string stamp, SnapshotStamp(store.database()));
     std::unique_ptr<Graph> graph(new Graph());
     Status read;
     try {
@@ -2425,7 +2416,7 @@ Result<std::unique_ptr<Graph>> Graph::Load(const Store& store, const SnapshotOpt
       report->notes.push_back(read.message() + "; the graph is loaded from the tables");
     }
   }
-  GRAPH_ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph, Load(store));
+  DG_ASSIGN_OR_RETURN(std::unique_ptr<Graph> graph, Load(store));
   report->notes.push_back("graph loaded from the tables of " + store.path() + " in " + seconds());
   if (options.write) {
     if (Status w = graph->WriteSnapshot(options.path); w.ok()) {
