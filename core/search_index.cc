@@ -480,8 +480,7 @@ Status CatchUp(Database& db, int batch) {
                             db.QueryInt("SELECT coalesce(max(id), 0) FROM articles"));
     if (last <= covered) return Status::Ok();
     DG_RETURN_IF_ERROR(CheckTokenizer());
-    DG_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-    Status status = [&]() -> Status {
+    DG_RETURN_IF_ERROR(sqlite::WithTransaction(db, [&]() -> Status {
       // The batch's articles read, their terms counted on every core, then written.
       struct Row {
         int64_t id;
@@ -517,13 +516,8 @@ Status CatchUp(Database& db, int batch) {
         DG_RETURN_IF_ERROR(writer.Record(db, r.id, *r.terms));
         writer.Keep(r.id, std::move(r.terms).value());
       }
-      DG_RETURN_IF_ERROR(writer.Flush(db));
-      return db.Exec("COMMIT");
-    }();
-    if (!status.ok()) {
-      (void)db.Exec("ROLLBACK");
-      return status;
-    }
+      return writer.Flush(db);
+    }));
   }
 }
 

@@ -395,11 +395,7 @@ Status ApplyMigrations(Database& db, std::span<const Migration> migrations,
 }  // namespace
 
 Status Migrate(Database& db, std::span<const Migration> migrations, int32_t application_id) {
-  DG_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
-  Status status = ApplyMigrations(db, migrations, application_id);
-  if (status.ok()) status = db.Exec("COMMIT");
-  if (!status.ok() && !db.InAutocommit()) (void)db.Exec("ROLLBACK");
-  return status;
+  return WithTransaction(db, [&] { return ApplyMigrations(db, migrations, application_id); });
 }
 
 }  // namespace dg::sqlite

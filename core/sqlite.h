@@ -184,6 +184,18 @@ Status WithSavepoint(Database& db, const char* name, F&& body) {
   return status;
 }
 
+// Runs `body` in a transaction that takes the write lock at once (BEGIN IMMEDIATE):
+// committed when `body` returns OK, rolled back otherwise. Returns body's Status, or the
+// error of the transaction statements themselves.
+template <typename F>
+Status WithTransaction(Database& db, F&& body) {
+  DG_RETURN_IF_ERROR(db.Exec("BEGIN IMMEDIATE"));
+  Status status = body();
+  if (status.ok()) status = db.Exec("COMMIT");
+  if (!status.ok() && !db.InAutocommit()) (void)db.Exec("ROLLBACK");
+  return status;
+}
+
 // One step of a schema: brings a database from version `version - 1` to `version`.
 struct Migration {
   int version;

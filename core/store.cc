@@ -707,35 +707,24 @@ Result<bool> Store::DeferIndexes() {
   Impl& impl = *impl_;
   if (impl.indexes_deferred) return true;
   if (impl.read_only) return false;
-  DG_RETURN_IF_ERROR(impl.db.Exec("BEGIN IMMEDIATE"));
-  Status status = [&]() -> Status {
+  bool dropped = false;
+  DG_RETURN_IF_ERROR(sqlite::WithTransaction(impl.db, [&]() -> Status {
     DG_ASSIGN_OR_RETURN(int64_t any, impl.db.QueryInt("SELECT EXISTS (SELECT 1 FROM articles)"));
     if (any != 0) return Status::Ok();
     for (const SecondaryIndex& index : kSecondaryIndexes) {
       DG_RETURN_IF_ERROR(impl.db.Exec(std::string("DROP INDEX IF EXISTS ") + index.name));
     }
-    impl.indexes_deferred = true;
+    dropped = true;
     return Status::Ok();
-  }();
-  if (status.ok()) status = impl.db.Exec("COMMIT");
-  if (!status.ok()) {
-    impl.indexes_deferred = false;
-    if (!impl.db.InAutocommit()) (void)impl.db.Exec("ROLLBACK");
-    return status;
-  }
-  return impl.indexes_deferred;
+  }));
+  impl.indexes_deferred = dropped;
+  return dropped;
 }
 
 Status Store::RestoreIndexes() {
   Impl& impl = *impl_;
   if (!impl.indexes_deferred) return Status::Ok();
-  DG_RETURN_IF_ERROR(impl.db.Exec("BEGIN IMMEDIATE"));
-  Status status = CreateSecondaryIndexes(impl.db);
-  if (status.ok()) status = impl.db.Exec("COMMIT");
-  if (!status.ok()) {
-    if (!impl.db.InAutocommit()) (void)impl.db.Exec("ROLLBACK");
-    return status;
-  }
+  DG_RETURN_IF_ERROR(sqlite::WithTransaction(impl.db, [&] { return CreateSecondaryIndexes(impl.db); }));
   impl.indexes_deferred = false;
   return Status::Ok();
 }
@@ -781,37 +770,32 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
   search::ArticleTerms computed;
   search::ArticleTerms* terms = given;
   int64_t article_id = 0;
-  if (indexes_deferred && !a.url.empty()) {
-    // A replacement deletes the old article's rows through the indexes DeferIndexes
-    // dropped: build them first, outside the article's savepoint (a failed put rolls back
-    // to it, and the indexes would go with it).
-    DG_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
-    DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
-    DG_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
-    if (old) {
-      DG_RETURN_IF_ERROR(CreateSecondaryIndexes(db));
-      indexes_deferred = false;
-      indexes_built_in_batch = true;
-    }
-  }
-  Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
-    DG_ASSIGN_OR_RETURN(Statement by_hash,
-                           db.Cached("SELECT id FROM articles WHERE content_hash = ?"));
+  // What is stored already: the same text (nothing to do), or an article at the same url
+  // (to be replaced). Reads only, ahead of the article's savepoint.
+  {
+    DG_ASSIGN_OR_RETURN(Statement by_hash, db.Cached("SELECT id FROM articles WHERE content_hash = ?"));
     DG_RETURN_IF_ERROR(by_hash.BindAll(a.content_hash));
     DG_ASSIGN_OR_RETURN(std::optional<int64_t> same, QueryOptionalId(by_hash));
-    if (same) {
-      outcome = PutOutcome::kUnchanged;
-      return Status::Ok();
-    }
-    if (!a.url.empty()) {
-      DG_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
-      DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
-      DG_ASSIGN_OR_RETURN(std::optional<int64_t> old, QueryOptionalId(by_url));
-      by_url.Reset();
-      if (old) {
-        DG_RETURN_IF_ERROR(DeleteArticle(*old));
-        outcome = PutOutcome::kReplaced;
-      }
+    if (same) return PutOutcome::kUnchanged;
+  }
+  std::optional<int64_t> old;
+  if (!a.url.empty()) {
+    DG_ASSIGN_OR_RETURN(Statement by_url, db.Cached("SELECT id FROM articles WHERE url = ? AND url <> ''"));
+    DG_RETURN_IF_ERROR(by_url.BindAll(a.url));
+    DG_ASSIGN_OR_RETURN(old, QueryOptionalId(by_url));
+  }
+  if (old && indexes_deferred) {
+    // The replaced article's rows are deleted through the indexes DeferIndexes dropped:
+    // built first, outside the savepoint (a failed put rolls back to it, and the indexes
+    // would go with it).
+    DG_RETURN_IF_ERROR(CreateSecondaryIndexes(db));
+    indexes_deferred = false;
+    indexes_built_in_batch = true;
+  }
+  Status status = sqlite::WithSavepoint(db, "put_article", [&]() -> Status {
+    if (old) {
+      DG_RETURN_IF_ERROR(DeleteArticle(*old));
+      outcome = PutOutcome::kReplaced;
     }
     DG_ASSIGN_OR_RETURN(
         Statement insert,
@@ -830,7 +814,7 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
   });
   EndArticle(status.ok());
   if (!status.ok()) return status;
-  if (outcome != PutOutcome::kUnchanged) search.Keep(article_id, std::move(*terms));
+  search.Keep(article_id, std::move(*terms));
   return outcome;
 }
 

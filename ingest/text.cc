@@ -358,7 +358,7 @@ __attribute__((target("avx2,bmi,bmi2,popcnt"))) void FoldBlocks32(
         words[j >> 3] ^= static_cast<uint64_t>((b ^ static_cast<unsigned char>(c)) & 0xff) << ((j & 7) * 8);
         // As the loop writes it: the folded bytes through this character, and its end.
         const uint32_t at = static_cast<uint32_t>(n_out) +
-                            static_cast<uint32_t>(__builtin_popcount(keep & (j == 31 ? ~0u : (2u << j) - 1)));
+                            static_cast<uint32_t>(__builtin_popcount(keep & ((2u << j) - 1)));  // j = 31: all
         sh[n_shifts] = {at, static_cast<uint32_t>(end) - at};
       }
       ++n_shifts;
