@@ -7,7 +7,9 @@
 // (TermsOf), off the writing thread; the writer keeps the terms of a transaction's new
 // articles and, at its commit, inverts them into one segment:
 //
-//   search_postings(segment, term, data)  one row per term of a segment; data holds, for
+//   search_postings(id, segment, term, data)  one row per term of a segment, found by
+//                                         (segment, term) through search_postings_by_term
+//                                         (schema 8; before, WITHOUT ROWID); data holds, for
 //                                         each article having the term, in increasing id:
 //                                         varint(id - previous id), varint(count),
 //                                         varint(article's length)

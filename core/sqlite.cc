@@ -225,6 +225,11 @@ Result<Database> Database::Open(const std::string& path, OpenMode mode) {
   int flags = SQLITE_OPEN_READONLY;
   if (mode == OpenMode::kReadWrite) flags = SQLITE_OPEN_READWRITE;
   if (mode == OpenMode::kReadWriteCreate) flags = SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE;
+  // A Database is used by one thread at a time (the writer, a server request, the
+  // checkpointer each have their own): without the connection's mutex, which SQLite
+  // otherwise takes and releases in every bind, step and column call (5% of the writing
+  // thread at a million articles).
+  flags |= SQLITE_OPEN_NOMUTEX;
   // A WAL database is read through its shared-memory file (-shm), which cannot be made on
   // a read-only file system: there the file is opened immutable (nothing can write it
   // while the file system is read-only), unless a write-ahead log is left beside it,

@@ -53,11 +53,12 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 7;
+  static constexpr int kSchemaVersion = 8;
   // The oldest version a read-only Store reads as it is: versions 5 and 6 changed only the
   // search index (schema 5 its tokenizer, schema 6 FTS5 for core/search_index.h), and the
   // FTS5 index of a version 4 or 5 database still answers (api::Search asks it), so these
-  // are read without migrating them first; version 7 added an index that only writes use.
+  // are read without migrating them first; version 7 added an index that only writes use,
+  // and version 8 changed how search postings are stored, not the queries that read them.
   static constexpr int kOldestReadableVersion = 4;
   int schema_version() const;
   const std::string& path() const;

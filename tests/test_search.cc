@@ -411,3 +411,80 @@ TEST_CASE("the index forgets replaced and deleted articles, and merging changes 
   CHECK(*db.QueryInt("SELECT count(*) FROM search_segments") == segments);
   for (size_t i = 0; i < queries.size(); ++i) CHECK(Ours(db, queries[i]).ids == before[i].ids);
 }
+
+TEST_CASE("a version 7 database's postings move out of the B-tree keys, every answer the same") {
+  TempDir dir;
+  const std::string path = dir.File("v7.db");
+  const std::vector<std::string> queries = {"dang", "nghi quyet", "hoc tap", "quan uy", "35",
+                                            "ket luan", "thanh uy", "Đảng bộ", "chi thi"};
+  std::vector<Answer> before;
+  int64_t postings = 0;
+  {
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    dg::IngestOptions options;
+    options.batch_size = 3;  // many segments, some merged
+    REQUIRE(dg::Ingest({DIRGRAPH_FIXTURES_DIR "/corpus"}, **store,
+                       dg::testing::SharedExtractor(), options)
+                .ok());
+    Database& db = (*store)->database();
+    for (const std::string& q : queries) before.push_back(Ours(db, q));
+    postings = *db.QueryInt("SELECT count(*) FROM search_postings");
+    CHECK(postings > 0);
+  }
+  // Back to schema 7's table: the lists inside the key of a WITHOUT ROWID table.
+  {
+    auto raw = Database::Open(path, dg::sqlite::OpenMode::kReadWrite);
+    REQUIRE(raw.ok());
+    REQUIRE(raw->Exec(R"sql(
+      BEGIN;
+      CREATE TABLE postings_7 (segment INTEGER NOT NULL, term TEXT NOT NULL,
+        data BLOB NOT NULL, PRIMARY KEY (segment, term)) WITHOUT ROWID;
+      INSERT INTO postings_7 SELECT segment, term, data FROM search_postings;
+      DROP TABLE search_postings;
+      ALTER TABLE postings_7 RENAME TO search_postings;
+      DELETE FROM schema_migrations WHERE version > 7;
+      PRAGMA user_version = 7;
+      COMMIT;)sql")
+                .ok());
+  }
+  auto answers = [&](Database& db) {
+    for (size_t i = 0; i < queries.size(); ++i) {
+      CAPTURE(queries[i]);
+      const Answer a = Ours(db, queries[i]);
+      CHECK(a.total == before[i].total);
+      CHECK(a.ids == before[i].ids);
+      CHECK(a.snippets == before[i].snippets);
+    }
+  };
+  {
+    auto reader = Store::Open(path, /*read_only=*/true);  // read as it is
+    REQUIRE(reader.ok());
+    CHECK((*reader)->schema_version() == 7);
+    answers((*reader)->database());
+  }
+  auto store = Store::Open(path);
+  REQUIRE(store.ok());
+  CHECK((*store)->schema_version() == Store::kSchemaVersion);
+  Database& db = (*store)->database();
+  CHECK(*db.QueryInt("SELECT count(*) FROM search_postings") == postings);
+  CHECK(*db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'search_postings' AND "
+                     "sql LIKE '%WITHOUT ROWID%'") == 0);
+  // Lookups by (segment, term) go through the index, not a scan of the lists.
+  auto plan = db.Prepare("EXPLAIN QUERY PLAN SELECT data FROM search_postings WHERE segment = ? "
+                         "AND term = ?");
+  REQUIRE(plan.ok());
+  std::string detail;
+  while (*plan->Step()) detail += plan->ColumnText(3) + "\n";
+  CHECK(detail.find("USING INDEX search_postings_by_term") != std::string::npos);
+  answers(db);
+  // Written to and merged as before.
+  Put(**store, {Article("https://a.vn/new", "Kết luận", "Kết luận 01 về học tập đạo đức.")});
+  CHECK(Count(db, "ket luan") == before[5].total + 1);
+  REQUIRE(db.Exec("BEGIN").ok());
+  REQUIRE(dg::search::MergeAll(db).ok());
+  REQUIRE(db.Exec("COMMIT").ok());
+  CHECK(*db.QueryInt("SELECT count(*) FROM search_segments") == 1);
+  CHECK(Count(db, "hoc tap") == before[2].total + 1);
+  CHECK(dg::testing::IntegrityCheck(path) == "ok");
+}
