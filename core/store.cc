@@ -903,8 +903,9 @@ Result<int64_t> Store::Impl::UpsertDocument(const Document& d, const std::string
                 "ELSE jurisdiction END, "
                 "date = CASE WHEN date = '' THEN excluded.date ELSE date END, "
                 "title = CASE WHEN title = '' THEN excluded.title ELSE title END "
-                "RETURNING id, (issuer <> '') | (jurisdiction <> '') << 1 | (date <> '') << 2 | "
-                "(title <> '') << 3"));
+                // SQLite's | and << bind alike, left to right: each shift in parentheses.
+                "RETURNING id, (issuer <> '') | ((jurisdiction <> '') << 1) | "
+                "((date <> '') << 2) | ((title <> '') << 3)"));
   DG_RETURN_IF_ERROR(up.BindAll(key, FamilyName(k.family), k.type, k.number, k.suffix,
                                 k.year, k.plenum, k.scope, k.term, d.issuer, d.jurisdiction, d.date,
                                 d.title));
@@ -977,8 +978,8 @@ Status Store::Impl::UpsertUnit(const Unit& u) {
                 "parent_code = CASE WHEN parent_code = '' THEN excluded.parent_code "
                 "ELSE parent_code END, "
                 "slug = CASE WHEN slug = '' THEN excluded.slug ELSE slug END "
-                "RETURNING id, (level <> '') | (province <> '') << 1 | (parent_code <> '') << 2 | "
-                "(slug <> '') << 3"));
+                "RETURNING id, (level <> '') | ((province <> '') << 1) | "
+                "((parent_code <> '') << 2) | ((slug <> '') << 3)"));
   DG_RETURN_IF_ERROR(upsert.BindAll(u.code, u.name, level, u.province, u.parent_code, u.slug,
                                     u.after_reform));
   DG_ASSIGN_OR_RETURN(bool row, upsert.Step());

@@ -2,6 +2,7 @@
 #include <doctest/doctest.h>
 
 #include "tests/test_support.h"
+#include <sqlite3.h>
 #include <unistd.h>
 
 #include <filesystem>
@@ -1173,4 +1174,82 @@ TEST_CASE("indexes a killed load left deferred are built by the next writable op
   auto store = OpenStore(path);
   CHECK_FALSE(store->indexes_deferred());
   CHECK(IndexSql(path) == created);
+}
+
+namespace {
+// Counts the statements run on a connection whose SQL starts with each of `prefixes`
+// (SQLite's trace: one per connection).
+class StatementCounter {
+ public:
+  StatementCounter(dg::sqlite::Database& db, std::vector<std::string> prefixes)
+      : db_(db), prefixes_(std::move(prefixes)), counts_(prefixes_.size()) {
+    sqlite3_trace_v2(db_.handle(), SQLITE_TRACE_STMT, &StatementCounter::OnStatement, this);
+  }
+  ~StatementCounter() { sqlite3_trace_v2(db_.handle(), 0, nullptr, nullptr); }
+  // The count of prefixes[i] since the last Take(i).
+  int Take(size_t i) { return std::exchange(counts_[i], 0); }
+
+ private:
+  static int OnStatement(unsigned, void* self, void* stmt, void*) {
+    auto* c = static_cast<StatementCounter*>(self);
+    const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
+    for (size_t i = 0; sql != nullptr && i < c->prefixes_.size(); ++i) {
+      if (std::string_view(sql).substr(0, c->prefixes_[i].size()) == c->prefixes_[i]) ++c->counts_[i];
+    }
+    return 0;
+  }
+  dg::sqlite::Database& db_;
+  std::vector<std::string> prefixes_;
+  std::vector<int> counts_;
+};
+}  // namespace
+
+TEST_CASE("a document or unit stored with the fields an article gives is not written again") {
+  TempDir dir;
+  const std::string path = dir.File("dg.db");
+  auto store = OpenStore(path);
+  StatementCounter upserts(store->database(),
+                          {"INSERT INTO documents", "INSERT INTO units(code, name, level, province, parent_code"});
+  auto documents = [&] { return upserts.Take(0); };
+  auto units = [&] { return upserts.Take(1); };
+  auto with_unit = [](Extraction e, bool slug) {
+    dg::Unit u;
+    u.code = "760";
+    u.name = "Quận 1";
+    u.level = dg::UnitLevel::kDistrict;
+    u.parent_code = "79";
+    u.province = "Thành phố Hồ Chí Minh";
+    if (slug) u.slug = "quan-1.ho-chi-minh";
+    e.units = {u};
+    return e;
+  };
+  // Quan1Article at another url, with a text of its own (the same text is "unchanged").
+  auto at = [](const std::string& url) {
+    Extraction e = Quan1Article(url);
+    e.article.text += " " + url;
+    e.article.content_hash = dg::Sha256Hex(e.article.text);
+    return e;
+  };
+  PutAll(*store, {with_unit(at("https://x.vn/1"), true)});
+  CHECK(documents() == 3);
+  CHECK(units() == 1);
+  // The same documents and unit, with the same fields or fewer: nothing to write, whether
+  // in the same transaction or a later one.
+  Extraction fewer = at("https://x.vn/2");
+  for (Document& d : fewer.documents) d.date.clear();
+  CHECK(PutAll(*store, {with_unit(at("https://x.vn/3"), true), with_unit(fewer, false)}) ==
+        std::vector{Store::PutOutcome::kAdded, Store::PutOutcome::kAdded});
+  CHECK(documents() == 0);
+  CHECK(units() == 0);
+  // A field still empty in the store is filled: one statement for that document alone.
+  Extraction titled = at("https://x.vn/4");
+  titled.documents[2].title = "về chiến lược";  // 35-NQ/TW had no title
+  PutAll(*store, {titled});
+  CHECK(documents() == 1);
+  CHECK(Query(path, "SELECT count(*) FROM documents WHERE title = 'về chiến lược'") == 1);
+  Extraction again = at("https://x.vn/5");
+  again.documents[2].title = "về chiến lược";
+  CHECK(PutAll(*store, {again, at("https://x.vn/6")}) ==
+        std::vector{Store::PutOutcome::kAdded, Store::PutOutcome::kAdded});
+  CHECK(documents() == 0);
 }
