@@ -182,9 +182,19 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
   }
   DG_ASSIGN_OR_RETURN(const int64_t id, InsertSegment(db, merged));
 
-  // One reader per segment, in term order; a k-way merge by term (k <= a few dozen).
+  // One reader per segment, in term order; a k-way merge by term through a heap of the
+  // readers' current terms: a scan of every reader for each term costs k steps a row, and
+  // MergeAll's k is every segment of the index.
   std::vector<Statement> readers;
-  std::vector<bool> live;
+  struct Head {
+    std::string_view term;  // the reader's current term, valid until it steps
+    size_t reader;
+  };
+  // The smallest term on top; among equal terms the earliest segment (lower ids) first.
+  auto after = [](const Head& a, const Head& b) {
+    return a.term != b.term ? a.term > b.term : a.reader > b.reader;
+  };
+  std::vector<Head> heap;
   for (const Segment& s : segs) {
     DG_ASSIGN_OR_RETURN(
         Statement st,
@@ -192,32 +202,29 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
     DG_RETURN_IF_ERROR(st.BindAll(s.id));
     DG_ASSIGN_OR_RETURN(bool row, st.Step());
     readers.push_back(std::move(st));
-    live.push_back(row);
+    if (row) heap.push_back(Head{readers.back().ColumnView(0), readers.size() - 1});
   }
+  std::make_heap(heap.begin(), heap.end(), after);
   std::string term, data;
   std::vector<Posting> postings;
   const std::unordered_set<int64_t> none;
-  for (;;) {
-    // The smallest current term.
-    int first = -1;
-    for (size_t i = 0; i < readers.size(); ++i) {
-      if (!live[i]) continue;
-      if (first < 0 || readers[i].ColumnView(0) < readers[first].ColumnView(0)) {
-        first = static_cast<int>(i);
-      }
-    }
-    if (first < 0) break;
-    term = std::string(readers[first].ColumnView(0));
+  while (!heap.empty()) {
+    term = std::string(heap.front().term);
     data.clear();
     int64_t last = 0;
-    for (size_t i = first; i < readers.size(); ++i) {
-      if (!live[i] || readers[i].ColumnView(0) != term) continue;
+    while (!heap.empty() && heap.front().term == term) {
+      std::pop_heap(heap.begin(), heap.end(), after);
+      const size_t i = heap.back().reader;
+      heap.pop_back();
       postings.clear();
       DG_RETURN_IF_ERROR(Decode(db, readers[i].ColumnBlob(1), dead.empty() ? none : dead,
                                 &postings));
       for (const Posting& p : postings) Encode(p, &last, &data);
       DG_ASSIGN_OR_RETURN(bool row, readers[i].Step());
-      live[i] = row;
+      if (row) {
+        heap.push_back(Head{readers[i].ColumnView(0), i});
+        std::push_heap(heap.begin(), heap.end(), after);
+      }
     }
     if (!data.empty()) DG_RETURN_IF_ERROR(InsertPostings(db, id, term, data));
   }
