@@ -60,7 +60,7 @@ void ForEachToken(std::string_view text, F&& f);
 // ---- Terms of one article ----
 
 struct ArticleTerms {
-  std::string bytes;    // each term sorted by its bytes: the term, '\0', varint(count)
+  std::string bytes;    // each distinct term once, as first met: the term, '\0', varint(count)
   uint32_t length = 0;  // tokens of the title and the text
 };
 
