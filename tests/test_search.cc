@@ -247,6 +247,19 @@ void MakeOracle(Database& db) {
 
 int64_t Count(Database& db, const std::string& q) { return Ours(db, q).total; }
 
+// Checks that `db` answers each of `queries` as `before` holds (total, ids, snippets).
+void CheckAnswers(Database& db, const std::vector<std::string>& queries,
+                  const std::vector<Answer>& before) {
+  REQUIRE(queries.size() == before.size());
+  for (size_t i = 0; i < queries.size(); ++i) {
+    CAPTURE(queries[i]);
+    const Answer a = Ours(db, queries[i]);
+    CHECK(a.total == before[i].total);
+    CHECK(a.ids == before[i].ids);
+    CHECK(a.snippets == before[i].snippets);
+  }
+}
+
 // Words of the stored texts, as written (with their marks): every `step`-th token of
 // every `every`-th article.
 std::vector<std::string> WordsOf(Database& db, int every, int step) {
@@ -389,13 +402,7 @@ TEST_CASE("the index forgets replaced and deleted articles, and merging changes 
   REQUIRE(db.Exec("COMMIT").ok());
   CHECK(*db.QueryInt("SELECT count(*) FROM search_segments") == 1);
   CHECK(*db.QueryInt("SELECT count(*) FROM search_dead") == 0);
-  for (size_t i = 0; i < queries.size(); ++i) {
-    CAPTURE(queries[i]);
-    const Answer after = Ours(db, queries[i]);
-    CHECK(after.total == before[i].total);
-    CHECK(after.ids == before[i].ids);
-    CHECK(after.snippets == before[i].snippets);
-  }
+  CheckAnswers(db, queries, before);
   MakeOracle(db);
   for (const std::string& q : queries) {
     CAPTURE(q);
@@ -448,20 +455,11 @@ TEST_CASE("a version 7 database's postings move out of the B-tree keys, every an
       COMMIT;)sql")
                 .ok());
   }
-  auto answers = [&](Database& db) {
-    for (size_t i = 0; i < queries.size(); ++i) {
-      CAPTURE(queries[i]);
-      const Answer a = Ours(db, queries[i]);
-      CHECK(a.total == before[i].total);
-      CHECK(a.ids == before[i].ids);
-      CHECK(a.snippets == before[i].snippets);
-    }
-  };
   {
     auto reader = Store::Open(path, /*read_only=*/true);  // read as it is
     REQUIRE(reader.ok());
     CHECK((*reader)->schema_version() == 7);
-    answers((*reader)->database());
+    CheckAnswers((*reader)->database(), queries, before);
   }
   auto store = Store::Open(path);
   REQUIRE(store.ok());
@@ -477,7 +475,7 @@ TEST_CASE("a version 7 database's postings move out of the B-tree keys, every an
   std::string detail;
   while (*plan->Step()) detail += plan->ColumnText(3) + "\n";
   CHECK(detail.find("USING INDEX search_postings_by_term") != std::string::npos);
-  answers(db);
+  CheckAnswers(db, queries, before);
   // Written to and merged as before.
   Put(**store, {Article("https://a.vn/new", "Kết luận", "Kết luận 01 về học tập đạo đức.")});
   CHECK(Count(db, "ket luan") == before[5].total + 1);
