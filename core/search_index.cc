@@ -186,15 +186,15 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
   // readers' current terms: a scan of every reader for each term costs k steps a row, and
   // MergeAll's k is every segment of the index.
   std::vector<Statement> readers;
-  struct Head {
+  struct Cursor {
     std::string_view term;  // the reader's current term, valid until it steps
     size_t reader;
   };
   // The smallest term on top; among equal terms the earliest segment (lower ids) first.
-  auto after = [](const Head& a, const Head& b) {
+  auto after = [](const Cursor& a, const Cursor& b) {
     return a.term != b.term ? a.term > b.term : a.reader > b.reader;
   };
-  std::vector<Head> heap;
+  std::vector<Cursor> heap;
   for (const Segment& s : segs) {
     DG_ASSIGN_OR_RETURN(
         Statement st,
@@ -202,7 +202,7 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
     DG_RETURN_IF_ERROR(st.BindAll(s.id));
     DG_ASSIGN_OR_RETURN(bool row, st.Step());
     readers.push_back(std::move(st));
-    if (row) heap.push_back(Head{readers.back().ColumnView(0), readers.size() - 1});
+    if (row) heap.push_back(Cursor{readers.back().ColumnView(0), readers.size() - 1});
   }
   std::make_heap(heap.begin(), heap.end(), after);
   std::string term, data;
@@ -222,7 +222,7 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
       for (const Posting& p : postings) Encode(p, &last, &data);
       DG_ASSIGN_OR_RETURN(bool row, readers[i].Step());
       if (row) {
-        heap.push_back(Head{readers[i].ColumnView(0), i});
+        heap.push_back(Cursor{readers[i].ColumnView(0), i});
         std::push_heap(heap.begin(), heap.end(), after);
       }
     }

@@ -120,7 +120,8 @@ enum class OpenMode {
 void InitializeLibrary();
 
 // One connection to one database file. Closed on destruction, after its cached
-// statements are finalized.
+// statements are finalized. Used by one thread at a time: it is opened without SQLite's
+// per-connection mutex (SQLITE_OPEN_NOMUTEX).
 class Database {
  public:
   // Opens `path` (a plain file name, never a URI). Opening reads nothing from the file:
