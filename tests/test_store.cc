@@ -1194,7 +1194,7 @@ class StatementCounter {
     auto* c = static_cast<StatementCounter*>(self);
     const char* sql = sqlite3_sql(static_cast<sqlite3_stmt*>(stmt));
     for (size_t i = 0; sql != nullptr && i < c->prefixes_.size(); ++i) {
-      if (std::string_view(sql).substr(0, c->prefixes_[i].size()) == c->prefixes_[i]) ++c->counts_[i];
+      if (std::string_view(sql).starts_with(c->prefixes_[i])) ++c->counts_[i];
     }
     return 0;
   }
@@ -1209,7 +1209,8 @@ TEST_CASE("a document or unit stored with the fields an article gives is not wri
   const std::string path = dir.File("dg.db");
   auto store = OpenStore(path);
   StatementCounter upserts(store->database(),
-                          {"INSERT INTO documents", "INSERT INTO units(code, name, level, province, parent_code"});
+                          {"INSERT INTO documents",
+                           "INSERT INTO units(code, name, level, province, parent_code"});
   auto documents = [&] { return upserts.Take(0); };
   auto units = [&] { return upserts.Take(1); };
   auto with_unit = [](Extraction e, bool slug) {
