@@ -53,12 +53,14 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
-  static constexpr int kSchemaVersion = 8;
+  static constexpr int kSchemaVersion = 9;
   // The oldest version a read-only Store reads as it is: versions 5 and 6 changed only the
   // search index (schema 5 its tokenizer, schema 6 FTS5 for core/search_index.h), and the
   // FTS5 index of a version 4 or 5 database still answers (api::Search asks it), so these
   // are read without migrating them first; version 7 added an index that only writes use,
-  // and version 8 changed how search postings are stored, not the queries that read them.
+  // version 8 changed how search postings are stored, not the queries that read them, and
+  // version 9 moved the mentions into article_documents behind a view named and shaped as
+  // the table was (only counting them and ordering them by id changed).
   static constexpr int kOldestReadableVersion = 4;
   int schema_version() const;
   const std::string& path() const;

@@ -323,22 +323,32 @@ Result<std::string> GetDocument(Database& db, int64_t id) {
     j.EndArray();
   }
   {
-    DG_ASSIGN_OR_RETURN(Statement count,
-                         db.Cached("SELECT count(*) FROM mentions WHERE document_id = ?"));
+    // Schema 9 keeps a document's mentions in its article_documents rows (`mentions` is a
+    // view over them); before, they were a table of their own.
+    DG_ASSIGN_OR_RETURN(const int64_t version, db.QueryInt("PRAGMA user_version"));
+    const bool inline_mentions = version >= 9;
+    DG_ASSIGN_OR_RETURN(
+        Statement count,
+        db.Cached(inline_mentions ? "SELECT coalesce(sum(mention_count), 0) FROM "
+                                    "article_documents WHERE document_id = ?"
+                                  : "SELECT count(*) FROM mentions WHERE document_id = ?"));
     DG_RETURN_IF_ERROR(count.BindAll(id));
     DG_ASSIGN_OR_RETURN(int64_t total, CountOf(count));
     count.Reset();
     // The window around each span is cut in bytes (a BLOB substr), then at characters.
-    DG_ASSIGN_OR_RETURN(
-        Statement st,
-        db.Cached("SELECT m.article_id, a.title, a.url, a.published, m.span_start, m.span_end, "
-                  "m.text, m.kind, max(m.span_start - 120, 0), "
-                  "substr(CAST(a.text AS BLOB), max(m.span_start - 120, 0) + 1, "
-                  "m.span_end + 120 - max(m.span_start - 120, 0)) "
-                  "FROM mentions m JOIN articles a ON a.id = m.article_id "
-                  // in the order stored (by article, then span), which the index gives
-                  // without sorting all of a much-mentioned document's mentions
-                  "WHERE m.document_id = ? ORDER BY m.id LIMIT ?"));
+    // In the order stored (by article, then span), which the index by document gives
+    // without sorting all of a much-mentioned document's mentions: the table's row ids
+    // (before schema 9), or the view's article ids, then its ids within each article.
+    static const std::string kMentions =
+        "SELECT m.article_id, a.title, a.url, a.published, m.span_start, m.span_end, "
+        "m.text, m.kind, max(m.span_start - 120, 0), "
+        "substr(CAST(a.text AS BLOB), max(m.span_start - 120, 0) + 1, "
+        "m.span_end + 120 - max(m.span_start - 120, 0)) "
+        "FROM mentions m JOIN articles a ON a.id = m.article_id WHERE m.document_id = ? ";
+    static const std::string kByRowId = kMentions + "ORDER BY m.id LIMIT ?";
+    static const std::string kByArticle = kMentions + "ORDER BY m.article_id, m.id LIMIT ?";
+    DG_ASSIGN_OR_RETURN(Statement st,
+                        db.Cached((inline_mentions ? kByArticle : kByRowId).c_str()));
     DG_RETURN_IF_ERROR(st.BindAll(id, kMaxMentions));
     j.Int("mentions_total", total);
     j.BeginArray("mentions");

@@ -22,6 +22,7 @@
 #include "ingest/gazetteer.h"
 #include "server/api.h"
 #include "server/http.h"
+#include "tests/test_support.h"
 
 namespace {
 namespace fs = std::filesystem;
@@ -73,6 +74,23 @@ fs::path TempDir() {
   return tmpl;
 }
 
+// Writes the two articles, extracted, to a new database at `db`.
+void WriteArticles(const std::string& db) {
+  auto writable = dg::Store::Open(db);
+  REQUIRE(writable.ok());
+  auto batch = writable.value()->Begin();
+  REQUIRE(batch.ok());
+  int n = 0;
+  for (const char* text : {kArticleChoGao, kArticleBinhTan}) {
+    dg::ArticleHints hints;
+    hints.url = "https://example.vn/" + std::to_string(++n);
+    auto e = Shared().extractor->Extract(text, hints);
+    REQUIRE(e.ok());
+    REQUIRE(batch->PutArticle(e.value()).ok());
+  }
+  REQUIRE(batch->Commit().ok());
+}
+
 // A database of the two articles, served on 127.0.0.1:<ephemeral>; its own copy per case.
 struct ApiFixture {
   fs::path dir;
@@ -83,21 +101,7 @@ struct ApiFixture {
   explicit ApiFixture(std::string token = "") {
     dir = TempDir();
     const std::string db = (dir / "api.db").string();
-    {
-      auto writable = dg::Store::Open(db);
-      REQUIRE(writable.ok());
-      auto batch = writable.value()->Begin();
-      REQUIRE(batch.ok());
-      int n = 0;
-      for (const char* text : {kArticleChoGao, kArticleBinhTan}) {
-        dg::ArticleHints hints;
-        hints.url = "https://example.vn/" + std::to_string(++n);
-        auto e = Shared().extractor->Extract(text, hints);
-        REQUIRE(e.ok());
-        REQUIRE(batch->PutArticle(e.value()).ok());
-      }
-      REQUIRE(batch->Commit().ok());
-    }
+    WriteArticles(db);
     auto opened = dg::Store::Open(db, /*read_only=*/true);
     REQUIRE(opened.ok());
     store = std::move(opened).value();
@@ -760,4 +764,94 @@ TEST_CASE_FIXTURE(ApiFixture, "openapi.json describes exactly the routes served,
   }
   CHECK(described == served);
   CHECK(served.size() > 20);
+}
+
+// Every document and article as the API shows them (their mentions among the rest), and
+// each article as the store reads it back.
+std::map<std::string, std::string> ReadEverything(dg::Store& store) {
+  std::map<std::string, std::string> out;
+  dg::sqlite::Database& db = store.database();
+  for (const char* table : {"documents", "articles"}) {
+    auto ids = db.Prepare(std::string("SELECT id FROM ") + table + " ORDER BY id");
+    REQUIRE(ids.ok());
+    for (;;) {
+      auto row = ids->Step();
+      REQUIRE(row.ok());
+      if (!*row) break;
+      const int64_t id = ids->ColumnInt(0);
+      auto shown = std::string_view(table) == "documents" ? dg::api::GetDocument(db, id)
+                                                          : dg::api::GetArticle(db, id);
+      REQUIRE(shown.ok());
+      out[std::string(table) + "/" + std::to_string(id)] = *shown;
+    }
+  }
+  auto hashes = db.Prepare("SELECT content_hash FROM articles ORDER BY id");
+  REQUIRE(hashes.ok());
+  for (;;) {
+    auto row = hashes->Step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    auto got = store.GetArticleByHash(hashes->ColumnText(0));
+    REQUIRE(got.ok());
+    std::string mentions;
+    for (const dg::Document& d : got->documents) {
+      for (const dg::Mention& m : d.mentions) {
+        mentions += d.key.ToString() + " " + std::to_string(m.start) + "-" +
+                    std::to_string(m.end) + " " + m.text + " " + dg::MentionKindName(m.kind) + "\n";
+      }
+    }
+    out["hash/" + hashes->ColumnText(0)] = mentions;
+  }
+  return out;
+}
+
+TEST_CASE("a version 8 database's mentions move into article_documents, and read the same") {
+  const fs::path dir = TempDir();
+  const std::string path = (dir / "v8.db").string();
+  WriteArticles(path);
+  std::map<std::string, std::string> before;
+  {
+    auto store = dg::Store::Open(path, /*read_only=*/true);
+    REQUIRE(store.ok());
+    before = ReadEverything(**store);
+  }
+  REQUIRE(before.size() > 6);
+  // The documents' mentions are there to compare: "mentions_total": 0 would hide a loss.
+  for (const auto& [what, json] : before) {
+    if (what.starts_with("documents/")) CHECK(json.find("\"mentions_total\":0") == std::string::npos);
+  }
+  {
+    auto raw = dg::sqlite::Database::Open(path, dg::sqlite::OpenMode::kReadWrite);
+    REQUIRE(raw.ok());
+    REQUIRE(raw->Exec("BEGIN; " + dg::testing::BackToMentionsTableSql() +
+                      "; DELETE FROM schema_migrations WHERE version > 8; "
+                      "PRAGMA user_version = 8; COMMIT")
+                .ok());
+  }
+  {
+    auto reader = dg::Store::Open(path, /*read_only=*/true);  // read as it is
+    REQUIRE(reader.ok());
+    CHECK((*reader)->schema_version() == 8);
+    CHECK(*(*reader)->database().QueryInt(
+              "SELECT count(*) FROM sqlite_schema WHERE name = 'mentions' AND type = 'table'") ==
+          1);
+    CHECK(ReadEverything(**reader) == before);
+  }
+  {
+    auto store = dg::Store::Open(path);  // migrates
+    REQUIRE(store.ok());
+    CHECK((*store)->schema_version() == dg::Store::kSchemaVersion);
+  }
+  auto store = dg::Store::Open(path, /*read_only=*/true);
+  REQUIRE(store.ok());
+  dg::sqlite::Database& db = (*store)->database();
+  CHECK(*db.QueryInt("SELECT count(*) FROM sqlite_schema WHERE name = 'mentions' AND "
+                     "type = 'view'") == 1);
+  CHECK(*db.QueryInt("SELECT sum(mention_count) FROM article_documents") ==
+        *db.QueryInt("SELECT count(*) FROM mentions"));
+  CHECK(ReadEverything(**store) == before);
+  CHECK(dg::testing::IntegrityCheck(path) == "ok");
+  store->reset();
+  std::error_code ec;
+  fs::remove_all(dir, ec);
 }

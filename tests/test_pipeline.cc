@@ -517,11 +517,11 @@ TEST_CASE("into an empty store the secondary indexes are built once, after the l
   std::string feed;
   for (int i = 0; i < 300; ++i) feed += line(i, i);
   const std::string path = dir.Write("feed.jsonl", feed);
-  // Indexes over mentions, as the schema has them, counted through another connection.
+  // Indexes over edges, as the schema has them, counted through another connection.
   auto indexes = [&] {
     auto db = dg::sqlite::Database::Open(dir.Db(), dg::sqlite::OpenMode::kReadOnly);
     REQUIRE(db.ok());
-    auto n = db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'mentions'");
+    auto n = db->QueryInt("SELECT count(*) FROM sqlite_schema WHERE type = 'index' AND tbl_name = 'edges'");
     REQUIRE(n.ok());
     return *n;
   };
@@ -535,7 +535,7 @@ TEST_CASE("into an empty store the secondary indexes are built once, after the l
   REQUIRE(seen.size() == 4);  // three batches, then the end
   CHECK(seen[0] == 0);
   CHECK(seen[2] == 0);
-  CHECK(seen[3] == 2);
+  CHECK(seen[3] == 3);
   CHECK(dg::testing::IntegrityCheck(dir.Db()) == "ok");
 
   // A second run, into a store that holds articles, keeps them: the replaced articles'
@@ -546,6 +546,6 @@ TEST_CASE("into an empty store the secondary indexes are built once, after the l
   auto second = IngestInto(dir.Db(), {dir.Write("again.jsonl", again)}, options);
   REQUIRE(second.ok());
   CHECK(second->articles_replaced == 150);
-  CHECK(std::all_of(seen.begin(), seen.end(), [](int64_t n) { return n == 2; }));
+  CHECK(std::all_of(seen.begin(), seen.end(), [](int64_t n) { return n == 3; }));
   CHECK(StatsOf(dir.Db()).articles == 300);
 }

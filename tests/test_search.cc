@@ -451,8 +451,7 @@ TEST_CASE("a version 7 database's postings move out of the B-tree keys, every an
       DROP TABLE search_postings;
       ALTER TABLE postings_7 RENAME TO search_postings;
       DELETE FROM schema_migrations WHERE version > 7;
-      PRAGMA user_version = 7;
-      COMMIT;)sql")
+      PRAGMA user_version = 7;)sql" + dg::testing::BackToMentionsTableSql() + "; COMMIT;")
                 .ok());
   }
   {

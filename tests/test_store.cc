@@ -807,8 +807,9 @@ TEST_CASE("a version 6 database gains the index a deleted document's meetings ar
     auto store = OpenStore(path);
     PutAll(*store, {Quan1Article()});
   }
-  ExecRaw(path, "DROP INDEX meetings_by_held_under; DELETE FROM schema_migrations WHERE "
-                "version > 6; PRAGMA user_version = 6");
+  ExecRaw(path, dg::testing::BackToMentionsTableSql() +
+                    "; DROP INDEX meetings_by_held_under; DELETE FROM schema_migrations WHERE "
+                    "version > 6; PRAGMA user_version = 6");
   {
     auto reader = OpenStore(path, /*read_only=*/true);  // read as it is
     CHECK(reader->schema_version() == 6);
@@ -1091,7 +1092,7 @@ std::string CreatedIndexSql(const TempDir& dir) {
 TEST_CASE("an empty store defers its secondary indexes and builds them back as created") {
   TempDir dir;
   const std::string created = CreatedIndexSql(dir);
-  REQUIRE(created.find("mentions_by_document: CREATE INDEX mentions_by_document") != std::string::npos);
+  REQUIRE(created.find("edges_by_from: CREATE INDEX edges_by_from") != std::string::npos);
 
   const std::string path = dir.File("dg.db");
   auto store = OpenStore(path);
@@ -1100,7 +1101,8 @@ TEST_CASE("an empty store defers its secondary indexes and builds them back as c
   CHECK(*deferred);
   CHECK(store->indexes_deferred());
   const std::string during = IndexSql(path);
-  CHECK(during.find("mentions_by_document") == std::string::npos);
+  CHECK(during.find("edges_by_from") == std::string::npos);
+  CHECK(during.find("article_documents_by_document") == std::string::npos);
   CHECK(during.find("meetings_by_held_under") == std::string::npos);
   // The unique indexes every put looks through stay.
   CHECK(during.find("articles_by_url") != std::string::npos);
@@ -1112,7 +1114,8 @@ TEST_CASE("an empty store defers its secondary indexes and builds them back as c
   CHECK(IndexSql(path) == created);
   CHECK(dg::testing::IntegrityCheck(path) == "ok");
   // The rebuilt indexes hold the rows put meanwhile.
-  CHECK(Query(path, "SELECT count(*) FROM mentions INDEXED BY mentions_by_document") == 3);
+  CHECK(Query(path, "SELECT sum(mention_count) FROM article_documents INDEXED BY "
+                    "article_documents_by_document") == 3);
 }
 
 TEST_CASE("a store that holds articles keeps its indexes") {
@@ -1146,7 +1149,7 @@ TEST_CASE("a replacement builds the deferred indexes first; a rolled back one dr
     CHECK_FALSE(store->indexes_deferred());
   }
   CHECK(store->indexes_deferred());
-  CHECK(IndexSql(path).find("mentions_by_article") == std::string::npos);
+  CHECK(IndexSql(path).find("edges_by_article") == std::string::npos);
 
   CHECK(PutAll(*store, {Naming("https://x.vn/1", {kDa})}) ==
         std::vector{Store::PutOutcome::kReplaced});

@@ -237,11 +237,39 @@ inline std::string IntegrityCheck(const std::string& db) {
   return out;
 }
 
+// SQL that turns the mentions of a current database back into the table schemas 1 to 8
+// kept, one row per mention (schema 9 keeps them in article_documents, as JSON): for tests
+// that make an older database out of a current one.
+inline std::string BackToMentionsTableSql() {
+  return R"sql(
+    DROP VIEW mentions;
+    CREATE TABLE mentions (
+      id INTEGER PRIMARY KEY,
+      article_id INTEGER NOT NULL REFERENCES articles(id) ON DELETE CASCADE,
+      document_id INTEGER NOT NULL REFERENCES documents(id),
+      span_start INTEGER NOT NULL,
+      span_end INTEGER NOT NULL,
+      text TEXT NOT NULL,
+      kind TEXT NOT NULL);
+    INSERT INTO mentions(article_id, document_id, span_start, span_end, text, kind)
+      SELECT ad.article_id, ad.document_id, m.value ->> 0, m.value ->> 1, m.value ->> 2,
+             m.value ->> 3
+      FROM article_documents ad, json_each(ad.mentions) m
+      ORDER BY ad.article_id, ad.ordinal, m.key;
+    CREATE INDEX mentions_by_article ON mentions(article_id);
+    CREATE INDEX mentions_by_document ON mentions(document_id);
+    DROP INDEX IF EXISTS article_documents_by_document;
+    ALTER TABLE article_documents DROP COLUMN mentions;
+    ALTER TABLE article_documents DROP COLUMN mention_count;
+    CREATE INDEX article_documents_by_document ON article_documents(document_id);)sql";
+}
+
 // SQL that turns the search index of a current database back into the FTS5 index that
 // schemas 1 to 5 kept (external content, fed by triggers), with `tokenize`, built from the
-// stored articles: for tests that make an older database out of a current one.
+// stored articles, and its mentions into their table (BackToMentionsTableSql): for tests
+// that make an older database out of a current one.
 inline std::string BackToFts5Sql(const std::string& tokenize) {
-  return R"sql(
+  return BackToMentionsTableSql() + R"sql(
     DROP INDEX IF EXISTS meetings_by_held_under;
     DROP TRIGGER search_docs_delete; DROP TRIGGER search_docs_update;
     DROP TABLE search_postings; DROP TABLE search_segments; DROP TABLE search_docs;
