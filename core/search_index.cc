@@ -150,8 +150,7 @@ Status InsertPostings(Database& db, int64_t segment, std::string_view term, std:
   DG_ASSIGN_OR_RETURN(
       Statement st,
       db.Cached("INSERT INTO search_postings(segment, term, data) VALUES (?, ?, ?)"));
-  DG_RETURN_IF_ERROR(st.BindAll(segment, term));
-  DG_RETURN_IF_ERROR(st.BindBlob(3, data));
+  DG_RETURN_IF_ERROR(st.BindAll(segment, term, Statement::Borrowed{data, /*blob=*/true}));
   return st.Run();
 }
 

@@ -139,9 +139,12 @@ Status Statement::Bind(int index, std::string_view value) {
   return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
 }
 
-Status Statement::BindBlob(int index, std::string_view bytes) {
-  int rc = sqlite3_bind_blob64(stmt_, index, bytes.empty() ? "" : bytes.data(), bytes.size(),
-                               SQLITE_TRANSIENT);
+Status Statement::Bind(int index, Borrowed value) {
+  const char* bytes = value.bytes.empty() ? "" : value.bytes.data();
+  int rc = value.blob
+               ? sqlite3_bind_blob64(stmt_, index, bytes, value.bytes.size(), SQLITE_STATIC)
+               : sqlite3_bind_text64(stmt_, index, bytes, value.bytes.size(), SQLITE_STATIC,
+                                     SQLITE_UTF8);
   return rc == SQLITE_OK ? Status::Ok() : db_->Error(rc, Sql());
 }
 

@@ -54,9 +54,15 @@ class Statement {
   Status Bind(int index, const std::string& value) { return Bind(index, std::string_view(value)); }
   Status Bind(int index, const char* value) { return Bind(index, std::string_view(value)); }
   Status BindNull(int index);
-  // Binds the bytes as a BLOB (a copy).
-  Status BindBlob(int index, std::string_view bytes);
   Status Bind(int index, std::nullptr_t) { return BindNull(index); }
+  // Text, or with `blob` bytes, bound without a copy (SQLITE_STATIC): they must stay as
+  // they are until the statement has stepped for the last time with them (Run, or the
+  // last Step before a Reset). For an article's text, copied a second time otherwise.
+  struct Borrowed {
+    std::string_view bytes;
+    bool blob = false;
+  };
+  Status Bind(int index, Borrowed value);
   // An empty optional binds NULL.
   template <typename T>
   Status Bind(int index, const std::optional<T>& value) {

@@ -872,7 +872,7 @@ Result<Store::PutOutcome> Store::Impl::Put(const Extraction& e, search::ArticleT
         db.Cached("INSERT INTO articles(url, file, title, published, site, author, "
                   "content_hash, text) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"));
     DG_RETURN_IF_ERROR(insert.BindAll(a.url, a.file, a.title, a.published, a.site, a.author,
-                                      a.content_hash, a.text));
+                                      a.content_hash, Statement::Borrowed{a.text}));
     DG_RETURN_IF_ERROR(insert.Run());
     article_id = db.LastInsertRowId();
     if (terms == nullptr) {
