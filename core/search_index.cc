@@ -104,6 +104,43 @@ Status Decode(const Database& db, std::string_view data, const std::unordered_se
   return Status::Ok();
 }
 
+// Appends posting list `data` whole to `out`, whose last article is *last (both lists in
+// the order of their articles, `data`'s after *last): only its first entry's id delta is
+// written again, the rest copied as it is, and its ids are summed, not decoded into
+// postings, to find its last. A merge without dead articles spent half of its time
+// decoding every entry and encoding it again.
+Status Append(const Database& db, std::string_view data, int64_t* last, std::string* out) {
+  auto p = reinterpret_cast<const unsigned char*>(data.data());
+  const auto end = p + data.size();
+  if (p == end) return Status::Ok();
+  uint64_t first = 0;
+  if (!GetVarint(&p, end, &first)) return Corrupt(db, "a posting list ends inside an entry");
+  const auto rest = p;
+  int64_t id = static_cast<int64_t>(first);
+  // Each entry is three varints: the id's delta, then count and length (skipped).
+  auto skip = [&] {
+    while (p < end && (*p & 0x80) != 0) ++p;
+    if (p == end) return false;
+    ++p;
+    return true;
+  };
+  for (;;) {
+    if (!skip() || !skip()) return Corrupt(db, "a posting list ends inside an entry");
+    if (p == end) break;
+    uint64_t delta = 0;
+    if (!GetVarint(&p, end, &delta)) return Corrupt(db, "a posting list ends inside an entry");
+    id += static_cast<int64_t>(delta);
+  }
+  if (static_cast<int64_t>(first) <= *last) {
+    return Corrupt(db, "a posting list's articles are out of order");
+  }
+  char buf[10];
+  out->append(buf, static_cast<size_t>(VarintTo(buf, static_cast<uint64_t>(first) - *last) - buf));
+  out->append(reinterpret_cast<const char*>(rest), static_cast<size_t>(end - rest));
+  *last = id;
+  return Status::Ok();
+}
+
 // Appends one entry to a posting list whose last article is *last.
 void Encode(const Posting& p, int64_t* last, std::string* out) {
   char buf[30];  // three varints, appended at once
@@ -206,7 +243,6 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
   std::make_heap(heap.begin(), heap.end(), after);
   std::string term, data;
   std::vector<Posting> postings;
-  const std::unordered_set<int64_t> none;
   while (!heap.empty()) {
     term = std::string(heap.front().term);
     data.clear();
@@ -215,10 +251,13 @@ Status Merge(Database& db, const std::vector<Segment>& segs, int64_t level) {
       std::pop_heap(heap.begin(), heap.end(), after);
       const size_t i = heap.back().reader;
       heap.pop_back();
-      postings.clear();
-      DG_RETURN_IF_ERROR(Decode(db, readers[i].ColumnBlob(1), dead.empty() ? none : dead,
-                                &postings));
-      for (const Posting& p : postings) Encode(p, &last, &data);
+      if (dead.empty()) {
+        DG_RETURN_IF_ERROR(Append(db, readers[i].ColumnBlob(1), &last, &data));
+      } else {
+        postings.clear();
+        DG_RETURN_IF_ERROR(Decode(db, readers[i].ColumnBlob(1), dead, &postings));
+        for (const Posting& p : postings) Encode(p, &last, &data);
+      }
       DG_ASSIGN_OR_RETURN(bool row, readers[i].Step());
       if (row) {
         heap.push_back(Cursor{readers[i].ColumnView(0), i});

@@ -419,6 +419,34 @@ TEST_CASE("the index forgets replaced and deleted articles, and merging changes 
   for (size_t i = 0; i < queries.size(); ++i) CHECK(Ours(db, queries[i]).ids == before[i].ids);
 }
 
+TEST_CASE("a merge finds a cut posting list, with or without dead articles in its range") {
+  for (const bool with_dead : {false, true}) {
+    CAPTURE(with_dead);
+    TempDir dir;
+    const std::string path = dir.File("dg.db");
+    auto store = Store::Open(path);
+    REQUIRE(store.ok());
+    Database& db = (*store)->database();
+    for (int i = 0; i < 3; ++i) {  // three segments, each naming "chi thi"
+      const std::string n = std::to_string(i);
+      Put(**store, {Article("https://a.vn/" + n, "Chỉ thị " + n, "Chỉ thị 05 về học tập " + n)});
+    }
+    if (with_dead) REQUIRE(db.Exec("DELETE FROM articles WHERE url = 'https://a.vn/1'").ok());
+    REQUIRE(*db.QueryInt("SELECT count(*) FROM search_segments") == 3);
+    // The last byte of the middle segment's list for "thi" gone: its last entry is cut.
+    REQUIRE(db.Exec("UPDATE search_postings SET data = substr(data, 1, length(data) - 1) "
+                    "WHERE term = 'thi' AND segment = (SELECT id FROM search_segments "
+                    "ORDER BY id LIMIT 1 OFFSET 1)")
+                .ok());
+    REQUIRE(db.Exec("BEGIN").ok());
+    const dg::Status merged = dg::search::MergeAll(db);
+    REQUIRE(db.Exec("ROLLBACK").ok());
+    CHECK(merged.code() == dg::Code::kCorrupt);
+    CHECK(merged.message() == path + ": search index: a posting list ends inside an entry");
+    CHECK(*db.QueryInt("SELECT count(*) FROM search_segments") == 3);  // nothing changed
+  }
+}
+
 TEST_CASE("a version 7 database's postings move out of the B-tree keys, every answer the same") {
   TempDir dir;
   const std::string path = dir.File("v7.db");
