@@ -185,12 +185,24 @@ class Run {
 
  private:
   Status Load() {
-    std::shared_ptr<Batch> current = Read();
-    while (current != nullptr) {
-      std::shared_ptr<Batch> next = Read();  // extracted while `current` is written
+    // The batches after the one being written, extracted meanwhile: kAhead of them, so
+    // that the pool goes on while a commit merges the search index for seconds (with one,
+    // it sat idle then).
+    std::deque<std::shared_ptr<Batch>> queued;
+    auto fill = [&] {
+      while (queued.size() <= kAhead) {
+        std::shared_ptr<Batch> batch = Read();
+        if (batch == nullptr) break;
+        queued.push_back(std::move(batch));
+      }
+    };
+    fill();
+    while (!queued.empty()) {
+      std::shared_ptr<Batch> current = std::move(queued.front());
+      queued.pop_front();
+      fill();
       ExtractPool::Wait(*current);
       DG_RETURN_IF_ERROR(Write(*current));
-      current = std::move(next);
       Progress();
     }
     return Status::Ok();
@@ -290,6 +302,7 @@ class Run {
   IngestReport report_;
   IngestProgress progress_;
   static constexpr size_t kFirstBatch = 125;
+  static constexpr size_t kAhead = 2;
   size_t next_size_ = kFirstBatch;
 };
 
