@@ -345,9 +345,11 @@ UPDATE article_documents SET (mention_count, mentions) = (
     WHERE m.article_id = article_documents.article_id
       AND +m.document_id = article_documents.document_id ORDER BY m.id));
 DROP TABLE mentions;
--- mention_count in the index: a document's mentions are counted without reading its rows.
+-- A document's rows by article (the order the first mentions of a document's page are
+-- shown in, without sorting all of them), and mention_count in the index: they are
+-- counted without reading the rows.
 DROP INDEX IF EXISTS article_documents_by_document;
-CREATE INDEX article_documents_by_document ON article_documents(document_id, mention_count);
+CREATE INDEX article_documents_by_document ON article_documents(document_id, article_id, mention_count);
 CREATE VIEW mentions(id, article_id, document_id, span_start, span_end, text, kind) AS
   SELECT ad.article_id * 4294967296 + ad.ordinal * 65536 + m.key, ad.article_id,
          ad.document_id, m.value ->> 0, m.value ->> 1, m.value ->> 2, m.value ->> 3
@@ -367,7 +369,7 @@ constexpr SecondaryIndex kSecondaryIndexes[] = {
     {"documents_by_type", "CREATE INDEX IF NOT EXISTS documents_by_type ON documents(type)"},
     {"article_documents_by_document",
      "CREATE INDEX IF NOT EXISTS article_documents_by_document "
-     "ON article_documents(document_id, mention_count)"},
+     "ON article_documents(document_id, article_id, mention_count)"},
     {"edges_by_article", "CREATE INDEX IF NOT EXISTS edges_by_article ON edges(article_id)"},
     {"edges_by_from", "CREATE INDEX IF NOT EXISTS edges_by_from ON edges(from_doc)"},
     {"edges_by_to", "CREATE INDEX IF NOT EXISTS edges_by_to ON edges(to_doc)"},

@@ -851,6 +851,23 @@ TEST_CASE("a version 8 database's mentions move into article_documents, and read
         *db.QueryInt("SELECT count(*) FROM mentions"));
   CHECK(ReadEverything(**store) == before);
   CHECK(dg::testing::IntegrityCheck(path) == "ok");
+  // A document's first mentions come in the order of the index by document, a sort of
+  // each article's few at most (not of all the document's: 85,000 articles name the
+  // busiest of a million, 0.3 s to sort).
+  auto plan = db.Prepare(
+      "EXPLAIN QUERY PLAN SELECT m.article_id, m.text FROM mentions m JOIN articles a ON "
+      "a.id = m.article_id WHERE m.document_id = 1 ORDER BY m.article_id, m.id LIMIT 50");
+  REQUIRE(plan.ok());
+  std::string steps;
+  for (;;) {
+    auto row = plan->Step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    steps += plan->ColumnText(3) + "\n";
+  }
+  CAPTURE(steps);
+  CHECK(steps.find("USING INDEX article_documents_by_document") != std::string::npos);
+  CHECK(steps.find("USE TEMP B-TREE FOR ORDER BY") == std::string::npos);
   store->reset();
   std::error_code ec;
   fs::remove_all(dir, ec);
