@@ -402,9 +402,7 @@ Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
   char* at = nullptr;
   TermIndex index(text.size() / 16 + 16);  // term -> terms[i]
   uint32_t tokens = 0;
-  auto add = [&](std::string_view t, int, int) {
-    ++tokens;
-    // Copied at the chunk's end first, kept there only when the term is new.
+  auto keep = [&](std::string_view t) {
     if (t.size() > room) {
       room = std::max<size_t>(t.size(), 4096);
       chunks.push_back(std::make_unique<char[]>(room));
@@ -412,14 +410,33 @@ Result<ArticleTerms> TermsOf(std::string_view title, std::string_view text) {
     }
     std::memcpy(at, t.data(), t.size());
     const std::string_view kept(at, t.size());
-    const auto [place, added] = index.Place(kept, Head(kept), static_cast<uint32_t>(terms.size()));
-    if (!added) {
-      ++terms[place].count;
-      return;
-    }
     at += t.size();
     room -= t.size();
-    terms.push_back(Term{kept, 1});
+    return kept;
+  };
+  auto add = [&](std::string_view t, int, int) {
+    ++tokens;
+    const auto next = static_cast<uint32_t>(terms.size());
+    if (t.size() <= 8) {
+      // Known by its head alone: copied only when new (most tokens are not).
+      const auto [place, added] = index.Place(t, Head(t), next);
+      if (added) {
+        terms.push_back(Term{keep(t), 1});
+      } else {
+        ++terms[place].count;
+      }
+      return;
+    }
+    // The index keeps a longer term's bytes: copied first, dropped again when known.
+    const std::string_view kept = keep(t);
+    const auto [place, added] = index.Place(kept, Head(kept), next);
+    if (added) {
+      terms.push_back(Term{kept, 1});
+      return;
+    }
+    ++terms[place].count;
+    at -= kept.size();
+    room += kept.size();
   };
   ForEachToken(title, add);
   ForEachToken(text, add);
