@@ -771,27 +771,18 @@ TEST_CASE_FIXTURE(ApiFixture, "openapi.json describes exactly the routes served,
 std::map<std::string, std::string> ReadEverything(dg::Store& store) {
   std::map<std::string, std::string> out;
   dg::sqlite::Database& db = store.database();
-  for (const char* table : {"documents", "articles"}) {
-    auto ids = db.Prepare(std::string("SELECT id FROM ") + table + " ORDER BY id");
-    REQUIRE(ids.ok());
-    for (;;) {
-      auto row = ids->Step();
-      REQUIRE(row.ok());
-      if (!*row) break;
-      const int64_t id = ids->ColumnInt(0);
-      auto shown = std::string_view(table) == "documents" ? dg::api::GetDocument(db, id)
-                                                          : dg::api::GetArticle(db, id);
-      REQUIRE(shown.ok());
-      out[std::string(table) + "/" + std::to_string(id)] = *shown;
-    }
+  for (const std::string& id : dg::testing::ColumnOf(db, "SELECT id FROM documents")) {
+    auto shown = dg::api::GetDocument(db, std::stoll(id));
+    REQUIRE(shown.ok());
+    out["documents/" + id] = *shown;
   }
-  auto hashes = db.Prepare("SELECT content_hash FROM articles ORDER BY id");
-  REQUIRE(hashes.ok());
-  for (;;) {
-    auto row = hashes->Step();
-    REQUIRE(row.ok());
-    if (!*row) break;
-    auto got = store.GetArticleByHash(hashes->ColumnText(0));
+  for (const std::string& id : dg::testing::ColumnOf(db, "SELECT id FROM articles")) {
+    auto shown = dg::api::GetArticle(db, std::stoll(id));
+    REQUIRE(shown.ok());
+    out["articles/" + id] = *shown;
+  }
+  for (const std::string& hash : dg::testing::ColumnOf(db, "SELECT content_hash FROM articles")) {
+    auto got = store.GetArticleByHash(hash);
     REQUIRE(got.ok());
     std::string mentions;
     for (const dg::Document& d : got->documents) {
@@ -800,7 +791,7 @@ std::map<std::string, std::string> ReadEverything(dg::Store& store) {
                     std::to_string(m.end) + " " + m.text + " " + dg::MentionKindName(m.kind) + "\n";
       }
     }
-    out["hash/" + hashes->ColumnText(0)] = mentions;
+    out["hash/" + hash] = mentions;
   }
   return out;
 }
@@ -854,16 +845,13 @@ TEST_CASE("a version 8 database's mentions move into article_documents, and read
   // A document's first mentions come in the order of the index by document, a sort of
   // each article's few at most (not of all the document's: 85,000 articles name the
   // busiest of a million, 0.3 s to sort).
-  auto plan = db.Prepare(
-      "EXPLAIN QUERY PLAN SELECT m.article_id, m.text FROM mentions m JOIN articles a ON "
-      "a.id = m.article_id WHERE m.document_id = 1 ORDER BY m.article_id, m.id LIMIT 50");
-  REQUIRE(plan.ok());
   std::string steps;
-  for (;;) {
-    auto row = plan->Step();
-    REQUIRE(row.ok());
-    if (!*row) break;
-    steps += plan->ColumnText(3) + "\n";
+  for (const std::string& step : dg::testing::ColumnOf(
+           db,
+           "EXPLAIN QUERY PLAN SELECT m.article_id, m.text FROM mentions m JOIN articles a ON "
+           "a.id = m.article_id WHERE m.document_id = 1 ORDER BY m.article_id, m.id LIMIT 50",
+           3)) {
+    steps += step + "\n";
   }
   CAPTURE(steps);
   CHECK(steps.find("USING INDEX article_documents_by_document") != std::string::npos);

@@ -237,6 +237,21 @@ inline std::string IntegrityCheck(const std::string& db) {
   return out;
 }
 
+// The values of column `column` of every row `sql` gives, as text, in order.
+inline std::vector<std::string> ColumnOf(sqlite::Database& db, const std::string& sql,
+                                         int column = 0) {
+  auto st = db.Prepare(sql);
+  REQUIRE(st.ok());
+  std::vector<std::string> out;
+  for (;;) {
+    auto row = st->Step();
+    REQUIRE(row.ok());
+    if (!*row) break;
+    out.push_back(st->ColumnText(column));
+  }
+  return out;
+}
+
 // SQL that turns the mentions of a current database back into the table schemas 1 to 8
 // kept, one row per mention (schema 9 keeps them in article_documents, as JSON): for tests
 // that make an older database out of a current one.
