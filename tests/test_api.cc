@@ -809,7 +809,8 @@ TEST_CASE("a version 8 database's mentions move into article_documents, and read
   REQUIRE(before.size() > 6);
   // The documents' mentions are there to compare: "mentions_total": 0 would hide a loss.
   for (const auto& [what, json] : before) {
-    if (what.starts_with("documents/")) CHECK(json.find("\"mentions_total\":0") == std::string::npos);
+    if (!what.starts_with("documents/")) continue;
+    CHECK(json.find("\"mentions_total\":0") == std::string::npos);
   }
   {
     auto raw = dg::sqlite::Database::Open(path, dg::sqlite::OpenMode::kReadWrite);
