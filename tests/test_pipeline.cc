@@ -8,12 +8,13 @@
 
 #include <algorithm>
 #include <cerrno>
-
+#include <chrono>
 #include <cstdlib>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "core/store.h"
@@ -444,18 +445,27 @@ TEST_CASE("the extraction threads run below the writing thread") {
   IngestOptions options;
   options.jobs = 2;
   options.batch_size = 100;
-  std::vector<int> seen;
-  // Called on the writing thread between batches, while the pool's threads are alive.
-  options.progress = [&](const dg::IngestProgress&) {
-    if (seen.empty()) seen = NiceOfThreads("dg-extract");
-  };
-  auto report = IngestInto(dir.Db(), {path}, options);
-  REQUIRE(report.ok());
   errno = 0;
   const int own = getpriority(PRIO_PROCESS, static_cast<id_t>(gettid()));
   REQUIRE(errno == 0);
+  const int expected = std::min(own + 5, 19);
+  std::vector<int> seen;
+  // Called on the writing thread between batches, while the pool's threads are alive.
+  // Each names itself, then lowers its priority, when it first runs: on a busy machine one
+  // may not have run yet when the first batch is written (one thread can extract the few
+  // short articles alone), so this waits up to 5 s for both.
+  options.progress = [&](const dg::IngestProgress&) {
+    if (!seen.empty()) return;
+    for (int tries = 0; tries < 500; ++tries) {
+      seen = NiceOfThreads("dg-extract");
+      if (seen.size() == 2 && std::count(seen.begin(), seen.end(), expected) == 2) break;
+      std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    }
+  };
+  auto report = IngestInto(dir.Db(), {path}, options);
+  REQUIRE(report.ok());
   REQUIRE(seen.size() == 2);
-  for (int nice : seen) CHECK(nice == std::min(own + 5, 19));
+  for (int nice : seen) CHECK(nice == expected);
 }
 
 TEST_CASE("progress is reported with the bytes read") {
